@@ -1,0 +1,14 @@
+import { defineBackendPlugin } from "@cairn/core";
+import { MemoryStore } from "./memory-store.js";
+
+export { MemoryStore } from "./memory-store.js";
+
+/** `memory://name`: a process-local store, for tests and embedding. */
+export default defineBackendPlugin({
+  meta: { name: "@cairn/backend-memory", version: "0.1.0" },
+  schemes: ["memory"],
+  credentials: [],
+  async open(url) {
+    return new MemoryStore(url.hostname || "default");
+  },
+});

@@ -1,0 +1,89 @@
+import type { LockInfo } from "./errors.js";
+import type { UntypedDeployment } from "./checkpoint/types.js";
+import type { StackRef } from "./stack-ref.js";
+
+/**
+ * The portable interface the CLI and embedders call. Core implements it once for every
+ * `StateStore` (`createStoreBackend`); only the service backend implements it directly.
+ */
+export interface StateBackend {
+  /** The backend URL, without secrets. */
+  readonly url: string;
+  readonly capabilities: BackendCapabilities;
+
+  currentUser(): Promise<UserInfo>;
+
+  listStacks(filter?: StackFilter): Promise<StackSummary[]>;
+  getStack(ref: StackRef): Promise<StackSummary | undefined>;
+  createStack(ref: StackRef, options?: CreateStackOptions): Promise<StackSummary>;
+  /** Refuses a stack that still has resources unless `force`. */
+  removeStack(ref: StackRef, options?: { force?: boolean }): Promise<void>;
+  renameStack(ref: StackRef, to: StackRef): Promise<void>;
+
+  exportDeployment(ref: StackRef): Promise<UntypedDeployment>;
+  /** Validates, then replaces the stack's deployment, recording history. */
+  importDeployment(ref: StackRef, deployment: UntypedDeployment, options?: SaveOptions): Promise<void>;
+
+  listHistory(ref: StackRef, options?: { limit?: number }): Promise<UpdateRecord[]>;
+
+  /** Takes the stack's lock or throws `LockedError` naming the holder. */
+  lockStack(ref: StackRef, operation: string): Promise<StackLock>;
+  getLock(ref: StackRef): Promise<LockInfo[]>;
+  /** Removes every lock on the stack, whoever holds it. */
+  forceUnlock(ref: StackRef): Promise<LockInfo[]>;
+
+  close(): Promise<void>;
+}
+
+export interface BackendCapabilities {
+  /** Locking is atomic on this backend. */
+  atomicLocking: boolean;
+  /** History is recorded (files or the store's own log). */
+  history: boolean;
+  /** Project-scoped stack names (`org/project/stack`). */
+  projectScoped: boolean;
+}
+
+export interface UserInfo {
+  name: string;
+  organizations: string[];
+}
+
+export interface StackFilter {
+  project?: string;
+}
+
+export interface StackSummary {
+  ref: StackRef;
+  /** Time of the last write, when known. */
+  lastUpdate?: Date;
+  resourceCount?: number;
+}
+
+export interface CreateStackOptions {
+  /** Deployment to create the stack with; empty when absent. */
+  initialDeployment?: UntypedDeployment;
+}
+
+export interface SaveOptions {
+  /** The kind of update recorded in history (`import`, `update`, …). */
+  kind?: string;
+  /** Skip taking the stack lock (the caller already holds it). */
+  lockHeld?: boolean;
+}
+
+export interface UpdateRecord {
+  kind: string;
+  startTime: number;
+  endTime: number;
+  result: "succeeded" | "failed" | "in-progress";
+  resourceCount?: number;
+  version?: number;
+  message?: string;
+  [field: string]: unknown;
+}
+
+export interface StackLock {
+  readonly info: LockInfo;
+  release(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/**
+ * Pulumi's checkpoint and deployment shapes (`sdk/go/common/apitype`). Fields cairn does not
+ * interpret are carried through untouched, so these types stay open (`[field: string]: unknown`).
+ */
+
+export interface Manifest {
+  time: string;
+  magic: string;
+  version: string;
+  plugins?: unknown[];
+}
+
+export interface SecretsProvider {
+  type: string;
+  state?: unknown;
+}
+
+export interface Resource {
+  urn: string;
+  custom?: boolean;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  parent?: string;
+  dependencies?: string[];
+  provider?: string;
+  protect?: boolean;
+  [field: string]: unknown;
+}
+
+/** The body of a version 3/4 deployment. */
+export interface Deployment {
+  manifest: Manifest;
+  secrets_providers?: SecretsProvider;
+  resources?: Resource[];
+  pending_operations?: unknown[];
+  [field: string]: unknown;
+}
+
+/** What `stack export` prints and `stack import` reads. */
+export interface UntypedDeployment {
+  version: number;
+  features?: string[];
+  deployment: Deployment | Record<string, unknown>;
+}
+
+/** The inner checkpoint of a stack file (version 3/4). */
+export interface Checkpoint {
+  stack: string;
+  config?: Record<string, unknown>;
+  latest?: Deployment;
+  [field: string]: unknown;
+}
+
+/** The file stored at `.pulumi/stacks/<project>/<stack>.json`. */
+export interface VersionedCheckpoint {
+  version: number;
+  features?: string[];
+  checkpoint: Checkpoint | Record<string, unknown>;
+}
+
+/** The deployment version cairn writes unless a feature needs a newer one. */
+export const CURRENT_DEPLOYMENT_VERSION = 3;
+/** Features of a version 4 checkpoint that cairn understands (it only carries them through). */
+export const SUPPORTED_FEATURES: ReadonlySet<string> = new Set(["refreshBeforeUpdate"]);

@@ -1,0 +1,6 @@
+export * from "./errors.js";
+export * from "./store.js";
+export * from "./backend.js";
+export * from "./plugin.js";
+export * from "./stack-ref.js";
+export * from "./checkpoint/types.js";
