@@ -4,3 +4,5 @@ export * from "./backend.js";
 export * from "./plugin.js";
 export * from "./stack-ref.js";
 export * from "./checkpoint/types.js";
+export * from "./fs/atomic-write.js";
+export * from "./fs/file-lock.js";

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, unlink, link, mkdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/** Temp files are named so that listings can skip them (`isTempFileName`). */
+const TEMP_MARKER = ".cairn-tmp-";
+
+export function isTempFileName(name: string): boolean {
+  return name.includes(TEMP_MARKER);
+}
+
+export interface AtomicWriteOptions {
+  /** File mode for a new file, e.g. 0o600 for credentials. */
+  mode?: number;
+}
+
+/**
+ * Writes `path` so that a reader (or a crash) only ever sees the old or the new bytes: a temp file
+ * beside the target (same device, so rename is atomic), fsync, rename, fsync of the directory.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  const temp = await writeTempBeside(path, data, options);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Creates `path` only if nothing exists there, with complete contents from the first moment:
+ * the bytes go to a temp file, which is then hard-linked into place (link fails with EEXIST
+ * atomically). Throws the EEXIST error when the file exists.
+ */
+export async function createFileExclusive(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  const temp = await writeTempBeside(path, data, options);
+  try {
+    await link(temp, path);
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function writeTempBeside(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<string> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${randomBytes(6).toString("hex")}`);
+  const handle = await open(temp, "wx", options.mode ?? 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await handle.close();
+  return temp;
+}
+
+async function syncDirectory(directory: string): Promise<void> {
+  // Makes the rename itself durable. Some file systems refuse to fsync a directory; the rename
+  // is still atomic there, only its durability across power loss is weaker.
+  const handle = await open(directory, "r").catch(() => undefined);
+  if (handle === undefined) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
+}
