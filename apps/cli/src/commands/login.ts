@@ -1,0 +1,33 @@
+import type { Command } from "commander";
+import { CairnError } from "@cairn/core";
+import type { RunCommand } from "../main.js";
+import { hostOf } from "../backend-url.js";
+
+/** `file://~`: the embedded default, as `pulumi login --local`. */
+export const LOCAL_BACKEND_URL = "file://~";
+
+export function registerLogin(program: Command, run: RunCommand): void {
+  program
+    .command("login")
+    .description("Log in to a backend by URL (file://, s3://, azblob://, gs://, git+https://, https://…) and make it current")
+    .argument("[url]", "backend URL; defaults to the project's backend.url, PULUMI_BACKEND_URL, or file://~")
+    .option("-l, --local", "log in to the local file backend (file://~)")
+    .option("-c, --cloud-url <url>", "backend URL (same as the argument)")
+    .option("--non-interactive", "never prompt")
+    .addHelpText("after", "\nExamples:\n  cairn login --local\n  cairn login file://./state\n  cairn login s3://my-bucket/prefix?region=eu-west-1")
+    .action(
+      run(async (context, urlArg: string | undefined, flags: { local?: boolean; cloudUrl?: string }) => {
+        const given = [urlArg, flags.cloudUrl, flags.local ? LOCAL_BACKEND_URL : undefined].filter((u) => u !== undefined);
+        if (new Set(given).size > 1) {
+          throw new CairnError("InvalidArgument", "give the backend URL once: as an argument, --cloud-url or --local");
+        }
+        const project = await context.project();
+        const url = given[0] ?? context.env.PULUMI_BACKEND_URL ?? project?.backendUrl ?? LOCAL_BACKEND_URL;
+        // Opening validates the URL, loads the plugin and checks the backend is reachable.
+        const backend = await context.openBackend(url);
+        const user = await backend.currentUser();
+        await context.credentials.login(url, { username: user.name, organizations: user.organizations });
+        context.output.out(`Logged into ${hostOf(url)} as ${user.name} (${backend.url})`);
+      }),
+    );
+}

@@ -1,0 +1,30 @@
+import type { Command } from "commander";
+import type { RunCommand } from "../main.js";
+import { registerStackInit } from "./stack/init.js";
+import { registerStackLs } from "./stack/ls.js";
+import { registerStackSelect } from "./stack/select.js";
+import { registerStackRm } from "./stack/rm.js";
+import { registerStackRename } from "./stack/rename.js";
+import { registerStackExport } from "./stack/export.js";
+import { registerStackImport } from "./stack/import.js";
+import { registerStackHistory } from "./stack/history.js";
+import { registerStackUnlock } from "./stack/unlock.js";
+
+export function registerStack(program: Command, run: RunCommand): void {
+  const stack = program
+    .command("stack")
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock");
+  for (const register of [
+    registerStackInit,
+    registerStackLs,
+    registerStackSelect,
+    registerStackRm,
+    registerStackRename,
+    registerStackExport,
+    registerStackImport,
+    registerStackHistory,
+    registerStackUnlock,
+  ]) {
+    register(stack, run);
+  }
+}

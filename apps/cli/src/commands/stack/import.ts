@@ -1,0 +1,60 @@
+import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CairnError, formatStackRef, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import type { RunCommand } from "../../main.js";
+
+export function registerStackImport(stack: Command, run: RunCommand): void {
+  stack
+    .command("import")
+    .description("Replace the stack's deployment with one from a file or stdin (Pulumi's `stack export` format)")
+    .option("-s, --stack <stack>", "the stack to import into; defaults to the selected stack")
+    .option("--file <path>", "read from this file instead of stdin")
+    .option("-f, --force", "import even if the resources' URNs name another stack or project")
+    .action(
+      run(async (context, flags: { stack?: string; file?: string; force?: boolean }) => {
+        const url = await context.backendUrl();
+        const ref = await context.currentStack(url, flags.stack);
+        const source = flags.file === undefined ? "stdin" : flags.file;
+        const text = flags.file === undefined ? await readStdin() : await readFile(resolve(context.cwd, flags.file), "utf8").catch((error: NodeJS.ErrnoException) => {
+          throw new CairnError(error.code === "ENOENT" ? "NotFound" : "InvalidArgument", `cannot read ${source}: ${error.message}`);
+        });
+        const deployment = validateDeployment(parseJson(text, source));
+        if (!flags.force) checkUrnsBelongTo(deployment, ref);
+        const backend = await context.openBackend(url);
+        await backend.importDeployment(ref, deployment, { kind: "import" });
+        context.output.out(`Import complete: ${formatStackRef(ref)}`);
+      }),
+    );
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${(error as Error).message}`, {
+      hint: "import expects the output of `cairn stack export` or `pulumi stack export`",
+    });
+  }
+}
+
+/** URNs are `urn:pulumi:<stack>::<project>::…`; importing another stack's resources is usually a mistake. */
+function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef): void {
+  const resources = (deployment.deployment as { resources?: Array<{ urn?: unknown }> }).resources ?? [];
+  for (const resource of resources) {
+    const match = typeof resource.urn === "string" ? /^urn:pulumi:([^:]*)::([^:]*)::/.exec(resource.urn) : null;
+    if (match === null) continue;
+    const [, stackName, projectName] = match;
+    if (stackName !== ref.name || (ref.project !== undefined && projectName !== ref.project)) {
+      throw new CairnError("InvalidArgument", `resource ${resource.urn} belongs to stack ${projectName}/${stackName}, not ${formatStackRef(ref)}`, {
+        hint: "import into the stack it came from, or pass --force if this is intended",
+      });
+    }
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

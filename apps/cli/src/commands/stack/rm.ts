@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { clearSelectedStack, formatStackRef, getSelectedStack, parseStackRef, sameStack, CairnError } from "@cairn/core";
+import type { RunCommand } from "../../main.js";
+import { confirmByTyping } from "../../prompt.js";
+
+export function registerStackRm(stack: Command, run: RunCommand): void {
+  stack
+    .command("rm")
+    .description("Remove a stack and its history and configuration (it must have no resources, unless --force)")
+    .argument("[stack]", "[organization/][project/]stack; defaults to the selected stack")
+    .option("-s, --stack <stack>", "the stack to remove")
+    .option("-f, --force", "remove even if the stack still has resources (they are NOT destroyed)")
+    .option("-y, --yes", "skip the confirmation prompt")
+    .option("--preserve-config", "keep the Pulumi.<stack>.yaml config file")
+    .option("--non-interactive", "never prompt")
+    .action(
+      run(async (context, name: string | undefined, flags: { stack?: string; force?: boolean; yes?: boolean; preserveConfig?: boolean; nonInteractive?: boolean }) => {
+        const url = await context.backendUrl();
+        const ref = await context.currentStack(url, name ?? flags.stack);
+        const backend = await context.openBackend(url);
+        if ((await backend.getStack(ref)) === undefined) {
+          throw new CairnError("NotFound", `no stack named '${formatStackRef(ref)}' found`, { hint: "`cairn stack ls --all` lists stacks" });
+        }
+        if (!flags.yes) {
+          await confirmByTyping(context.output, `This will permanently remove the '${formatStackRef(ref)}' stack!`, ref.name, "--yes", Boolean(flags.nonInteractive));
+        }
+        await backend.removeStack(ref, { force: Boolean(flags.force) });
+
+        const project = await context.project();
+        if (project !== undefined && project.name === ref.project) {
+          if (!flags.preserveConfig) await rm(join(dirname(project.file), `Pulumi.${ref.name}.yaml`), { force: true });
+          const selected = await getSelectedStack(context.home, project.file, url);
+          if (selected !== undefined && sameStack(parseStackRef(selected, project.name), ref)) {
+            await clearSelectedStack(context.home, project.file, url);
+          }
+        }
+        context.output.out(`Stack '${formatStackRef(ref)}' has been removed!`);
+      }),
+    );
+}

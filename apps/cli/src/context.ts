@@ -1,0 +1,97 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CairnError,
+  CredentialsStore,
+  findProject,
+  getSelectedStack,
+  openBackend,
+  parseStackRef,
+  PluginRegistry,
+  pulumiHome,
+  resolveBackendUrl,
+  type Project,
+  type StackRef,
+  type StateBackend,
+} from "@cairn/core";
+import type { Output } from "./output.js";
+
+/** Everything a command needs from its surroundings; built once per invocation, lazily. */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  output: Output;
+  home: string;
+  credentials: CredentialsStore;
+  project(): Promise<Project | undefined>;
+  /** The backend URL in effect, or a NotFound error telling the user to log in. */
+  backendUrl(): Promise<string>;
+  /** Opens the backend in effect (or `url`), loading only that backend's plugin. */
+  openBackend(url?: string): Promise<StateBackend>;
+  /** `--stack` if given, else the project's selected stack. */
+  currentStack(backendUrl: string, explicit?: string): Promise<StackRef>;
+  close(): Promise<void>;
+}
+
+/** The directory cairn is installed in: built-in backends are resolved from here last. */
+const CLI_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+
+export function createContext(output: Output, env = process.env, cwd = process.cwd()): CliContext {
+  const home = pulumiHome(env);
+  const credentials = new CredentialsStore(home);
+  const registry = new PluginRegistry();
+  const opened: StateBackend[] = [];
+  let project: Promise<Project | undefined> | undefined;
+
+  const context: CliContext = {
+    env,
+    cwd,
+    output,
+    home,
+    credentials,
+    project: () => (project ??= findProject(cwd)),
+    async backendUrl() {
+      const url = await resolveBackendUrl({ env, project: await context.project(), credentials: await credentials.read() });
+      if (url === undefined) {
+        throw new CairnError("Unauthenticated", "you are not logged in to any backend", {
+          hint: "run `cairn login` (a local file:// backend in ~/.pulumi) or `cairn login <url>`",
+        });
+      }
+      return url;
+    },
+    async openBackend(url) {
+      const target = url ?? (await context.backendUrl());
+      const { backend } = await openBackend(target, {
+        registry,
+        env,
+        cwd,
+        home,
+        projectDir: (await context.project())?.directory,
+        cliDir: CLI_DIR,
+        credentials,
+      });
+      opened.push(backend);
+      return backend;
+    },
+    async currentStack(backendUrl, explicit) {
+      const found = await context.project();
+      if (explicit !== undefined) return parseStackRef(explicit, found?.name);
+      if (found === undefined) {
+        throw new CairnError("InvalidArgument", "no stack given and no Pulumi.yaml project found here", {
+          hint: "pass --stack organization/<project>/<stack>, or run inside a project directory",
+        });
+      }
+      const selected = await getSelectedStack(home, found.file, backendUrl);
+      if (selected === undefined) {
+        throw new CairnError("NotFound", "no stack is selected", {
+          hint: "run `cairn stack select <name>`, `cairn stack init <name>`, or pass --stack",
+        });
+      }
+      return parseStackRef(selected, found.name);
+    },
+    async close() {
+      await Promise.all(opened.map((backend) => backend.close()));
+    },
+  };
+  return context;
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { createContext, type CliContext } from "./context.js";
+import { exitCodeFor } from "./exit-codes.js";
+import { printError, processOutput, type Output } from "./output.js";
+import { registerLogin } from "./commands/login.js";
+import { registerLogout } from "./commands/logout.js";
+import { registerWhoami } from "./commands/whoami.js";
+import { registerStack } from "./commands/stack.js";
+
+export type RunCommand = <A extends unknown[]>(fn: (context: CliContext, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
+
+export interface MainOptions {
+  output?: Output;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** Runs the CLI with `argv` (without `node cairn`) and returns the exit code. */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const output = options.output ?? processOutput;
+  const run: RunCommand =
+    (fn) =>
+    async (...args) => {
+      const context = createContext(output, options.env ?? process.env, options.cwd ?? process.cwd());
+      try {
+        await fn(context, ...args);
+      } finally {
+        await context.close();
+      }
+    };
+
+  const program = new Command("cairn")
+    .description("Manage infrastructure-as-code state on any backend, compatible with Pulumi's self-managed backends.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (text) => output.out(text.replace(/\n$/, "")), writeErr: (text) => output.err(text.replace(/\n$/, "")) })
+    .exitOverride();
+  registerLogin(program, run);
+  registerLogout(program, run);
+  registerWhoami(program, run);
+  registerStack(program, run);
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; everything else is a usage error already printed.
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : 2;
+    }
+    printError(output, error);
+    return exitCodeFor(error);
+  }
+}
