@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   CairnError,
   CredentialsStore,
+  credentialsDirectory,
   findProject,
   getSelectedStack,
   openBackend,
@@ -38,7 +39,7 @@ const CLI_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 
 export function createContext(output: Output, env = process.env, cwd = process.cwd()): CliContext {
   const home = pulumiHome(env);
-  const credentials = new CredentialsStore(home);
+  const credentials = new CredentialsStore(credentialsDirectory(env));
   const registry = new PluginRegistry();
   const opened: StateBackend[] = [];
   let project: Promise<Project | undefined> | undefined;
@@ -67,6 +68,7 @@ export function createContext(output: Output, env = process.env, cwd = process.c
         cwd,
         home,
         projectDir: (await context.project())?.directory,
+        projectPackages: (await context.project())?.backendPackages,
         cliDir: CLI_DIR,
         credentials,
       });

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFileSync, statSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { createSandbox, type Sandbox } from "./helpers.js";
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = createSandbox();
+});
+afterEach(() => sandbox.dispose());
+
+const credentials = () => JSON.parse(readFileSync(join(sandbox.home, "credentials.json"), "utf8"));
+
+describe("cairn login / whoami / logout", () => {
+  it("logs in to a file:// backend, stores it as current in Pulumi's credentials.json, mode 0600", () => {
+    const login = sandbox.run(["login", sandbox.stateUrl]);
+    expect(login.stderr).toBe("");
+    expect(login.status).toBe(0);
+    expect(login.stdout).toMatch(/^Logged into .+ as .+ \(file:\/\/.+\)\n$/);
+    expect(credentials().current).toBe(sandbox.stateUrl);
+    expect(Object.keys(credentials().accounts)).toEqual([sandbox.stateUrl]);
+    expect(statSync(join(sandbox.home, "credentials.json")).mode & 0o777).toBe(0o600);
+    // Logging in creates the layout's meta.yaml, as Pulumi does for a new store.
+    expect(readFileSync(join(sandbox.state, ".pulumi", "meta.yaml"), "utf8")).toMatch(/version: 1/);
+  });
+
+  it("whoami prints the user; -v adds the URL; --json has Pulumi's fields", () => {
+    sandbox.run(["login", sandbox.stateUrl]);
+    const plain = sandbox.run(["whoami"]);
+    expect(plain.status).toBe(0);
+    const user = plain.stdout.trim();
+    expect(user.length).toBeGreaterThan(0);
+    expect(sandbox.run(["whoami", "-v"]).stdout).toContain(`Backend URL: ${sandbox.stateUrl}`);
+    const json = JSON.parse(sandbox.run(["whoami", "--json"]).stdout);
+    expect(json).toEqual({ user, organizations: [], url: sandbox.stateUrl });
+  });
+
+  it("whoami without a login says how to log in", () => {
+    const result = sandbox.run(["whoami"]);
+    expect(result.status).toBe(7);
+    expect(result.stderr).toContain("cairn login");
+  });
+
+  it("PULUMI_BACKEND_URL overrides the stored current backend", () => {
+    sandbox.run(["login", sandbox.stateUrl]);
+    const other = `file://${join(sandbox.root, "other")}`;
+    const result = sandbox.run(["whoami", "--json"], { env: { PULUMI_BACKEND_URL: other } });
+    expect(JSON.parse(result.stdout).url).toBe(other);
+  });
+
+  it("logout of the current backend removes it; logging out again is an error unless --force", () => {
+    sandbox.run(["login", sandbox.stateUrl]);
+    expect(sandbox.run(["logout"]).status).toBe(0);
+    expect(credentials().current).toBeUndefined();
+    expect(credentials().accounts?.[sandbox.stateUrl]).toBeUndefined();
+    const again = sandbox.run(["logout", sandbox.stateUrl]);
+    expect(again.status).toBe(3);
+    expect(again.stderr).toContain("not logged in");
+    expect(sandbox.run(["logout", sandbox.stateUrl, "--force"]).status).toBe(0);
+  });
+
+  it("logout --all removes every stored credential", () => {
+    sandbox.run(["login", sandbox.stateUrl]);
+    sandbox.run(["login", `file://${join(sandbox.root, "second")}`]);
+    expect(Object.keys(credentials().accounts)).toHaveLength(2);
+    const result = sandbox.run(["logout", "--all"]);
+    expect(result.status).toBe(0);
+    expect(credentials().accounts ?? {}).toEqual({});
+    expect(credentials().current).toBeUndefined();
+  });
+
+  it("logout --cloud-url works but warns that it is deprecated", () => {
+    sandbox.run(["login", sandbox.stateUrl]);
+    const result = sandbox.run(["logout", "--cloud-url", sandbox.stateUrl]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("deprecated");
+  });
+
+  it("rejects malformed URLs and unknown schemes without writing credentials", () => {
+    const bad = sandbox.run(["login", "not a url"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/error: .*url/i);
+    const unknown = sandbox.run(["login", "nosuchscheme://bucket"]);
+    expect(unknown.status).toBe(8);
+    expect(unknown.stderr).toContain("cairn-backend-nosuchscheme");
+    expect(unknown.stderr).toContain("@cairn/backend-nosuchscheme");
+    expect(existsSync(join(sandbox.home, "credentials.json"))).toBe(false);
+  });
+
+  it("rejects unknown flags with a usage error", () => {
+    const result = sandbox.run(["login", "--frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("unknown option");
+  });
+
+  it("--local is file://~", () => {
+    const result = sandbox.run(["login", "--local"], { env: { HOME: sandbox.root } });
+    expect(result.status).toBe(0);
+    expect(credentials().current).toBe("file://~");
+    expect(existsSync(join(sandbox.root, ".pulumi", "meta.yaml"))).toBe(true);
+  });
+});

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { createSandbox, FIXTURES, SAMPLE_DEPLOYMENT, type Sandbox } from "./helpers.js";
+
+let sandbox: Sandbox;
+beforeEach(() => {
+  sandbox = createSandbox();
+  expect(sandbox.run(["login", sandbox.stateUrl]).status).toBe(0);
+});
+afterEach(() => sandbox.dispose());
+
+/** Every file under the state directory with its bytes: "nothing changed" means this is equal. */
+function snapshotState(): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files[relative(sandbox.state, path)] = readFileSync(path, "base64");
+    }
+  };
+  walk(sandbox.state);
+  return files;
+}
+
+const sample = () => JSON.parse(readFileSync(SAMPLE_DEPLOYMENT, "utf8"));
+
+describe("cairn stack", () => {
+  it("init creates the stack at Pulumi's project-scoped path and selects it", () => {
+    const result = sandbox.run(["stack", "init", "dev"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(existsSync(join(sandbox.state, ".pulumi/stacks/demo/dev.json"))).toBe(true);
+    const ls = JSON.parse(sandbox.run(["stack", "ls", "--json"]).stdout);
+    expect(ls).toMatchObject([{ name: "dev", current: true }]);
+  });
+
+  it("init of an existing stack fails with AlreadyExists", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    const again = sandbox.run(["stack", "init", "dev"]);
+    expect(again.status).toBe(4);
+    expect(again.stderr).toContain("dev");
+  });
+
+  it.each([
+    ["..", "relative path"],
+    ["a/b/c/d", "invalid stack reference"],
+    ["x".repeat(101), "at most 100"],
+    ["bad name", "letters, digits"],
+    ["semi;colon", "letters, digits"],
+    ["", "empty"],
+  ])("rejects the stack name %j and writes nothing", (name, message) => {
+    const before = snapshotState();
+    const result = sandbox.run(["stack", "init", "--stack", name]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(snapshotState()).toEqual(before);
+  });
+
+  it("import then export round-trips the deployment; history records the import", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    const imported = sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    expect(imported.stderr).toBe("");
+    expect(imported.status).toBe(0);
+    const exported = sandbox.run(["stack", "export"]);
+    expect(exported.status).toBe(0);
+    expect(JSON.parse(exported.stdout)).toEqual(sample());
+
+    const exportFile = join(sandbox.root, "out.json");
+    expect(sandbox.run(["stack", "export", "--file", exportFile]).status).toBe(0);
+    expect(JSON.parse(readFileSync(exportFile, "utf8"))).toEqual(sample());
+
+    const history = JSON.parse(sandbox.run(["stack", "history", "--json"]).stdout);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ kind: "import", result: "succeeded" });
+    const ls = JSON.parse(sandbox.run(["stack", "ls", "--json"]).stdout);
+    expect(ls[0]).toMatchObject({ name: "dev", resourceCount: 3 });
+  });
+
+  it("import reads stdin when no file is given", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    const result = sandbox.run(["stack", "import"], { input: readFileSync(SAMPLE_DEPLOYMENT, "utf8") });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(sandbox.run(["stack", "export"]).stdout)).toEqual(sample());
+  });
+
+  it("refuses malformed JSON, schema violations and unsupported features, changing nothing", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    const before = snapshotState();
+
+    const garbage = join(sandbox.root, "garbage.json");
+    writeFileSync(garbage, "{ not json");
+    const malformed = sandbox.run(["stack", "import", "--file", garbage]);
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toContain("not valid JSON");
+
+    const badField = sample();
+    badField.deployment.resources[1].urn = 42;
+    const badFile = join(sandbox.root, "bad.json");
+    writeFileSync(badFile, JSON.stringify(badField));
+    const invalid = sandbox.run(["stack", "import", "--file", badFile]);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr).toMatch(/resources\[1\]\.urn|resources\/1\/urn/);
+
+    const unsupported = sandbox.run(["stack", "import", "--force", "--file", join(FIXTURES, "checkpoint-v4-unsupported-feature.json")]);
+    expect(unsupported.status).toBe(2);
+
+    expect(snapshotState()).toEqual(before);
+  });
+
+  it("refuses a deployment whose URNs name another stack unless --force", () => {
+    sandbox.run(["stack", "init", "prod"]);
+    const refused = sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("--force");
+    expect(sandbox.run(["stack", "import", "--force", "--file", SAMPLE_DEPLOYMENT]).status).toBe(0);
+  });
+
+  it("select switches stacks; select of a missing stack fails unless --create", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    sandbox.run(["stack", "init", "prod"]);
+    expect(sandbox.run(["stack", "select", "dev"]).status).toBe(0);
+    expect(JSON.parse(sandbox.run(["stack", "ls", "--json"]).stdout).find((s: { current: boolean }) => s.current).name).toBe("dev");
+    expect(sandbox.run(["stack", "select", "nope"]).status).toBe(3);
+    expect(sandbox.run(["stack", "select", "nope", "--create"]).status).toBe(0);
+    expect(existsSync(join(sandbox.state, ".pulumi/stacks/demo/nope.json"))).toBe(true);
+  });
+
+  it("rename moves the state and rewrites the URNs", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    const result = sandbox.run(["stack", "rename", "staging"]);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(sandbox.state, ".pulumi/stacks/demo/dev.json"))).toBe(false);
+    const exported = JSON.parse(sandbox.run(["stack", "export"]).stdout);
+    expect(exported.deployment.resources[0].urn).toBe("urn:pulumi:staging::demo::pulumi:pulumi:Stack::demo-dev");
+  });
+
+  it("rm needs --yes without a terminal, --force when resources remain, and clears the selection", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    const unconfirmed = sandbox.run(["stack", "rm"]);
+    expect(unconfirmed.status).toBe(2);
+    expect(unconfirmed.stderr).toContain("--yes");
+    const withResources = sandbox.run(["stack", "rm", "--yes"]);
+    expect(withResources.status).not.toBe(0);
+    expect(withResources.stderr).toContain("--force");
+    expect(sandbox.run(["stack", "rm", "--yes", "--force"]).status).toBe(0);
+    expect(existsSync(join(sandbox.state, ".pulumi/stacks/demo/dev.json"))).toBe(false);
+    expect(sandbox.run(["stack", "export"]).status).toBe(3);
+  });
+
+  it("works outside a project with fully qualified stack names", () => {
+    const elsewhere = sandbox.root;
+    expect(sandbox.run(["stack", "init", "organization/other/dev"], { cwd: elsewhere }).status).toBe(0);
+    expect(sandbox.run(["stack", "import", "--stack", "organization/other/dev", "--force", "--file", SAMPLE_DEPLOYMENT], { cwd: elsewhere }).status).toBe(0);
+    const ls = JSON.parse(sandbox.run(["stack", "ls", "--json"], { cwd: elsewhere }).stdout);
+    expect(ls.map((s: { name: string }) => s.name)).toEqual(["other/dev"]);
+    const noStack = sandbox.run(["stack", "export"], { cwd: elsewhere });
+    expect(noStack.status).toBe(2);
+    expect(noStack.stderr).toContain("--stack");
+  });
+
+  it("unlock shows nothing for an unlocked stack and --force reports what it removed", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    const lockDir = join(sandbox.state, ".pulumi/locks/organization/demo/dev");
+    expect(sandbox.run(["stack", "unlock"]).stdout).toContain("not locked");
+    // A lock left behind by a (dead) Pulumi process: Pulumi's file name and fields.
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, "0b4c7f9e-1d2a-4c3b-9e8f-7a6b5c4d3e2f.json"), JSON.stringify({ pid: 4242, username: "ci", hostname: "runner-7", timestamp: "2026-11-24T10:00:00Z" }));
+    const blocked = sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
+    expect(blocked.status).toBe(6);
+    expect(blocked.stderr).toContain("ci@runner-7");
+    const shown = sandbox.run(["stack", "unlock"]);
+    expect(shown.stdout).toContain("ci@runner-7 pid 4242");
+    expect(shown.stdout).toContain("--force");
+    expect(readdirSync(lockDir)).toHaveLength(1);
+    expect(sandbox.run(["stack", "unlock", "--force"]).status).toBe(0);
+    expect(sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]).status).toBe(0);
+  });
+});
+
+describe("--help", () => {
+  const commands = [[], ["login"], ["logout"], ["whoami"], ["stack"], ...["init", "ls", "select", "rm", "rename", "export", "import", "history", "unlock"].map((c) => ["stack", c])];
+  it.each(commands.map((c) => [c.join(" ") || "(root)", c]))("%s --help prints usage and exits 0", (_name, command) => {
+    const result = sandbox.run([...(command as string[]), "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Usage: cairn");
+  });
+});

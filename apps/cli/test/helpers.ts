@@ -1,0 +1,55 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CAIRN_BIN = fileURLToPath(new URL("../bin/cairn.js", import.meta.url));
+export const SAMPLE_DEPLOYMENT = fileURLToPath(new URL("../../../examples/sample-deployment.json", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/pulumi/", import.meta.url));
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A throwaway world: PULUMI_HOME, a state directory, and a project directory with Pulumi.yaml. */
+export interface Sandbox {
+  root: string;
+  home: string;
+  state: string;
+  stateUrl: string;
+  project: string;
+  run(args: string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }): CliResult;
+  dispose(): void;
+}
+
+export function createSandbox(projectName = "demo"): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), "cairn-cli-"));
+  const home = join(root, "home");
+  const state = join(root, "state");
+  const project = join(root, "project");
+  mkdirSync(project);
+  writeFileSync(join(project, "Pulumi.yaml"), `name: ${projectName}\nruntime: nodejs\n`);
+  return {
+    root,
+    home,
+    state,
+    stateUrl: `file://${state}`,
+    project,
+    run(args, options = {}) {
+      const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, ...options.env };
+      delete env.PULUMI_BACKEND_URL;
+      if (options.env?.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = options.env.PULUMI_BACKEND_URL;
+      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], {
+        cwd: options.cwd ?? project,
+        env,
+        input: options.input ?? "",
+        encoding: "utf8",
+      });
+      return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,73 @@
+import { CairnError } from "../errors.js";
+import { migrateCheckpointToV3, isObject } from "./migrate.js";
+import { checkUniqueUrns, checkVersionAndFeatures } from "./validate.js";
+import { CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type Deployment, type UntypedDeployment, type VersionedCheckpoint } from "./types.js";
+
+/**
+ * Reads a stack file (`{"version", "features"?, "checkpoint"}`) and returns it as version 3 (or 4,
+ * which keeps its features), the way Pulumi's `UnmarshalVersionedCheckpointToLatestCheckpoint`
+ * does: version 0 means a file from before versioning, read whole as a version 1 checkpoint
+ * (Pulumi also writes version 0 for a new, empty stack); versions 1 and 2 are migrated; versions
+ * newer than 4 and unsupported features are refused.
+ */
+export function parseVersionedCheckpoint(bytes: Uint8Array | string, source = "checkpoint"): VersionedCheckpoint & { checkpoint: Checkpoint } {
+  let document: unknown;
+  try {
+    document = JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (!isObject(document)) throw new CairnError("InvalidArgument", `${source} is not a JSON object`);
+  const version = document.version ?? 0;
+  if (typeof version !== "number") throw new CairnError("InvalidArgument", `${source}: version: must be integer`);
+  if (version === 0) return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(1, document) };
+
+  try {
+    checkVersionAndFeatures(version, document.features, "");
+  } catch (error) {
+    throw new CairnError("InvalidArgument", `${source}: ${(error as Error).message}`, { cause: error, hint: (error as CairnError).hint });
+  }
+  const inner = document.checkpoint;
+  if (!isObject(inner)) throw new CairnError("InvalidArgument", `${source}: checkpoint: must be object`);
+  if (version === 1 || version === 2) {
+    return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(version, inner) };
+  }
+  const checkpoint = inner as Checkpoint;
+  if (checkpoint.latest !== undefined) checkUniqueUrns(checkpoint.latest, `${source}: checkpoint.latest`);
+  const features = document.features as string[] | undefined;
+  return features === undefined ? { version, checkpoint } : { version, features, checkpoint };
+}
+
+/**
+ * The stack file for a deployment, with fields in the order of Pulumi's Go structs
+ * (`VersionedCheckpoint`: version, features, checkpoint; `CheckpointV3`: stack, config, latest).
+ */
+export function buildVersionedCheckpoint(
+  stack: string,
+  deployment: UntypedDeployment | undefined,
+  config?: Record<string, unknown>,
+): VersionedCheckpoint & { checkpoint: Checkpoint } {
+  const checkpoint: Checkpoint = { stack };
+  if (config !== undefined && Object.keys(config).length > 0) checkpoint.config = config;
+  // Pulumi writes a new stack (no deployment yet) as version 0 with no `latest`.
+  if (deployment === undefined) return { version: 0, checkpoint };
+  checkpoint.latest = deployment.deployment as Deployment;
+  const features = deployment.features;
+  return features !== undefined && features.length > 0
+    ? { version: deployment.version, features, checkpoint }
+    : { version: deployment.version, checkpoint };
+}
+
+/** What `stack export` returns for a stack file: its deployment at the version it was stored with. */
+export function deploymentOf(file: VersionedCheckpoint & { checkpoint: Checkpoint }): UntypedDeployment {
+  const deployment = file.checkpoint.latest ?? emptyDeployment();
+  const version = file.version === 0 ? CURRENT_DEPLOYMENT_VERSION : file.version;
+  return file.features !== undefined && file.features.length > 0
+    ? { version, features: file.features, deployment }
+    : { version, deployment };
+}
+
+/** A stack that was created but never updated has no deployment; export shows an empty one. */
+export function emptyDeployment(): Deployment {
+  return { manifest: { time: "0001-01-01T00:00:00Z", magic: "", version: "" } };
+}

@@ -1,0 +1,80 @@
+import { formatJson } from "../checkpoint/json-format.js";
+import type { UpdateRecord } from "../backend.js";
+import { listAll, type StateStore } from "../store.js";
+import { compress, compressionSuffix, decompress, type Compression } from "./compression.js";
+import { baseName, copyObject, deleteIfPresent } from "./objects.js";
+import type { StackPaths } from "./paths.js";
+import { unixNanos } from "./unix-nanos.js";
+
+/**
+ * One update as Pulumi records it in `<stack>-<unix nanos>.history.json` (`backend.UpdateInfo`
+ * in `pkg/backend/updates.go`), fields in its order. Times are Unix seconds. Pulumi leaves
+ * `version` 0 in self-managed history; `environment` and `config` are maps it always writes.
+ */
+export interface HistoryFileRecord {
+  kind: string;
+  startTime: number;
+  message: string;
+  environment: Record<string, string>;
+  config: Record<string, unknown>;
+  version: number;
+  result: "succeeded" | "failed" | "in-progress";
+  endTime: number;
+  resourceChanges?: Record<string, number>;
+}
+
+const HISTORY_SUFFIXES = [".history.json", ".history.json.gz", ".history.json.zst"];
+
+/**
+ * Adds an update to the stack's history (Pulumi's `addToHistory`): the record, and beside it under
+ * the same `<stack>-<unix nanos>` prefix a `.checkpoint.json` copy of the stack file as it stands
+ * after the update. Returns the record's key.
+ */
+export async function appendHistory(
+  store: StateStore,
+  paths: StackPaths,
+  stackName: string,
+  record: HistoryFileRecord,
+  stackFileBytes: Uint8Array,
+  compression: Compression,
+): Promise<string> {
+  const prefix = `${paths.historyDir}/${stackName}-${unixNanos()}`;
+  const extension = `json${compressionSuffix(compression)}`;
+  const recordKey = `${prefix}.history.${extension}`;
+  await store.put(recordKey, compress(new TextEncoder().encode(formatJson(record)), compression));
+  await store.put(`${prefix}.checkpoint.${extension}`, stackFileBytes);
+  return recordKey;
+}
+
+/** The stack's updates, newest first (file names sort oldest first). */
+export async function readHistory(store: StateStore, paths: StackPaths, limit?: number): Promise<UpdateRecord[]> {
+  const recordKeys = (await listAll(store, `${paths.historyDir}/`))
+    .map((object) => object.key)
+    .filter((key) => HISTORY_SUFFIXES.some((suffix) => key.endsWith(suffix)));
+  const total = recordKeys.length;
+  const newestFirst = recordKeys.reverse().slice(0, limit ?? total);
+  const records: UpdateRecord[] = [];
+  for (const [index, key] of newestFirst.entries()) {
+    const found = await store.get(key);
+    if (found === undefined) continue;
+    const record = JSON.parse(new TextDecoder().decode(decompress(found.bytes, key))) as HistoryFileRecord;
+    // Pulumi writes version 0 here; number the records by position (oldest = 1) so callers can
+    // tell them apart, keeping a version the file does carry.
+    records.push({ ...record, version: record.version > 0 ? record.version : total - index });
+  }
+  return records;
+}
+
+/**
+ * Moves history files to a renamed stack (Pulumi's `renameHistory`): `<old>-<nanos>.…` becomes
+ * `<new>-<nanos>.…`; files not following that pattern are left alone.
+ */
+export async function moveHistory(store: StateStore, from: StackPaths, to: StackPaths, oldName: string, newName: string): Promise<void> {
+  for (const object of await listAll(store, `${from.historyDir}/`)) {
+    const fileName = baseName(object.key);
+    const dash = fileName.lastIndexOf("-");
+    if (dash === -1 || fileName.slice(0, dash) !== oldName) continue;
+    await copyObject(store, object.key, `${to.historyDir}/${newName}${fileName.slice(dash)}`);
+    await deleteIfPresent(store, object.key);
+  }
+}

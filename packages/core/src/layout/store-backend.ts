@@ -1,0 +1,272 @@
+import type {
+  BackendCapabilities,
+  CreateStackOptions,
+  SaveOptions,
+  StackFilter,
+  StackLock,
+  StackSummary,
+  StateBackend,
+  UpdateRecord,
+  UserInfo,
+} from "../backend.js";
+import { validateDeployment } from "../checkpoint/validate.js";
+import { buildVersionedCheckpoint, deploymentOf } from "../checkpoint/versioned-checkpoint.js";
+import type { Checkpoint, Deployment, UntypedDeployment, VersionedCheckpoint } from "../checkpoint/types.js";
+import { CairnError, type LockInfo } from "../errors.js";
+import { sameStack, type StackRef } from "../stack-ref.js";
+import { listAll, type StateStore } from "../store.js";
+import { writeBackup } from "./backups.js";
+import { classifiedStore } from "./classified-store.js";
+import { appendHistory, moveHistory, readHistory } from "./history.js";
+import { StackLocks } from "./locks.js";
+import { resolveLayoutMode } from "./meta.js";
+import { deleteIfPresent, removeAllUnder } from "./objects.js";
+import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
+import { renameStackInDeployment } from "./rename-urns.js";
+import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
+import { readStackFile, retireStackFile, writeStackFile, type StoredStackFile } from "./stack-files.js";
+
+/** Pulumi's type for the root resource of every stack. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+/** Go's zero `time.Time`: a manifest time that says nothing about the last update. */
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/**
+ * The self-managed ("DIY") backend over any store: Pulumi's `.pulumi/` bucket layout, readable and
+ * writable by Pulumi and cairn alike (see `spec/pulumi-compat.md`).
+ */
+export function createStoreBackend(store: StateStore, options?: StoreBackendOptions): StateBackend {
+  return new StoreBackend(store, resolveOptions(options));
+}
+
+class StoreBackend implements StateBackend {
+  private readonly store: StateStore;
+  private readonly locks: StackLocks;
+  private mode: Promise<LayoutMode> | undefined;
+  private knownMode: LayoutMode | undefined;
+
+  constructor(
+    store: StateStore,
+    private readonly options: ResolvedOptions,
+  ) {
+    this.store = classifiedStore(store);
+    this.locks = new StackLocks(this.store, { allowUnsafeLocking: options.allowUnsafeLocking });
+  }
+
+  get url(): string {
+    return this.store.url;
+  }
+
+  /** `projectScoped` is only known once the store's meta.yaml has been read (first call). */
+  get capabilities(): BackendCapabilities {
+    return {
+      atomicLocking: this.store.capabilities.conditionalWrite,
+      history: true,
+      projectScoped: this.knownMode !== "legacy",
+    };
+  }
+
+  async currentUser(): Promise<UserInfo> {
+    // A self-managed backend has no accounts: Pulumi reports the OS user and no organizations.
+    return { name: this.options.username, organizations: [] };
+  }
+
+  async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
+    const mode = await this.layoutMode();
+    const refs = new Map<string, StackRef>();
+    for (const object of await listAll(this.store, `${STACKS_DIR}/`)) {
+      const ref = stackRefFromKey(mode, object.key);
+      // Legacy stacks have no project, so a project filter cannot exclude them (as in Pulumi).
+      if (ref === undefined || (filter.project !== undefined && ref.project !== undefined && ref.project !== filter.project)) continue;
+      refs.set(`${ref.project ?? ""}/${ref.name}`, ref);
+    }
+    const summaries: StackSummary[] = [];
+    for (const ref of refs.values()) {
+      const stored = await readStackFile(this.store, stackPaths(mode, ref));
+      if (stored !== undefined) summaries.push(summarize(ref, stored));
+    }
+    return summaries;
+  }
+
+  async getStack(ref: StackRef): Promise<StackSummary | undefined> {
+    const stored = await readStackFile(this.store, await this.pathsOf(ref));
+    return stored === undefined ? undefined : summarize(ref, stored);
+  }
+
+  async createStack(ref: StackRef, options: CreateStackOptions = {}): Promise<StackSummary> {
+    const initial = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
+    const paths = await this.pathsOf(ref);
+    return this.withLock(paths, "create", async () => {
+      if ((await readStackFile(this.store, paths)) !== undefined) {
+        throw new CairnError("AlreadyExists", `stack ${paths.qualifiedName} already exists`, {
+          hint: "choose another name, or select the existing stack",
+        });
+      }
+      // What Pulumi's CreateStack writes: the checkpoint naming the stack (version 0, no deployment),
+      // or the initial deployment when one is given.
+      await writeStackFile(this.store, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), this.options.settings, undefined);
+      return { ref, resourceCount: initial === undefined ? 0 : resourcesOf(initial.deployment as Deployment).length };
+    });
+  }
+
+  async removeStack(ref: StackRef, options: { force?: boolean } = {}): Promise<void> {
+    const paths = await this.pathsOf(ref);
+    await this.withLock(paths, "remove", async () => {
+      const stored = await this.requireStack(paths);
+      const resources = resourcesOf(stored.file.checkpoint.latest);
+      const onlyRootStack = resources.length === 1 && resources[0]?.type === ROOT_STACK_TYPE;
+      if (!options.force && resources.length > 0 && !onlyRootStack) {
+        throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName}: it still has ${resources.length} resources`, {
+          hint: "destroy the stack's resources first, or remove it anyway with --force (the resources are then no longer managed)",
+        });
+      }
+      if (options.force) {
+        // Gone for good, with its `.bak` copy and backups (Pulumi's `--remove-backups`).
+        await deleteIfPresent(this.store, stored.key);
+        await deleteIfPresent(this.store, `${stored.key}.bak`);
+        await removeAllUnder(this.store, paths.backupDir);
+      } else {
+        await retireStackFile(this.store, stored.key);
+      }
+      await removeAllUnder(this.store, paths.historyDir);
+    });
+  }
+
+  async renameStack(ref: StackRef, to: StackRef): Promise<void> {
+    if (sameStack(ref, to)) return;
+    const mode = await this.layoutMode();
+    const from = stackPaths(mode, ref);
+    const target = stackPaths(mode, to);
+    await this.withLock(from, "rename", async () => {
+      const stored = await this.requireStack(from);
+      if ((await readStackFile(this.store, target)) !== undefined) {
+        throw new CairnError("AlreadyExists", `cannot rename ${from.qualifiedName}: a stack named ${target.qualifiedName} already exists`, {
+          hint: "choose another name, or remove that stack first",
+        });
+      }
+      const { checkpoint } = stored.file;
+      const renamed: Checkpoint = { ...checkpoint, stack: target.qualifiedName };
+      if (checkpoint.latest !== undefined) {
+        renamed.latest = renameStackInDeployment(checkpoint.latest, {
+          oldName: ref.name,
+          // Legacy references carry no project; their URNs do, and any project matches.
+          ...(mode === "project" && ref.project !== undefined ? { oldProject: ref.project } : {}),
+          newName: to.name,
+          ...(mode === "project" && to.project !== undefined ? { newProject: to.project } : {}),
+        });
+      }
+      const file: VersionedCheckpoint = { ...stored.file, checkpoint: renamed };
+      await writeStackFile(this.store, target, file, this.options.settings, undefined);
+      await retireStackFile(this.store, stored.key);
+      await moveHistory(this.store, from, target, ref.name, to.name);
+    });
+  }
+
+  async exportDeployment(ref: StackRef): Promise<UntypedDeployment> {
+    return deploymentOf((await this.requireStack(await this.pathsOf(ref))).file);
+  }
+
+  async importDeployment(ref: StackRef, deployment: UntypedDeployment, options: SaveOptions = {}): Promise<void> {
+    // Validate before touching the store: a bad document must leave nothing behind.
+    const validated = validateDeployment(deployment);
+    const paths = await this.pathsOf(ref);
+    const kind = options.kind ?? "import";
+    const save = async () => {
+      const startTime = unixSeconds();
+      const stored = await this.requireStack(paths);
+      const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
+      const written = await writeStackFile(this.store, paths, file, this.options.settings, stored.key);
+      if (!this.store.capabilities.nativeHistory) {
+        await appendHistory(
+          this.store,
+          paths,
+          ref.name,
+          { kind, startTime, message: "", environment: {}, config: {}, version: 0, result: "succeeded", endTime: unixSeconds() },
+          written.bytes,
+          this.options.settings.compression,
+        );
+      }
+      await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
+    };
+    await (options.lockHeld ? save() : this.withLock(paths, kind, save));
+  }
+
+  async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
+    // A store with native history (git) keeps it in its own log, which this layer cannot read.
+    if (this.store.capabilities.nativeHistory) return [];
+    return readHistory(this.store, await this.pathsOf(ref), options.limit);
+  }
+
+  async lockStack(ref: StackRef, operation: string): Promise<StackLock> {
+    const paths = await this.pathsOf(ref);
+    return this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation));
+  }
+
+  async getLock(ref: StackRef): Promise<LockInfo[]> {
+    return this.locks.holders((await this.pathsOf(ref)).lockDir);
+  }
+
+  async forceUnlock(ref: StackRef): Promise<LockInfo[]> {
+    return this.locks.breakAll((await this.pathsOf(ref)).lockDir);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  private lockInfo(operation: string): LockInfo {
+    const { pid, username, hostname } = this.options;
+    return { pid, username, hostname, timestamp: new Date().toISOString(), operation };
+  }
+
+  private async withLock<T>(paths: StackPaths, operation: string, action: () => Promise<T>): Promise<T> {
+    const lock = await this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation));
+    try {
+      return await action();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async requireStack(paths: StackPaths): Promise<StoredStackFile> {
+    const stored = await readStackFile(this.store, paths);
+    if (stored === undefined) {
+      throw new CairnError("NotFound", `stack ${paths.qualifiedName} does not exist`, {
+        hint: "check the name with `cairn stack ls`, or create it with `cairn stack init`",
+      });
+    }
+    return stored;
+  }
+
+  private async pathsOf(ref: StackRef): Promise<StackPaths> {
+    return stackPaths(await this.layoutMode(), ref);
+  }
+
+  /** Read (or, for an empty store, decided and written) once per backend instance. */
+  private layoutMode(): Promise<LayoutMode> {
+    this.mode ??= resolveLayoutMode(this.store, this.options.settings).then(
+      (mode) => (this.knownMode = mode),
+      (error: unknown) => {
+        this.mode = undefined; // a transient failure must not stick
+        throw error;
+      },
+    );
+    return this.mode;
+  }
+}
+
+function summarize(ref: StackRef, stored: StoredStackFile): StackSummary {
+  const latest = stored.file.checkpoint.latest;
+  const summary: StackSummary = { ref, resourceCount: resourcesOf(latest).length };
+  const time = latest?.manifest?.time;
+  if (time !== undefined && time !== ZERO_TIME && !Number.isNaN(Date.parse(time))) summary.lastUpdate = new Date(time);
+  return summary;
+}
+
+function resourcesOf(deployment: Deployment | undefined): NonNullable<Deployment["resources"]> {
+  return deployment?.resources ?? [];
+}
+
+function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

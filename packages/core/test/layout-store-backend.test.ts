@@ -1,0 +1,261 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { formatJson, isCairnError, type CairnError, type StateBackend } from "../src/index.js";
+import { DEV, fixtureDeployment, fixtureText, memorySpace } from "./layout-test-helpers.js";
+
+async function rejection(promise: Promise<unknown>): Promise<CairnError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isCairnError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a CairnError");
+}
+
+const STACK_KEY = ".pulumi/stacks/countdown/foo.json";
+
+function renameFooToBar(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(/^urn:pulumi:foo::/, "urn:pulumi:bar::");
+  return Array.isArray(value) ? value.map(renameFooToBar) : value;
+}
+
+describe("createStoreBackend: stacks and checkpoints", () => {
+  let space: ReturnType<typeof memorySpace>;
+  let backend: StateBackend;
+  beforeEach(() => {
+    space = memorySpace();
+    backend = space.backend();
+  });
+
+  it("starts a new store at meta.yaml version 1 and creates a stack as Pulumi does", async () => {
+    await backend.createStack(DEV);
+    expect(await space.text(".pulumi/meta.yaml")).toBe("version: 1\n");
+    expect(JSON.parse(await space.text(STACK_KEY))).toEqual({ version: 0, checkpoint: { stack: "organization/countdown/foo" } });
+    expect(await space.keys(".pulumi/locks/")).toEqual([]); // the create's lock is released
+    expect((await rejection(backend.createStack(DEV))).code).toBe("AlreadyExists");
+  });
+
+  it("writes an imported v3 deployment in Pulumi's exact file format and exports it back", async () => {
+    await backend.createStack(DEV);
+    const deployment = fixtureDeployment("checkpoint-v3.json");
+    await backend.importDeployment(DEV, deployment);
+    // The fixture is a stack file whose `stack` is empty; ours names the stack.
+    const expected = fixtureText("checkpoint-v3.json").replace('"stack": ""', '"stack": "organization/countdown/foo"');
+    expect(await space.text(STACK_KEY)).toBe(expected);
+    expect(await backend.exportDeployment(DEV)).toEqual(deployment);
+  });
+
+  it.each(["checkpoint-v4.json", "checkpoint-secrets.json"])("round-trips %s through import and export", async (name) => {
+    await backend.createStack(DEV);
+    const deployment = fixtureDeployment(name);
+    await backend.importDeployment(DEV, deployment);
+    expect(await backend.exportDeployment(DEV)).toEqual(deployment);
+    expect(JSON.parse(await space.text(STACK_KEY)).version).toBe(deployment.version);
+  });
+
+  it("imports a v1 deployment and exports it as v3", async () => {
+    await backend.createStack(DEV);
+    const v1 = JSON.parse(fixtureText("checkpoint-v1.json")) as { checkpoint: { latest: Record<string, unknown> } };
+    await backend.importDeployment(DEV, { version: 1, deployment: v1.checkpoint.latest });
+    const exported = await backend.exportDeployment(DEV);
+    const v3 = fixtureDeployment("checkpoint-v3.json") as { deployment: Record<string, unknown> };
+    delete v3.deployment.secrets_providers;
+    expect(exported.version).toBe(3);
+    expect(exported.deployment).toEqual(v3.deployment);
+  });
+
+  it("exports a v1 stack file written by an old Pulumi as v3", async () => {
+    await space.put(".pulumi/meta.yaml", "version: 1\n");
+    await space.put(STACK_KEY, fixtureText("checkpoint-v1.json"));
+    const exported = await backend.exportDeployment(DEV);
+    expect(exported.version).toBe(3);
+    expect((exported.deployment as { resources: unknown[] }).resources).toHaveLength(
+      (fixtureDeployment("checkpoint-v3.json").deployment as { resources: unknown[] }).resources.length,
+    );
+  });
+
+  it("keeps .bak, backups and history at Pulumi's keys", async () => {
+    await backend.createStack(DEV);
+    const created = await space.text(STACK_KEY);
+    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    expect(await space.text(`${STACK_KEY}.bak`)).toBe(created);
+
+    const backups = await space.keys(".pulumi/backups/");
+    expect(backups).toHaveLength(1);
+    expect(backups[0]).toMatch(/^\.pulumi\/backups\/countdown\/foo\/foo\.\d{19}\.json$/);
+    expect(await space.text(backups[0]!)).toBe(await space.text(STACK_KEY));
+
+    const history = await space.keys(".pulumi/history/");
+    expect(history).toHaveLength(2);
+    const [checkpointKey, recordKey] = history as [string, string];
+    expect(recordKey).toMatch(/^\.pulumi\/history\/countdown\/foo\/foo-\d{19}\.history\.json$/);
+    expect(checkpointKey).toBe(recordKey.replace(".history.json", ".checkpoint.json"));
+    expect(await space.text(checkpointKey)).toBe(await space.text(STACK_KEY));
+    const record = JSON.parse(await space.text(recordKey)) as Record<string, unknown>;
+    expect(Object.keys(record)).toEqual(["kind", "startTime", "message", "environment", "config", "version", "result", "endTime"]);
+    expect(record).toMatchObject({ kind: "import", result: "succeeded" });
+
+    const listed = await backend.listHistory(DEV);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ kind: "import", result: "succeeded", version: 1 });
+  });
+
+  it("honours DISABLE_CHECKPOINT_BACKUPS and RETAIN_CHECKPOINTS", async () => {
+    const tuned = space.backend({ env: { PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "true", PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS: "1" } });
+    await tuned.createStack(DEV);
+    await tuned.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    expect(await space.keys(".pulumi/backups/")).toEqual([]);
+    const retained = (await space.keys(".pulumi/stacks/")).filter((key) => /\.json\.\d{19}$/.test(key));
+    expect(retained).toHaveLength(2); // one per write: create and import
+  });
+
+  it("writes .json.gz with PULUMI_DIY_BACKEND_GZIP, reads it back, and switches formats cleanly", async () => {
+    await backend.createStack(DEV);
+    const gzip = space.backend({ env: { PULUMI_DIY_BACKEND_GZIP: "true" } });
+    const deployment = fixtureDeployment("checkpoint-v3.json");
+    await gzip.importDeployment(DEV, deployment);
+    const stackKeys = await space.keys(".pulumi/stacks/");
+    expect(stackKeys).toEqual([`${STACK_KEY}.bak`, `${STACK_KEY}.gz`]);
+    expect([...(await space.store.get(`${STACK_KEY}.gz`))!.bytes.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    expect(await space.keys(".pulumi/backups/")).toEqual([expect.stringMatching(/foo\.\d{19}\.json\.gz$/)]);
+    expect((await space.keys(".pulumi/history/")).every((key) => key.endsWith(".json.gz"))).toBe(true);
+    // A reader without the switch still reads it, and writing plain JSON again replaces the .gz.
+    expect(await backend.exportDeployment(DEV)).toEqual(deployment);
+    await backend.importDeployment(DEV, deployment);
+    expect((await space.keys(".pulumi/stacks/")).filter((key) => !key.endsWith(".bak"))).toEqual([STACK_KEY]);
+    expect(await space.text(STACK_KEY)).toContain('"stack": "organization/countdown/foo"');
+    expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["import", "import"]);
+  });
+
+  it("refuses zstd state with Unimplemented", async () => {
+    await space.put(".pulumi/meta.yaml", "version: 1\n");
+    await space.store.put(`${STACK_KEY}.zst`, new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0]));
+    const error = await rejection(backend.exportDeployment(DEV));
+    expect(error.code).toBe("Unimplemented");
+    expect(error.message).toContain("zstd");
+  });
+
+  it("rejects a bad import naming the field, writing nothing", async () => {
+    await backend.createStack(DEV);
+    const before = await space.keys();
+    const bad = structuredClone(fixtureDeployment("checkpoint-v3.json")) as { deployment: { resources: Array<Record<string, unknown>> } };
+    bad.deployment.resources[3]!.urn = 7;
+    for (const [document, fragment] of [
+      [bad, "deployment.resources[3].urn: must be string"],
+      [fixtureDeployment("checkpoint-v4-unsupported-feature.json"), 'feature "unsupported-feature"'],
+      [{ version: 9, deployment: {} }, "version 9 is newer"],
+    ] as const) {
+      const error = await rejection(backend.importDeployment(DEV, document as never));
+      expect(error.code).toBe("InvalidArgument");
+      expect(error.message).toContain(fragment);
+    }
+    expect(await space.keys()).toEqual(before);
+  });
+
+  it("lists stacks, ignoring .bak and other files, filtered by project", async () => {
+    await backend.createStack(DEV);
+    await backend.createStack({ organization: "organization", project: "other", name: "prod" });
+    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    await space.put(".pulumi/stacks/countdown/notes.txt", "hello");
+    await space.put(".pulumi/stacks/countdown/deep/x.json", "{}");
+    const all = await backend.listStacks();
+    expect(all.map((summary) => `${summary.ref.project}/${summary.ref.name}`).sort()).toEqual(["countdown/foo", "other/prod"]);
+    const filtered = await backend.listStacks({ project: "countdown" });
+    expect(filtered).toHaveLength(1);
+    expect(filtered[0]!.resourceCount).toBeGreaterThan(0);
+    expect(await backend.getStack({ ...DEV, name: "missing" })).toBeUndefined();
+  });
+
+  it("refuses any organization but `organization`", async () => {
+    const error = await rejection(backend.createStack({ ...DEV, organization: "acme" }));
+    expect(error.code).toBe("InvalidArgument");
+    expect(error.message).toContain('"acme"');
+  });
+
+  it("reports the OS user (or the configured one) with no organizations", async () => {
+    expect(await backend.currentUser()).toEqual({ name: "alice", organizations: [] });
+  });
+
+  it("refuses to remove a stack with resources unless forced, then removes history and backups", async () => {
+    await backend.createStack(DEV);
+    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    expect((await rejection(backend.removeStack(DEV))).code).toBe("InvalidArgument");
+    await backend.removeStack(DEV, { force: true });
+    expect(await backend.getStack(DEV)).toBeUndefined();
+    expect(await space.keys(".pulumi/history/")).toEqual([]);
+    expect(await space.keys(".pulumi/backups/")).toEqual([]);
+    expect(await space.keys(".pulumi/stacks/")).toEqual([]);
+  });
+
+  it("removes an empty stack by moving its file to .bak", async () => {
+    await backend.createStack(DEV);
+    await backend.removeStack(DEV);
+    expect(await space.keys(".pulumi/stacks/")).toEqual([`${STACK_KEY}.bak`]);
+    expect(await backend.listStacks()).toEqual([]);
+  });
+
+  it("renames a stack: file, history, stack name and URNs", async () => {
+    await backend.createStack(DEV);
+    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    const renamed = { ...DEV, name: "bar" };
+    await backend.renameStack(DEV, renamed);
+    expect(await backend.getStack(DEV)).toBeUndefined();
+    const stored = JSON.parse(await space.text(".pulumi/stacks/countdown/bar.json")) as { checkpoint: { stack: string } };
+    expect(stored.checkpoint.stack).toBe("organization/countdown/bar");
+    const exported = (await backend.exportDeployment(renamed)).deployment as {
+      resources: Array<{ urn: string; parent?: string; dependencies?: string[] }>;
+    };
+    const original = (fixtureDeployment("checkpoint-v3.json").deployment as typeof exported).resources;
+    // Every URN field moves to the new stack; nothing else in the resource changes.
+    expect(exported.resources.map((resource) => [resource.urn, resource.parent, resource.dependencies])).toEqual(
+      original.map((resource) => [resource.urn, resource.parent, resource.dependencies].map(renameFooToBar)),
+    );
+    expect(exported.resources.map((resource) => formatJson({ ...resource, urn: "", parent: "", dependencies: [] }))).toEqual(
+      original.map((resource) => formatJson({ ...resource, urn: "", parent: "", dependencies: [] })),
+    );
+    const history = await space.keys(".pulumi/history/");
+    expect(history.length).toBe(2);
+    expect(history.every((key) => /^\.pulumi\/history\/countdown\/bar\/bar-\d{19}\./.test(key))).toBe(true);
+    await backend.createStack(DEV);
+    expect((await rejection(backend.renameStack(DEV, renamed))).code).toBe("AlreadyExists");
+  });
+});
+
+describe("createStoreBackend: layout versions", () => {
+  it("reads the legacy layout (no meta.yaml, stacks/<stack>.json) without writing meta.yaml", async () => {
+    const space = memorySpace();
+    await space.put(".pulumi/stacks/foo.json", fixtureText("checkpoint-v3.json"));
+    const backend = space.backend();
+    const stacks = await backend.listStacks();
+    expect(stacks.map((summary) => summary.ref)).toEqual([{ organization: "organization", name: "foo" }]);
+    expect(await backend.exportDeployment({ organization: "organization", project: "countdown", name: "foo" })).toEqual(
+      fixtureDeployment("checkpoint-v3.json"),
+    );
+    expect(await space.keys(".pulumi/meta.yaml")).toEqual([]);
+    expect(backend.capabilities.projectScoped).toBe(false);
+  });
+
+  it("treats meta.yaml version 0 as legacy and creates legacy stacks", async () => {
+    const space = memorySpace();
+    await space.put(".pulumi/meta.yaml", "version: 0\n");
+    await space.backend().createStack(DEV);
+    expect(await space.keys(".pulumi/stacks/")).toEqual([".pulumi/stacks/foo.json"]);
+    expect(JSON.parse(await space.text(".pulumi/stacks/foo.json")).checkpoint.stack).toBe("foo");
+  });
+
+  it("starts a new store in the legacy layout with PULUMI_DIY_BACKEND_LEGACY_LAYOUT", async () => {
+    const space = memorySpace({ env: { PULUMI_DIY_BACKEND_LEGACY_LAYOUT: "true" } });
+    await space.backend().createStack(DEV);
+    expect(await space.keys()).toEqual([".pulumi/stacks/foo.json"]);
+  });
+
+  it("refuses a meta.yaml newer than it understands, and one without a version", async () => {
+    const space = memorySpace();
+    await space.put(".pulumi/meta.yaml", "version: 2\n");
+    const error = await rejection(space.backend().listStacks());
+    expect(error.code).toBe("Unimplemented");
+    expect(error.message).toContain("version 2");
+    await space.put(".pulumi/meta.yaml", "other: 1\n");
+    expect((await rejection(space.backend().listStacks())).message).toContain("no version");
+  });
+});
