@@ -12,6 +12,11 @@ export interface StateBackend {
   readonly capabilities: BackendCapabilities;
 
   currentUser(): Promise<UserInfo>;
+  /**
+   * Checks the backend is reachable and usable, initialising it if it is new (a self-managed
+   * store gets its meta.yaml). `cairn login` calls it so a bad URL fails at login, not later.
+   */
+  verify(): Promise<void>;
 
   listStacks(filter?: StackFilter): Promise<StackSummary[]>;
   getStack(ref: StackRef): Promise<StackSummary | undefined>;

@@ -25,6 +25,7 @@ export function registerLogin(program: Command, run: RunCommand): void {
         const url = given[0] ?? context.env.PULUMI_BACKEND_URL ?? project?.backendUrl ?? LOCAL_BACKEND_URL;
         // Opening validates the URL, loads the plugin and checks the backend is reachable.
         const backend = await context.openBackend(url);
+        await backend.verify();
         const user = await backend.currentUser();
         await context.credentials.login(url, { username: user.name, organizations: user.organizations });
         context.output.out(`Logged into ${hostOf(url)} as ${user.name} (${backend.url})`);

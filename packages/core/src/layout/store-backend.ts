@@ -71,6 +71,10 @@ class StoreBackend implements StateBackend {
     return { name: this.options.username, organizations: [] };
   }
 
+  async verify(): Promise<void> {
+    await this.layoutMode();
+  }
+
   async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
     const mode = await this.layoutMode();
     const refs = new Map<string, StackRef>();

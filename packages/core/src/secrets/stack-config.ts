@@ -1,0 +1,103 @@
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
+import { isMap, parseDocument, type Document } from "yaml";
+import { CairnError } from "../errors.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
+
+/**
+ * The passphrase salt in the stack's config file, where Pulumi keeps it (`encryptionsalt:` in
+ * `Pulumi.<stack>.yaml`). Edits go through the YAML Document API so comments, key order and every
+ * other key survive, and the file is replaced atomically.
+ */
+
+const SALT_KEY = "encryptionsalt";
+/** Keys of other secrets providers; Pulumi clears them when a stack switches to passphrase. */
+const OTHER_PROVIDER_KEYS = ["secretsprovider", "encryptedkey"];
+
+/**
+ * `Pulumi.<stack>.<ext>` beside the project file (or in its `stackConfigDir`), the extension taken
+ * from the project file and `/` in a qualified stack name replaced by `-`
+ * (`sdk/go/common/workspace/paths.go` `ProjectStackPath`).
+ */
+export function stackConfigPath(projectFile: string, stackName: string, stackConfigDir?: string): string {
+  const fileName = `${basename(projectFile, extname(projectFile))}.${stackName.replaceAll("/", "-")}${extname(projectFile)}`;
+  const directory = stackConfigDir ? join(dirname(projectFile), stackConfigDir) : dirname(projectFile);
+  return join(directory, fileName);
+}
+
+/** The stack's `encryptionsalt`, or undefined when the file or the key is absent. */
+export async function readEncryptionSalt(configFile: string): Promise<string | undefined> {
+  const text = await readIfExists(configFile);
+  if (text === undefined) return undefined;
+  const value: unknown = isJsonFile(configFile) ? parseJsonConfig(configFile, text)[SALT_KEY] : parseYamlConfig(configFile, text).get(SALT_KEY);
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw malformed(configFile, `\`${SALT_KEY}\` is not a string`);
+  return value;
+}
+
+/**
+ * Sets `encryptionsalt` (creating the file if needed) and removes `secretsprovider` and
+ * `encryptedkey`, as Pulumi does for a passphrase stack. A new key goes first, where Pulumi puts it.
+ */
+export async function writeEncryptionSalt(configFile: string, encryptionSalt: string): Promise<void> {
+  const text = await readIfExists(configFile);
+  const mode = text === undefined ? 0o644 : (await stat(configFile)).mode & 0o777;
+  const updated = isJsonFile(configFile) ? withSaltJson(configFile, text, encryptionSalt) : withSaltYaml(configFile, text, encryptionSalt);
+  await writeFileAtomic(configFile, updated, { mode });
+}
+
+function withSaltYaml(configFile: string, text: string | undefined, encryptionSalt: string): string {
+  const document = parseYamlConfig(configFile, text ?? "");
+  if (document.contents === null) document.contents = document.createNode({});
+  const map = document.contents;
+  if (!isMap(map)) throw malformed(configFile, "it is not a YAML mapping");
+  for (const key of OTHER_PROVIDER_KEYS) map.delete(key);
+  if (map.has(SALT_KEY)) map.set(SALT_KEY, encryptionSalt);
+  else map.items.unshift(document.createPair(SALT_KEY, encryptionSalt));
+  // lineWidth 0: never fold the long salt over two lines.
+  return document.toString({ lineWidth: 0 });
+}
+
+function withSaltJson(configFile: string, text: string | undefined, encryptionSalt: string): string {
+  const settings = text === undefined ? {} : parseJsonConfig(configFile, text);
+  for (const key of OTHER_PROVIDER_KEYS) delete settings[key];
+  const { [SALT_KEY]: _previous, ...rest } = settings;
+  return `${JSON.stringify({ [SALT_KEY]: encryptionSalt, ...rest }, null, 4)}\n`;
+}
+
+function parseYamlConfig(configFile: string, text: string): Document {
+  const document = parseDocument(text);
+  const [first] = document.errors;
+  if (first) throw malformed(configFile, first.message);
+  return document;
+}
+
+function parseJsonConfig(configFile: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw malformed(configFile, (error as Error).message);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed(configFile, "it is not a JSON object");
+  return value as Record<string, unknown>;
+}
+
+function isJsonFile(configFile: string): boolean {
+  return extname(configFile).toLowerCase() === ".json";
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function malformed(configFile: string, why: string): CairnError {
+  return new CairnError("InvalidArgument", `stack config file ${configFile} is malformed: ${why}`, {
+    hint: "fix the file's syntax; cairn edits only its `encryptionsalt` key",
+  });
+}
