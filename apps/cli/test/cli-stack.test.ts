@@ -136,7 +136,9 @@ describe("cairn stack", () => {
     expect(result.status).toBe(0);
     expect(existsSync(join(sandbox.state, ".pulumi/stacks/demo/dev.json"))).toBe(false);
     const exported = JSON.parse(sandbox.run(["stack", "export"]).stdout);
-    expect(exported.deployment.resources[0].urn).toBe("urn:pulumi:staging::demo::pulumi:pulumi:Stack::demo-dev");
+    // As Pulumi's rename does: the stack part of every URN, and the root stack's name.
+    expect(exported.deployment.resources[0].urn).toBe("urn:pulumi:staging::demo::pulumi:pulumi:Stack::demo-staging");
+    expect(exported.deployment.resources[2].parent).toBe("urn:pulumi:staging::demo::pulumi:pulumi:Stack::demo-staging");
   });
 
   it("rm needs --yes without a terminal, --force when resources remain, and clears the selection", () => {

@@ -39,7 +39,7 @@ export function createSandbox(projectName = "demo"): Sandbox {
     stateUrl: `file://${state}`,
     project,
     run(args, options = {}) {
-      const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, ...options.env };
+      const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", ...options.env };
       delete env.PULUMI_BACKEND_URL;
       if (options.env?.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = options.env.PULUMI_BACKEND_URL;
       const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], {

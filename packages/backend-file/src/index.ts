@@ -1,1 +1,17 @@
-export {};
+import { defineBackendPlugin } from "@cairn/core";
+import { FileStore } from "./file-store.js";
+import { fileBackendRoot } from "./file-url.js";
+
+export { FileStore } from "./file-store.js";
+export { fileBackendRoot } from "./file-url.js";
+export { classifyFileError } from "./file-errors.js";
+
+/** `file://` URLs: state in a local directory, written atomically, locked by exclusive create. */
+export default defineBackendPlugin({
+  meta: { name: "@cairn/backend-file", version: "0.1.0" },
+  schemes: ["file"],
+  credentials: [{ id: "none", description: "local files need no credential; the operating system's permissions apply" }],
+  async open(url, context) {
+    return new FileStore(fileBackendRoot(url, context.cwd, context.env.HOME), url.href.replace(/\/$/, "") === "file://~" ? "file://~" : url.href);
+  },
+});

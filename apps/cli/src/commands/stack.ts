@@ -9,11 +9,12 @@ import { registerStackExport } from "./stack/export.js";
 import { registerStackImport } from "./stack/import.js";
 import { registerStackHistory } from "./stack/history.js";
 import { registerStackUnlock } from "./stack/unlock.js";
+import { registerStackChangeSecretsProvider } from "./stack/change-secrets-provider.js";
 
 export function registerStack(program: Command, run: RunCommand): void {
   const stack = program
     .command("stack")
-    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock");
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider");
   for (const register of [
     registerStackInit,
     registerStackLs,
@@ -24,6 +25,7 @@ export function registerStack(program: Command, run: RunCommand): void {
     registerStackImport,
     registerStackHistory,
     registerStackUnlock,
+    registerStackChangeSecretsProvider,
   ]) {
     register(stack, run);
   }

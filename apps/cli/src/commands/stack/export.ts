@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { formatJson, writeFileAtomic } from "@cairn/core";
+import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
-import { refuseShowSecretsWithCiphertext } from "../../secrets-guard.js";
+import { openStackSecrets } from "../../stack-secrets.js";
 
 export function registerStackExport(stack: Command, run: RunCommand): void {
   stack
@@ -10,17 +10,21 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
     .description("Export the stack's deployment (Pulumi's `stack export` format)")
     .option("-s, --stack <stack>", "the stack to export; defaults to the selected stack")
     .option("--file <path>", "write to this file (atomically) instead of stdout")
-    .option("--show-secrets", "include secret values in plaintext")
+    .option("--show-secrets", "decrypt secret values to plaintext (needs the stack's passphrase)")
+    .option("--non-interactive", "never prompt for a passphrase")
     .action(
-      run(async (context, flags: { stack?: string; file?: string; showSecrets?: boolean }) => {
+      run(async (context, flags: { stack?: string; file?: string; showSecrets?: boolean; nonInteractive?: boolean }) => {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
-        const deployment = await backend.exportDeployment(ref);
-        if (flags.showSecrets) refuseShowSecretsWithCiphertext(deployment);
-        const text = `${formatJson(deployment)}\n`;
+        let deployment = await backend.exportDeployment(ref);
+        if (flags.showSecrets && hasEncryptedSecrets(deployment)) {
+          const secrets = await openStackSecrets(context, ref, deployment, { nonInteractive: Boolean(flags.nonInteractive) });
+          deployment = await decryptDeploymentSecrets(deployment, secrets);
+        }
+        const text = formatJson(deployment);
         if (flags.file === undefined) return context.output.out(text);
-        await writeFileAtomic(resolve(context.cwd, flags.file), text);
+        await writeFileAtomic(resolve(context.cwd, flags.file), text, { mode: flags.showSecrets ? 0o600 : 0o644 });
         context.output.err(`Exported stack to ${flags.file}`);
       }),
     );

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, formatStackRef, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import { CairnError, encryptDeploymentSecrets, formatStackRef, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
+import { openStackSecrets } from "../../stack-secrets.js";
 
 export function registerStackImport(stack: Command, run: RunCommand): void {
   stack
@@ -11,17 +12,25 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
     .option("-s, --stack <stack>", "the stack to import into; defaults to the selected stack")
     .option("--file <path>", "read from this file instead of stdin")
     .option("-f, --force", "import even if the resources' URNs name another stack or project")
+    .option("--non-interactive", "never prompt for a passphrase")
     .action(
-      run(async (context, flags: { stack?: string; file?: string; force?: boolean }) => {
+      run(async (context, flags: { stack?: string; file?: string; force?: boolean; nonInteractive?: boolean }) => {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const source = flags.file === undefined ? "stdin" : flags.file;
         const text = flags.file === undefined ? await readStdin() : await readFile(resolve(context.cwd, flags.file), "utf8").catch((error: NodeJS.ErrnoException) => {
           throw new CairnError(error.code === "ENOENT" ? "NotFound" : "InvalidArgument", `cannot read ${source}: ${error.message}`);
         });
-        const deployment = validateDeployment(parseJson(text, source));
+        let deployment = validateDeployment(parseJson(text, source));
         if (!flags.force) checkUrnsBelongTo(deployment, ref);
         const backend = await context.openBackend(url);
+        if (hasPlaintextSecrets(deployment)) {
+          // Plaintext (from `export --show-secrets`) is sealed with the stack's own provider before
+          // anything is written; the stack's current state says which provider that is.
+          const current = await backend.exportDeployment(ref);
+          const secrets = await openStackSecrets(context, ref, current, { nonInteractive: Boolean(flags.nonInteractive) });
+          deployment = await encryptDeploymentSecrets(deployment, secrets);
+        }
         await backend.importDeployment(ref, deployment, { kind: "import" });
         context.output.out(`Import complete: ${formatStackRef(ref)}`);
       }),

@@ -1,0 +1,153 @@
+import { open, readdir, unlink, stat } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  CairnError,
+  createFileExclusive,
+  isTempFileName,
+  withFileLock,
+  writeFileAtomic,
+  type DeleteOptions,
+  type ErrorCode,
+  type ListedObject,
+  type ListOptions,
+  type ListPage,
+  type PutOptions,
+  type StateStore,
+  type StoredObject,
+} from "@cairn/core";
+import { classifyFileError } from "./file-errors.js";
+
+/** Sidecar lock taken only for compare-and-swap; listings skip it. */
+const CAS_LOCK_SUFFIX = ".cairn-lock";
+/** gocloud's fileblob writes attribute sidecars beside objects; they are not objects. */
+const ATTRS_SUFFIX = ".attrs";
+const DEFAULT_PAGE = 1000;
+
+/**
+ * Keys are files under `root`. Every write goes to a new temp file that is renamed (or linked)
+ * into place, so a reader or a crash sees whole old or whole new bytes, and every write gives the
+ * file a new inode: inode + nanosecond mtime + size is a version that changes on every write.
+ */
+export class FileStore implements StateStore {
+  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+
+  constructor(
+    readonly root: string,
+    readonly url: string,
+  ) {}
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const handle = await open(this.pathOf(key), "r").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (handle === undefined) return undefined;
+    try {
+      // Content and identity from the same descriptor: a concurrent rename cannot mix versions.
+      const info = await handle.stat({ bigint: true });
+      const bytes = new Uint8Array(await handle.readFile());
+      return { bytes, version: versionOf(info) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
+    const path = this.pathOf(key);
+    if (options.ifNoneMatch === "*") {
+      try {
+        await createFileExclusive(path, bytes);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new CairnError("Conflict", `${key} already exists`);
+        throw error;
+      }
+      return this.versionAt(path);
+    }
+    if (options.ifMatch === undefined) {
+      await writeFileAtomic(path, bytes);
+      return this.versionAt(path);
+    }
+    const expected = options.ifMatch;
+    return withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
+      await this.requireVersion(key, path, expected);
+      await writeFileAtomic(path, bytes);
+      return this.versionAt(path);
+    });
+  }
+
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    const path = this.pathOf(key);
+    const remove = () => unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    if (options.ifMatch === undefined) return remove();
+    const expected = options.ifMatch;
+    await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
+      await this.requireVersion(key, path, expected);
+      await remove();
+    });
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
+    const limit = options.limit ?? DEFAULT_PAGE;
+    const keys: string[] = [];
+    await this.walk("", prefix, keys);
+    const after = options.cursor;
+    const remaining = keys.sort().filter((key) => after === undefined || key > after);
+    const page = remaining.slice(0, limit);
+    const objects: ListedObject[] = [];
+    for (const key of page) {
+      const info = await stat(this.pathOf(key), { bigint: true }).catch(() => undefined);
+      if (info !== undefined) objects.push({ key, size: Number(info.size), version: versionOf(info), modified: new Date(Number(info.mtimeMs)) });
+    }
+    return remaining.length > limit ? { objects, cursor: page.at(-1)! } : { objects };
+  }
+
+  classifyError(error: unknown): ErrorCode {
+    return classifyFileError(error);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Collects keys under `directory` (a key prefix ending in `/`, or "") that start with `prefix`. */
+  private async walk(directory: string, prefix: string, keys: string[]): Promise<void> {
+    // Only descend where the prefix can still match: `a/b` needs `a/`, not `c/`.
+    if (!prefix.startsWith(directory) && !directory.startsWith(prefix)) return;
+    const entries = await readdir(join(this.root, directory), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      const key = `${directory}${entry.name}`;
+      if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys);
+      else if (entry.isFile() && key.startsWith(prefix) && isObjectName(entry.name)) keys.push(key);
+    }
+  }
+
+  private async requireVersion(key: string, path: string, expected: string): Promise<void> {
+    const current = await stat(path, { bigint: true }).catch(() => undefined);
+    if (current === undefined || versionOf(current) !== expected) {
+      throw new CairnError("Conflict", `${key} changed since version ${expected}`);
+    }
+  }
+
+  private async versionAt(path: string): Promise<string> {
+    return versionOf(await stat(path, { bigint: true }));
+  }
+
+  private pathOf(key: string): string {
+    const segments = key.split("/");
+    if (key === "" || key.startsWith("/") || key.includes("\\") || key.includes("\0") || segments.some((s) => s === "" || s === "." || s === "..")) {
+      throw new CairnError("InvalidArgument", `invalid key ${JSON.stringify(key)} for the file backend`);
+    }
+    return join(this.root, ...segments);
+  }
+}
+
+function isObjectName(name: string): boolean {
+  return !isTempFileName(name) && !name.endsWith(CAS_LOCK_SUFFIX) && !name.endsWith(ATTRS_SUFFIX);
+}
+
+function versionOf(info: { ino: bigint; mtimeNs: bigint; size: bigint }): string {
+  return `${info.ino}.${info.mtimeNs}.${info.size}`;
+}
