@@ -9,6 +9,8 @@ demo="$root/.demo"
 rm -rf "$demo" && mkdir -p "$demo/project"
 printf 'name: demo\nruntime: nodejs\n' > "$demo/project/Pulumi.yaml"
 export PULUMI_HOME="$demo/home"
+# The passphrase that protects the demo stack's secrets (in real use: a secret, or a prompt).
+export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-cairn-quickstart}"
 cd "$demo/project"
 step() { printf '\n$ cairn %s\n' "$*"; node "$root/apps/cli/bin/cairn.js" "$@"; }
 step login "file://$demo/state"
