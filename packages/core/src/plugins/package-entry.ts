@@ -1,6 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** The conditions Node's ESM loader matches for `import()` (Node 20). */
 const IMPORT_CONDITIONS = new Set(["node", "import", "module-sync", "default"]);
@@ -13,14 +12,13 @@ export interface PackageEntry {
 }
 
 /**
- * Finds `packageName` the way Node would from a module in `fromDir` (its `node_modules` and those
- * above it, then Node's global folders) and returns the file its `exports["."]` maps to for
+ * Finds `packageName` the way Node's ESM loader would from a module in `fromDir` (its `node_modules`
+ * and those above it; unlike `require`, no NODE_PATH or global folders) and returns the file its `exports["."]` maps to for
  * `import`. Done by hand because `require.resolve` refuses packages whose exports map has only an
  * `import` condition, and `import.meta.resolve` cannot resolve from an arbitrary directory on Node 20.
  */
 export async function findPackageEntry(packageName: string, fromDir: string): Promise<PackageEntry | undefined> {
-  const searchPaths = createRequire(join(resolve(fromDir), "noop.js")).resolve.paths(packageName) ?? [];
-  for (const nodeModules of searchPaths) {
+  for (const nodeModules of nodeModulesAbove(resolve(fromDir))) {
     const packageDir = join(nodeModules, packageName);
     const manifest = await readManifest(join(packageDir, "package.json"));
     if (manifest === undefined) continue;
@@ -30,6 +28,13 @@ export async function findPackageEntry(packageName: string, fromDir: string): Pr
     if (await isFile(entryFile)) return { packageDir, entryFile };
   }
   return undefined;
+}
+
+function* nodeModulesAbove(directory: string): Generator<string> {
+  for (let current = directory; ; current = dirname(current)) {
+    if (!current.endsWith("/node_modules")) yield join(current, "node_modules");
+    if (dirname(current) === current) return;
+  }
 }
 
 interface Manifest {
