@@ -21,7 +21,7 @@ export interface Sandbox {
   state: string;
   stateUrl: string;
   project: string;
-  run(args: string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }): CliResult;
+  run(args: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; input?: string }): CliResult;
   dispose(): void;
 }
 
@@ -40,8 +40,9 @@ export function createSandbox(projectName = "demo"): Sandbox {
     project,
     run(args, options = {}) {
       const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", ...options.env };
-      delete env.PULUMI_BACKEND_URL;
-      if (options.env?.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = options.env.PULUMI_BACKEND_URL;
+      // Variables given as undefined are removed, so a test can run without them.
+      for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+      if (!options.env || !("PULUMI_BACKEND_URL" in options.env)) delete env.PULUMI_BACKEND_URL;
       const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], {
         cwd: options.cwd ?? project,
         env,
