@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cairn = join(root, "apps/cli/bin/cairn.js");
 const work = mkdtempSync(join(tmpdir(), "cairn-bench-"));
-const env = { ...process.env, PULUMI_HOME: join(work, "home") };
+const env = { ...process.env, PULUMI_HOME: join(work, "home"), PULUMI_CONFIG_PASSPHRASE: "bench" };
 const project = join(work, "project");
 mkdirSync(project);
 writeFileSync(join(project, "Pulumi.yaml"), "name: bench\nruntime: nodejs\n");
