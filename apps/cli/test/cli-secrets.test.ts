@@ -155,7 +155,7 @@ describe("secrets on the file backend", () => {
     importPlaintext();
     const exported = JSON.parse(sandbox.run(["stack", "export"]).stdout);
     const victim = secretsOf(exported)[0]!;
-    victim.ciphertext = `${victim.ciphertext.slice(0, -8)}AAAAAAA=`;
+    victim.ciphertext = `${String(victim.ciphertext).slice(0, -8)}AAAAAAA=`;
     const file = join(sandbox.root, "corrupt.json");
     writeFileSync(file, JSON.stringify(exported));
     expect(sandbox.run(["stack", "import", "--force", "--file", file]).status).toBe(0);
