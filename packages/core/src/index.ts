@@ -24,3 +24,6 @@ export type { StoreBackendOptions } from "./layout/settings.js";
 export { CAIRN_LOCK_FILE } from "./layout/locks.js";
 export { LATEST_META_VERSION } from "./layout/meta.js";
 export * from "./secrets/index.js";
+export * from "./retry.js";
+export * from "./url-parameters.js";
+export * from "./key-prefix.js";
