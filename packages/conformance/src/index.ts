@@ -1,1 +1,13 @@
-export {};
+export { ConformanceFailure } from "./assertions.js";
+export type { RequiredCapability, StoreCheck } from "./check-types.js";
+export * from "./store-checks-values.js";
+export * from "./store-checks-conditional.js";
+export * from "./store-checks-listing.js";
+export * from "./store-checks-basics.js";
+export { STORE_CHECKS, describeStoreConformance, type StoreConformanceOptions } from "./store-suite.js";
+export * from "./locker-checks.js";
+export { LOCKER_CHECKS, describeLockerConformance, type LockerConformanceOptions } from "./locker-suite.js";
+export * from "./backend-checks.js";
+export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type BackendCheck, type BackendConformanceOptions } from "./backend-suite.js";
+export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";
+export * from "./plugin-package.js";

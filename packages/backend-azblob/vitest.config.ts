@@ -1,0 +1,3 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({ test: { name: "backend-azblob", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } });

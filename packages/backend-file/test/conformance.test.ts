@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll } from "vitest";
+import { createStoreBackend } from "@cairn/core";
+import { describeBackendConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { FileStore } from "../src/index.js";
+
+const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
+const backendOptions = { env: {}, username: "conformance", hostname: "file-test", pid: 4242 };
+
+const tempDirs: string[] = [];
+let lastDir = "";
+async function freshDir(): Promise<string> {
+  lastDir = await mkdtemp(join(tmpdir(), "cairn-file-conformance-"));
+  tempDirs.push(lastDir);
+  return lastDir;
+}
+const storeAt = (dir: string) => new FileStore(dir, pathToFileURL(dir).href);
+
+afterAll(async () => {
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describeStoreConformance("FileStore", {
+  create: async () => storeAt(await freshDir()),
+  cleanup: async (store) => rm((store as FileStore).root, { recursive: true, force: true }),
+});
+
+// The second instance is a separate FileStore on the same directory: what a second process opens.
+describeBackendConformance("createStoreBackend(FileStore)", {
+  create: async () => createStoreBackend(storeAt(await freshDir()), backendOptions),
+  createSecond: async () => createStoreBackend(storeAt(lastDir), { ...backendOptions, username: "second", pid: 4343 }),
+});
+
+describePluginPackage("@cairn/backend-file", PACKAGE_DIR);

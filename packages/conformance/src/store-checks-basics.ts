@@ -1,0 +1,29 @@
+import { ERROR_CODES, type StateStore } from "@cairn/core";
+import { assert } from "./assertions.js";
+import { scratchPrefix, utf8 } from "./check-types.js";
+
+export async function checkDeleteIsIdempotent(store: StateStore): Promise<void> {
+  const prefix = scratchPrefix("delete");
+  const key = `${prefix}object`;
+  await store.put(key, utf8("doomed"));
+  await store.delete(key);
+  assert((await store.get(key)) === undefined, "get after delete must resolve undefined");
+  assert(!(await store.list(prefix)).objects.some((object) => object.key === key), "a deleted key must not be listed");
+  await store.delete(key); // again: no error
+  await store.delete(`${prefix}never-existed`);
+}
+
+/** Core classifies whatever a store throws; the answer must be one of the codes the CLI knows. */
+export async function checkClassifyErrorReturnsKnownCode(store: StateStore): Promise<void> {
+  for (const error of [new Error("x"), "a string", undefined, Object.assign(new Error("enoent"), { code: "ENOENT" })]) {
+    const code = store.classifyError(error);
+    assert((ERROR_CODES as readonly string[]).includes(code), `classifyError(${String(error)}) returned ${JSON.stringify(code)}, not one of ERROR_CODES`);
+  }
+}
+
+export async function checkCapabilitiesAreDeclared(store: StateStore): Promise<void> {
+  const { capabilities } = store;
+  assert(typeof capabilities?.conditionalWrite === "boolean", "capabilities.conditionalWrite must be a boolean");
+  assert(typeof capabilities.listAfterWriteConsistent === "boolean", "capabilities.listAfterWriteConsistent must be a boolean");
+  assert(typeof store.url === "string" && store.url.includes(":"), `url must be a URL string, got ${JSON.stringify(store.url)}`);
+}

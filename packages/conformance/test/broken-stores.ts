@@ -1,0 +1,61 @@
+import type { StateStore } from "@cairn/core";
+
+/**
+ * A store that forwards to `inner` except for the methods in `overrides`: the broken stores the
+ * negative self-tests feed to the checks. Closures, not a spread, so `inner` keeps its `this`.
+ */
+export function wrapStore(inner: StateStore, overrides: Partial<Pick<StateStore, "get" | "put" | "delete" | "list">>): StateStore {
+  return {
+    url: inner.url,
+    capabilities: inner.capabilities,
+    get: overrides.get ?? ((key) => inner.get(key)),
+    put: overrides.put ?? ((key, bytes, options) => inner.put(key, bytes, options)),
+    delete: overrides.delete ?? ((key, options) => inner.delete(key, options)),
+    list: overrides.list ?? ((prefix, options) => inner.list(prefix, options)),
+    classifyError: (error) => inner.classifyError(error),
+    close: () => inner.close(),
+  };
+}
+
+/** Claims conditional writes but drops `ifNoneMatch`: creates overwrite. */
+export function ignoresIfNoneMatch(inner: StateStore): StateStore {
+  return wrapStore(inner, { put: (key, bytes, options = {}) => inner.put(key, bytes, options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+}
+
+/** Loses the final page whenever a listing needed more than one page. */
+export function dropsLastPage(inner: StateStore): StateStore {
+  return wrapStore(inner, {
+    list: async (prefix, options = {}) => {
+      const page = await inner.list(prefix, options);
+      return options.cursor !== undefined && page.cursor === undefined ? { objects: [] } : page;
+    },
+  });
+}
+
+/** Reports the first version a key ever had, from both put and get (a cache that never invalidates). */
+export function returnsStaleVersions(inner: StateStore): StateStore {
+  const firstVersions = new Map<string, string>();
+  const remember = (key: string, version: string) => {
+    if (!firstVersions.has(key)) firstVersions.set(key, version);
+    return firstVersions.get(key)!;
+  };
+  return wrapStore(inner, {
+    put: async (key, bytes, options) => remember(key, await inner.put(key, bytes, options)),
+    get: async (key) => {
+      const found = await inner.get(key);
+      return found && { bytes: found.bytes, version: remember(key, found.version) };
+    },
+  });
+}
+
+/** Answers `Error` objects instead of Conflict CairnErrors when a precondition fails. */
+export function throwsPlainConflicts(inner: StateStore): StateStore {
+  const plain = async <T>(action: () => Promise<T>) => {
+    try {
+      return await action();
+    } catch (error) {
+      throw new Error(`precondition failed: ${String(error)}`);
+    }
+  };
+  return wrapStore(inner, { put: (key, bytes, options) => plain(() => inner.put(key, bytes, options)) });
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore } from "@cairn/backend-memory";
+import {
+  ConformanceFailure,
+  checkCompareAndSwapHonoursVersion,
+  checkConcurrentCreatesHaveOneWinner,
+  checkConditionalCreateRefusesExisting,
+  checkListingPagesEveryKeyOnce,
+  checkVersionsChangeOnEveryWrite,
+  STORE_CHECKS,
+} from "../src/index.js";
+import { dropsLastPage, ignoresIfNoneMatch, returnsStaleVersions, throwsPlainConflicts } from "./broken-stores.js";
+
+// The checks must be able to fail: each broken store is caught by the check aimed at its defect,
+// while a correct store passes the same check (so the failure is the defect, not the check).
+let spaces = 0;
+const fresh = () => new MemoryStore(`conformance-negative-${process.pid}-${++spaces}`);
+
+describe("store checks catch broken stores", () => {
+  it("a store ignoring ifNoneMatch fails the conditional-create checks", async () => {
+    await checkConditionalCreateRefusesExisting(fresh());
+    await expect(checkConditionalCreateRefusesExisting(ignoresIfNoneMatch(fresh()))).rejects.toThrow(/ifNoneMatch "\*" on an existing key.*succeeded/);
+    await expect(checkConcurrentCreatesHaveOneWinner(ignoresIfNoneMatch(fresh()))).rejects.toThrow(/16 concurrent conditional creates of one key: 16 succeeded/);
+  });
+
+  it("a store whose list drops the last page fails the paging check", async () => {
+    await checkListingPagesEveryKeyOnce(fresh());
+    await expect(checkListingPagesEveryKeyOnce(dropsLastPage(fresh()))).rejects.toThrow(ConformanceFailure);
+    await expect(checkListingPagesEveryKeyOnce(dropsLastPage(fresh()))).rejects.toThrow(/25 keys listed with limit 7/);
+  });
+
+  it("a store returning stale versions fails the version and compare-and-swap checks", async () => {
+    await checkVersionsChangeOnEveryWrite(fresh());
+    await expect(checkVersionsChangeOnEveryWrite(returnsStaleVersions(fresh()))).rejects.toThrow(/every write needs a new one|get returned version/);
+    await expect(checkCompareAndSwapHonoursVersion(returnsStaleVersions(fresh()))).rejects.toThrow(/current version \(as put returned it\) was refused/);
+  });
+
+  it("a store throwing plain errors instead of Conflict CairnErrors fails", async () => {
+    await expect(checkConditionalCreateRefusesExisting(throwsPlainConflicts(fresh()))).rejects.toThrow(/expected a CairnError with code Conflict, got Error: precondition failed/);
+  });
+
+  it("every exported store check passes on the reference store", async () => {
+    for (const check of STORE_CHECKS) await check.run(fresh());
+  });
+});
