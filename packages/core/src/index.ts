@@ -27,3 +27,4 @@ export * from "./secrets/index.js";
 export * from "./retry.js";
 export * from "./url-parameters.js";
 export * from "./key-prefix.js";
+export { isProcessAlive } from "./process-alive.js";

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { open, readFile, unlink, stat, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { CairnError } from "../errors.js";
+import { isProcessAlive } from "../process-alive.js";
 
 export interface FileLockOptions {
   /** Give up after this long (ms). */
@@ -56,14 +57,5 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
     // Unreadable or half-written (its owner is between open and write): judge by age alone.
     const info = await stat(lockPath).catch(() => undefined);
     return info !== undefined && Date.now() - info.mtimeMs > staleMs;
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -2,6 +2,7 @@ import { CairnError, LockedError, isCairnError, type LockInfo } from "../errors.
 import type { StackLock } from "../backend.js";
 import { listAll, type StateStore } from "../store.js";
 import { deleteIfPresent } from "./objects.js";
+import { isProcessAlive } from "../process-alive.js";
 
 /**
  * Stack locks in the self-managed layout: one file per holder in the stack's lock directory
@@ -47,9 +48,16 @@ export class StackLocks {
         version = await this.store.put(key, content, conditional ? { ifNoneMatch: "*" } : {});
       } catch (error) {
         if (!isCairnError(error, "Conflict")) throw error;
-        const holder = await this.readHolder(key);
-        if (holder === undefined && attempt < MAX_ATTEMPTS) continue; // released meanwhile: try again
-        throw new LockedError(stackLabel, holder ?? unknownHolder(key));
+        const found = await this.store.get(key);
+        if (found === undefined && attempt < MAX_ATTEMPTS) continue; // released meanwhile: try again
+        const holder = found === undefined ? unknownHolder(key) : parseLockFile(found.bytes, key);
+        if (found !== undefined && attempt < MAX_ATTEMPTS && isDeadLocalHolder(holder, info)) {
+          // A cairn process on this machine that no longer exists (killed mid-operation) cannot be
+          // holding anything: remove its lock, only if it is still that very file, and try again.
+          await this.deleteOwn(key, found.version);
+          continue;
+        }
+        throw new LockedError(stackLabel, holder);
       }
       try {
         await this.refuseIfHeld(lockDir, stackLabel, key);
@@ -134,6 +142,10 @@ function parseLockFile(bytes: Uint8Array, key: string): LockInfo {
   };
   if (typeof parsed.operation === "string") info.operation = parsed.operation;
   return info;
+}
+
+function isDeadLocalHolder(holder: LockInfo, us: LockInfo): boolean {
+  return holder.hostname === us.hostname && holder.pid !== us.pid && holder.pid > 0 && !isProcessAlive(holder.pid);
 }
 
 function unknownHolder(key: string): LockInfo {
