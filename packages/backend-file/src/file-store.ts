@@ -45,6 +45,8 @@ export class FileStore implements StateStore {
     try {
       // Content and identity from the same descriptor: a concurrent rename cannot mix versions.
       const info = await handle.stat({ bigint: true });
+      // A directory is only a prefix of other keys, not an object (open(2) succeeds on it).
+      if (!info.isFile()) return undefined;
       const bytes = new Uint8Array(await handle.readFile());
       return { bytes, version: versionOf(info) };
     } finally {
@@ -77,8 +79,9 @@ export class FileStore implements StateStore {
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const path = this.pathOf(key);
-    const remove = () => unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
+    const remove = () => unlink(path).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || (await isDirectory(path))) return; // nothing stored under this key
+      throw error;
     });
     if (options.ifMatch === undefined) return remove();
     const expected = options.ifMatch;
@@ -142,6 +145,11 @@ export class FileStore implements StateStore {
     }
     return join(this.root, ...segments);
   }
+}
+
+/** Linux refuses to unlink a directory with EISDIR, macOS with EPERM: both mean "no object here". */
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 function isObjectName(name: string): boolean {

@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll } from "vitest";
 import { createStoreBackend } from "@cairn/core";
-import { describeBackendConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
 import { FileStore } from "../src/index.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
-const backendOptions = { env: {}, username: "conformance", hostname: "file-test", pid: 4242 };
+// pid and hostname stay the real ones: core takes over a lock whose holder is a dead process on this host.
+const backendOptions = { env: {}, username: "conformance" };
 
 const tempDirs: string[] = [];
 let lastDir = "";
@@ -31,7 +32,16 @@ describeStoreConformance("FileStore", {
 // The second instance is a separate FileStore on the same directory: what a second process opens.
 describeBackendConformance("createStoreBackend(FileStore)", {
   create: async () => createStoreBackend(storeAt(await freshDir()), backendOptions),
-  createSecond: async () => createStoreBackend(storeAt(lastDir), { ...backendOptions, username: "second", pid: 4343 }),
+  createSecond: async () => createStoreBackend(storeAt(lastDir), { ...backendOptions, username: "second" }),
 });
 
 describePluginPackage("@cairn/backend-file", PACKAGE_DIR);
+
+// Each racer gets its own FileStore over one directory, as separate processes would.
+let raceRoot: string | undefined;
+describeLockRaceConformance("createStoreBackend(FileStore)", {
+  createBackend: async () => {
+    raceRoot ??= await freshDir();
+    return createStoreBackend(new FileStore(raceRoot, pathToFileURL(raceRoot).href), backendOptions);
+  },
+});

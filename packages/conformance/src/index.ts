@@ -11,3 +11,4 @@ export * from "./backend-checks.js";
 export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type BackendCheck, type BackendConformanceOptions } from "./backend-suite.js";
 export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";
 export * from "./plugin-package.js";
+export { checkLockRace, describeLockRaceConformance, type LockRaceOptions } from "./lock-race.js";

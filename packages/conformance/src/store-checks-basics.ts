@@ -11,6 +11,10 @@ export async function checkDeleteIsIdempotent(store: StateStore): Promise<void> 
   assert(!(await store.list(prefix)).objects.some((object) => object.key === key), "a deleted key must not be listed");
   await store.delete(key); // again: no error
   await store.delete(`${prefix}never-existed`);
+  // Deleting a key that is only a prefix of others deletes nothing (on a file system: a directory).
+  await store.put(`${prefix}parent/child`, utf8("kept"));
+  await store.delete(`${prefix}parent`);
+  assert((await store.get(`${prefix}parent/child`)) !== undefined, "deleting a prefix key must not delete the keys below it");
 }
 
 /** Core classifies whatever a store throws; the answer must be one of the codes the CLI knows. */

@@ -53,4 +53,7 @@ export async function checkGetMissingReturnsUndefined(store: StateStore): Promis
   assert(found === undefined, "get of a key never written must resolve undefined");
   const nested = await store.get(`${prefix}no/such/dir/key`);
   assert(nested === undefined, "get of a key under a missing directory must resolve undefined");
+  // A prefix of other keys is not an object (on a file system it is a directory).
+  await store.put(`${prefix}parent/child`, new Uint8Array([1]));
+  assert((await store.get(`${prefix}parent`)) === undefined, "get of a key that is only a prefix of other keys must resolve undefined");
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createStoreBackend } from "@cairn/core";
 import { MemoryStore } from "@cairn/backend-memory";
 import {
   ConformanceFailure,
@@ -6,6 +7,7 @@ import {
   checkConcurrentCreatesHaveOneWinner,
   checkConditionalCreateRefusesExisting,
   checkListingPagesEveryKeyOnce,
+  checkLockExcludesSecondInstance,
   checkVersionsChangeOnEveryWrite,
   STORE_CHECKS,
 } from "../src/index.js";
@@ -41,5 +43,14 @@ describe("store checks catch broken stores", () => {
 
   it("every exported store check passes on the reference store", async () => {
     for (const check of STORE_CHECKS) await check.run(fresh());
+  });
+});
+
+describe("backend checks catch broken backends", () => {
+  const options = { env: {}, username: "first", hostname: "h", pid: 1 };
+  it("a 'second instance' that does not share state fails the locking check", async () => {
+    const first = createStoreBackend(new MemoryStore(`conformance-negative-backend-a-${process.pid}`), options);
+    const unrelated = createStoreBackend(new MemoryStore(`conformance-negative-backend-b-${process.pid}`), options);
+    await expect(checkLockExcludesSecondInstance(first, unrelated)).rejects.toThrow(/Locked/);
   });
 });
