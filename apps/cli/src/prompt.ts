@@ -12,7 +12,7 @@ export async function confirmByTyping(output: Output, question: string, expected
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${question}\nPlease confirm by typing the stack name (${expected}): `);
+    const answer = await rl.question(`${question}\nPlease confirm by typing "${expected}": `);
     if (answer.trim() !== expected) throw new CairnError("Canceled", "confirmation did not match; nothing was changed");
   } finally {
     rl.close();

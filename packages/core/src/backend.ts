@@ -25,7 +25,11 @@ export interface StateBackend {
   removeStack(ref: StackRef, options?: { force?: boolean }): Promise<void>;
   renameStack(ref: StackRef, to: StackRef): Promise<void>;
 
-  exportDeployment(ref: StackRef): Promise<UntypedDeployment>;
+  /**
+   * The stack's current deployment, or with `version` the deployment as it stood after that
+   * update in `listHistory` (1 = oldest). NotFound when the version does not exist.
+   */
+  exportDeployment(ref: StackRef, options?: { version?: number }): Promise<UntypedDeployment>;
   /** Validates, then replaces the stack's deployment, recording history. */
   importDeployment(ref: StackRef, deployment: UntypedDeployment, options?: SaveOptions): Promise<void>;
 
@@ -73,6 +77,11 @@ export interface CreateStackOptions {
 export interface SaveOptions {
   /** The kind of update recorded in history (`import`, `update`, …). */
   kind?: string;
+  /**
+   * The history record to write for this save, when it replays an update recorded elsewhere
+   * (migration keeps the original kind, times, message and result). Defaults to "now, succeeded".
+   */
+  record?: Pick<UpdateRecord, "kind" | "startTime" | "endTime" | "result"> & { message?: string };
   /** Skip taking the stack lock (the caller already holds it). */
   lockHeld?: boolean;
 }

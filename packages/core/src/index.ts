@@ -28,3 +28,4 @@ export * from "./retry.js";
 export * from "./url-parameters.js";
 export * from "./key-prefix.js";
 export { isProcessAlive } from "./process-alive.js";
+export * from "./migration/index.js";

@@ -10,11 +10,12 @@ import { registerStackImport } from "./stack/import.js";
 import { registerStackHistory } from "./stack/history.js";
 import { registerStackUnlock } from "./stack/unlock.js";
 import { registerStackChangeSecretsProvider } from "./stack/change-secrets-provider.js";
+import { registerStackMigrate } from "./stack/migrate.js";
 
 export function registerStack(program: Command, run: RunCommand): void {
   const stack = program
     .command("stack")
-    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider");
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate");
   for (const register of [
     registerStackInit,
     registerStackLs,
@@ -26,6 +27,7 @@ export function registerStack(program: Command, run: RunCommand): void {
     registerStackHistory,
     registerStackUnlock,
     registerStackChangeSecretsProvider,
+    registerStackMigrate,
   ]) {
     register(stack, run);
   }

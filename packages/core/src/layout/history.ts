@@ -46,11 +46,28 @@ export async function appendHistory(
   return recordKey;
 }
 
-/** The stack's updates, newest first (file names sort oldest first). */
-export async function readHistory(store: StateStore, paths: StackPaths, limit?: number): Promise<UpdateRecord[]> {
-  const recordKeys = (await listAll(store, `${paths.historyDir}/`))
+/** The keys of the stack's history records, oldest first (file names sort by their unix nanos). */
+async function historyRecordKeys(store: StateStore, paths: StackPaths): Promise<string[]> {
+  return (await listAll(store, `${paths.historyDir}/`))
     .map((object) => object.key)
     .filter((key) => HISTORY_SUFFIXES.some((suffix) => key.endsWith(suffix)));
+}
+
+/**
+ * The stack file as it stood after update `version` (1 = oldest): the `.checkpoint.json` written
+ * beside that history record. Undefined when there is no such update.
+ */
+export async function readHistoryCheckpoint(store: StateStore, paths: StackPaths, version: number): Promise<Uint8Array | undefined> {
+  const recordKey = (await historyRecordKeys(store, paths))[version - 1];
+  if (recordKey === undefined) return undefined;
+  const checkpointKey = recordKey.replace(/\.history\.json(\.gz|\.zst)?$/, ".checkpoint.json$1");
+  const found = await store.get(checkpointKey);
+  return found === undefined ? undefined : decompress(found.bytes, checkpointKey);
+}
+
+/** The stack's updates, newest first (file names sort oldest first). */
+export async function readHistory(store: StateStore, paths: StackPaths, limit?: number): Promise<UpdateRecord[]> {
+  const recordKeys = await historyRecordKeys(store, paths);
   const total = recordKeys.length;
   const newestFirst = recordKeys.reverse().slice(0, limit ?? total);
   const records: UpdateRecord[] = [];

@@ -10,14 +10,14 @@ import type {
   UserInfo,
 } from "../backend.js";
 import { validateDeployment } from "../checkpoint/validate.js";
-import { buildVersionedCheckpoint, deploymentOf } from "../checkpoint/versioned-checkpoint.js";
+import { buildVersionedCheckpoint, deploymentOf, parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
 import type { Checkpoint, Deployment, UntypedDeployment, VersionedCheckpoint } from "../checkpoint/types.js";
 import { CairnError, type LockInfo } from "../errors.js";
 import { sameStack, type StackRef } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
 import { writeBackup } from "./backups.js";
 import { classifiedStore } from "./classified-store.js";
-import { appendHistory, moveHistory, readHistory } from "./history.js";
+import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
 import { StackLocks } from "./locks.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
@@ -166,17 +166,26 @@ class StoreBackend implements StateBackend {
     });
   }
 
-  async exportDeployment(ref: StackRef): Promise<UntypedDeployment> {
-    return deploymentOf((await this.requireStack(await this.pathsOf(ref))).file);
+  async exportDeployment(ref: StackRef, options: { version?: number } = {}): Promise<UntypedDeployment> {
+    const paths = await this.pathsOf(ref);
+    const stored = await this.requireStack(paths);
+    if (options.version === undefined) return deploymentOf(stored.file);
+    const bytes = this.store.capabilities.nativeHistory ? undefined : await readHistoryCheckpoint(this.store, paths, options.version);
+    if (bytes === undefined) {
+      throw new CairnError("NotFound", `stack ${paths.qualifiedName} has no update version ${options.version}`, {
+        hint: "`cairn stack history` lists the versions",
+      });
+    }
+    return deploymentOf(parseVersionedCheckpoint(bytes, `version ${options.version} of ${paths.qualifiedName}`));
   }
 
   async importDeployment(ref: StackRef, deployment: UntypedDeployment, options: SaveOptions = {}): Promise<void> {
     // Validate before touching the store: a bad document must leave nothing behind.
     const validated = validateDeployment(deployment);
     const paths = await this.pathsOf(ref);
-    const kind = options.kind ?? "import";
+    const kind = options.record?.kind ?? options.kind ?? "import";
     const save = async () => {
-      const startTime = unixSeconds();
+      const startTime = options.record?.startTime ?? unixSeconds();
       const stored = await this.requireStack(paths);
       const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
       const written = await writeStackFile(this.store, paths, file, this.options.settings, stored.key);
@@ -185,7 +194,16 @@ class StoreBackend implements StateBackend {
           this.store,
           paths,
           ref.name,
-          { kind, startTime, message: "", environment: {}, config: {}, version: 0, result: "succeeded", endTime: unixSeconds() },
+          {
+            kind,
+            startTime,
+            message: options.record?.message ?? "",
+            environment: {},
+            config: {},
+            version: 0,
+            result: options.record?.result ?? "succeeded",
+            endTime: options.record?.endTime ?? unixSeconds(),
+          },
           written.bytes,
           this.options.settings.compression,
         );
