@@ -6,6 +6,7 @@ import { registerLogin } from "./commands/login.js";
 import { registerLogout } from "./commands/logout.js";
 import { registerWhoami } from "./commands/whoami.js";
 import { registerStack } from "./commands/stack.js";
+import { registerState } from "./commands/state.js";
 
 export type RunCommand = <A extends unknown[]>(fn: (context: CliContext, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
@@ -39,6 +40,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   registerLogout(program, run);
   registerWhoami(program, run);
   registerStack(program, run);
+  registerState(program, run);
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
 
   try {

@@ -186,7 +186,7 @@ describe("cairn stack", () => {
 });
 
 describe("--help", () => {
-  const commands = [[], ["login"], ["logout"], ["whoami"], ["stack"], ...["init", "ls", "select", "rm", "rename", "export", "import", "history", "unlock"].map((c) => ["stack", c])];
+  const commands = [[], ["login"], ["logout"], ["whoami"], ["stack"], ["state"], ["state", "upgrade"], ...["init", "ls", "select", "rm", "rename", "export", "import", "history", "unlock", "change-secrets-provider", "migrate"].map((c) => ["stack", c])];
   it.each(commands.map((c) => [c.join(" ") || "(root)", c]))("%s --help prints usage and exits 0", (_name, command) => {
     const result = sandbox.run([...(command as string[]), "--help"]);
     expect(result.status).toBe(0);

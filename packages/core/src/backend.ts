@@ -1,6 +1,7 @@
 import type { LockInfo } from "./errors.js";
 import type { UntypedDeployment } from "./checkpoint/types.js";
 import type { StackRef } from "./stack-ref.js";
+import type { UpgradeOptions, UpgradeReport } from "./layout/upgrade.js";
 
 /**
  * The portable interface the CLI and embedders call. Core implements it once for every
@@ -40,6 +41,12 @@ export interface StateBackend {
   getLock(ref: StackRef): Promise<LockInfo[]>;
   /** Removes every lock on the stack, whoever holds it. */
   forceUnlock(ref: StackRef): Promise<LockInfo[]>;
+
+  /**
+   * Moves a legacy self-managed layout to the project-scoped one (`cairn state upgrade`). Only
+   * backends that have such a layout implement it.
+   */
+  upgradeLayout?(options?: UpgradeOptions): Promise<UpgradeReport>;
 
   close(): Promise<void>;
 }

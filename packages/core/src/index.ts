@@ -29,3 +29,4 @@ export * from "./url-parameters.js";
 export * from "./key-prefix.js";
 export { isProcessAlive } from "./process-alive.js";
 export * from "./migration/index.js";
+export type { UpgradeOptions, UpgradeReport, UpgradedStack } from "./layout/upgrade.js";

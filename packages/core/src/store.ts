@@ -65,6 +65,23 @@ export interface StateStore {
   /** Maps a native error thrown by this store's SDK to a code. */
   classifyError(error: unknown): ErrorCode;
   close(): Promise<void>;
+  /**
+   * Optional, for stores with `capabilities.nativeHistory` (git): the writes of `key`, newest
+   * first, from the store's own log. Core's `listHistory` reads a stack's history through it.
+   */
+  history?(key: string, options?: { limit?: number }): Promise<StoreHistoryEntry[]>;
+}
+
+/** One write of a key in a store's native history (a git commit). */
+export interface StoreHistoryEntry {
+  /** The key's version after this write (for a removal, the store's id of the write). */
+  version: string;
+  time: Date;
+  /** One line describing the write (a commit subject). */
+  message: string;
+  author?: string;
+  /** The store's own id of the write (a commit id), when it has one. */
+  commit?: string;
 }
 
 /** Native locks (e.g. blob leases), for stores that have them. Optional. */

@@ -1,5 +1,5 @@
 import { wrapStoreError } from "../errors.js";
-import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "../store.js";
+import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
 
 /**
  * The store as the layout sees it: every native error a driver throws becomes a `CairnError`
@@ -14,7 +14,11 @@ export function classifiedStore(store: StateStore): StateStore {
       throw wrapStoreError(error, (native) => store.classifyError(native), operation, key);
     }
   };
+  const history = store.history?.bind(store);
   return {
+    ...(history === undefined
+      ? {}
+      : { history: (key: string, options?: { limit?: number }): Promise<StoreHistoryEntry[]> => run("history", key, () => history(key, options)) }),
     get url() {
       return store.url;
     },

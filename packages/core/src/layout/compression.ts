@@ -42,3 +42,8 @@ function zstdUnsupported(what: string): CairnError {
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((byte, index) => bytes[index] === byte);
 }
+
+/** The compression a stack, history or backup file's name says it has. */
+export function compressionOfKey(key: string): Compression {
+  return key.endsWith(".gz") ? "gzip" : key.endsWith(".zst") ? "zstd" : "none";
+}

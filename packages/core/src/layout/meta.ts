@@ -8,7 +8,7 @@ import type { LayoutSettings } from "./settings.js";
 export const LATEST_META_VERSION = 1;
 
 /** What Go's yaml.v3 writes for `pulumiMeta{Version: 1}`. */
-const PROJECT_META_YAML = "version: 1\n";
+export const PROJECT_META_YAML = "version: 1\n";
 
 /**
  * Decides the layout of a store as Pulumi does when it opens one: meta.yaml version 1 means
@@ -35,7 +35,7 @@ export async function resolveLayoutMode(store: StateStore, settings: LayoutSetti
   }
 }
 
-async function readMetaVersion(store: StateStore): Promise<number | undefined> {
+export async function readMetaVersion(store: StateStore): Promise<number | undefined> {
   const found = await store.get(META_KEY);
   if (found === undefined) return undefined;
   let document: unknown;

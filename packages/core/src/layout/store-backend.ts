@@ -18,11 +18,13 @@ import { listAll, type StateStore } from "../store.js";
 import { writeBackup } from "./backups.js";
 import { classifiedStore } from "./classified-store.js";
 import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
+import { readNativeHistory } from "./native-history.js";
 import { StackLocks } from "./locks.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
+import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
 import { readStackFile, retireStackFile, writeStackFile, type StoredStackFile } from "./stack-files.js";
 
@@ -69,6 +71,16 @@ class StoreBackend implements StateBackend {
   async currentUser(): Promise<UserInfo> {
     // A self-managed backend has no accounts: Pulumi reports the OS user and no organizations.
     return { name: this.options.username, organizations: [] };
+  }
+
+  /** Moves a legacy store to the project-scoped layout (`cairn state upgrade`). */
+  async upgradeLayout(options: UpgradeOptions = {}): Promise<UpgradeReport> {
+    const report = await upgradeLayout(this.store, options);
+    if (!options.dryRun) {
+      this.mode = undefined; // meta.yaml changed: read it again
+      this.knownMode = undefined;
+    }
+    return report;
   }
 
   async verify(): Promise<void> {
@@ -214,9 +226,10 @@ class StoreBackend implements StateBackend {
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
-    // A store with native history (git) keeps it in its own log, which this layer cannot read.
-    if (this.store.capabilities.nativeHistory) return [];
-    return readHistory(this.store, await this.pathsOf(ref), options.limit);
+    const paths = await this.pathsOf(ref);
+    // A store with native history (git) keeps it in its own log: the writes of the stack file.
+    if (this.store.capabilities.nativeHistory) return readNativeHistory(this.store, paths, options.limit);
+    return readHistory(this.store, paths, options.limit);
   }
 
   async lockStack(ref: StackRef, operation: string): Promise<StackLock> {

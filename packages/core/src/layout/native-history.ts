@@ -1,0 +1,30 @@
+import type { UpdateRecord } from "../backend.js";
+import type { StateStore } from "../store.js";
+import type { StackPaths } from "./paths.js";
+import { readStackFile } from "./stack-files.js";
+
+/**
+ * A stack's history from a store that keeps its own (`capabilities.nativeHistory`, e.g. git):
+ * each write of the stack file is one update, newest first. The store's log does not know the
+ * update kind, so every record is an `update`; `version` counts the returned writes, oldest = 1.
+ * A store claiming native history without a `history` method has none to show.
+ */
+export async function readNativeHistory(store: StateStore, paths: StackPaths, limit?: number): Promise<UpdateRecord[]> {
+  if (store.history === undefined) return [];
+  const stored = await readStackFile(store, paths);
+  if (stored === undefined) return [];
+  const entries = await store.history(stored.key, limit === undefined ? {} : { limit });
+  return entries.map((entry, index) => {
+    const seconds = Math.floor(entry.time.getTime() / 1000);
+    return {
+      kind: "update",
+      startTime: seconds,
+      endTime: seconds,
+      result: "succeeded",
+      version: entries.length - index,
+      message: entry.message,
+      ...(entry.author === undefined ? {} : { author: entry.author }),
+      ...(entry.commit === undefined ? {} : { commit: entry.commit }),
+    };
+  });
+}
