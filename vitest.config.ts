@@ -5,7 +5,5 @@ export default defineConfig({
   test: {
     projects: ["packages/*", "apps/*"],
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTestOptions } from "../../vitest.shared.js";
 
-export default defineProject({ test: { name: "backend-azblob", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } });
+export default defineProject({ test: { ...sharedTestOptions, name: "backend-azblob", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } });

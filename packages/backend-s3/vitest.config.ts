@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTestOptions } from "../../vitest.shared.js";
 
-export default defineProject({ test: { name: "backend-s3", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } });
+export default defineProject({ test: { ...sharedTestOptions, name: "backend-s3", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } });

@@ -1,3 +1,4 @@
 import { defineProject } from "vitest/config";
+import { sharedTestOptions } from "../../vitest.shared.js";
 
-export default defineProject({ test: { name: "conformance", include: ["test/**/*.test.ts"] } });
+export default defineProject({ test: { ...sharedTestOptions, name: "conformance", include: ["test/**/*.test.ts"] } });

@@ -15,7 +15,7 @@ import {
   type StateStore,
   type StoredObject,
 } from "@cairn/core";
-import { classifyFileError } from "./file-errors.js";
+import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
 /** Sidecar lock taken only for compare-and-swap; listings skip it. */
 const CAS_LOCK_SUFFIX = ".cairn-lock";
@@ -38,7 +38,8 @@ export class FileStore implements StateStore {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const handle = await open(this.pathOf(key), "r").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return undefined;
+      // ENOTDIR: a parent of the key is a file, so nothing can be stored under the key.
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
       throw error;
     });
     if (handle === undefined) return undefined;
@@ -56,11 +57,22 @@ export class FileStore implements StateStore {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
     const path = this.pathOf(key);
+    try {
+      return await this.write(key, path, bytes, options);
+    } catch (error) {
+      throw parentIsAnObject(key, error) ?? error;
+    }
+  }
+
+  private async write(key: string, path: string, bytes: Uint8Array, options: PutOptions): Promise<string> {
     if (options.ifNoneMatch === "*") {
       try {
         await createFileExclusive(path, bytes);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new CairnError("Conflict", `${key} already exists`);
+        // Only the final link failing means the key exists; EEXIST from creating the parent
+        // directories means a parent is a file (see parentIsAnObject).
+        const { code, syscall } = error as NodeJS.ErrnoException;
+        if (code === "EEXIST" && syscall === "link") throw new CairnError("Conflict", `${key} already exists`);
         throw error;
       }
       return this.versionAt(path);
@@ -80,7 +92,7 @@ export class FileStore implements StateStore {
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const path = this.pathOf(key);
     const remove = () => unlink(path).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT" || (await isDirectory(path))) return; // nothing stored under this key
+      if (error.code === "ENOENT" || error.code === "ENOTDIR" || (await isDirectory(path))) return; // nothing stored under this key
       throw error;
     });
     if (options.ifMatch === undefined) return remove();

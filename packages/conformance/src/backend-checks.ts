@@ -95,6 +95,22 @@ export async function checkInvalidImportLeavesStack(backend: StateBackend): Prom
   assertJsonEqual(await backend.exportDeployment(ref), sampleDeployment(), "the stack after a refused import");
 }
 
+/** Names that would escape the stack's directory or that Pulumi refuses: every one must be refused, and nothing created. */
+export const INVALID_STACK_NAMES = ["", "..", "../escape", "a/b", "with space", "semi;colon", "x".repeat(101)] as const;
+
+export async function checkInvalidStackNamesRejected(backend: StateBackend): Promise<void> {
+  const valid = uniqueRef("valid");
+  for (const name of INVALID_STACK_NAMES) {
+    const ref = { ...valid, name };
+    const what = `stack name ${JSON.stringify(name.length > 20 ? `${name.slice(0, 8)}…(${name.length} chars)` : name)}`;
+    await expectCairnError(() => backend.createStack(ref), "InvalidArgument", `createStack with ${what}`);
+    await expectCairnError(() => backend.getStack(ref), "InvalidArgument", `getStack with ${what}`);
+  }
+  await expectCairnError(() => backend.createStack({ ...valid, project: ".." }), "InvalidArgument", 'createStack in project ".."');
+  const leaked = (await backend.listStacks({ project: valid.project! })).map((stack) => formatStackRef(stack.ref));
+  assert(leaked.length === 0, `refused creates must create nothing, but listStacks shows ${JSON.stringify(leaked)}`);
+}
+
 function assertLockedBy(error: Error, holder: { username: string }, what: string): void {
   assert(isCairnError(error, "Locked"), `${what}: expected a Locked CairnError`);
   const lock = (error as Partial<LockedError>).lock;

@@ -7,6 +7,7 @@ import {
   checkHistoryGrowsPerImport,
   checkImportExportRoundTrip,
   checkInvalidImportLeavesStack,
+  checkInvalidStackNamesRejected,
   checkLockExcludesSecondInstance,
   checkRemoveNeedsForceWithResources,
   checkRenameMovesStack,
@@ -27,6 +28,7 @@ export const BACKEND_CHECKS: readonly BackendCheck[] = [
   { title: "refuses to remove a stack with resources unless forced", run: checkRemoveNeedsForceWithResources },
   { title: "renames a stack", run: checkRenameMovesStack },
   { title: "refuses an invalid import with InvalidArgument, leaving the stack", run: checkInvalidImportLeavesStack },
+  { title: "refuses invalid stack and project names with InvalidArgument, creating nothing", run: checkInvalidStackNamesRejected },
 ];
 
 export const TWO_INSTANCE_CHECKS: ReadonlyArray<{ title: string; run: (first: StateBackend, second: StateBackend) => Promise<void> }> = [
