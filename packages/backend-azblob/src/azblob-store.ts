@@ -1,0 +1,134 @@
+import type { ContainerClient } from "@azure/storage-blob";
+import {
+  KeyPrefix,
+  withRetry,
+  type DeleteOptions,
+  type ErrorCode,
+  type ListedObject,
+  type ListOptions,
+  type ListPage,
+  type PutOptions,
+  type StateStore,
+  type StoredObject,
+} from "@cairn/core";
+import { openContainerClient } from "./azblob-client.js";
+import type { AzblobCredential } from "./azblob-credentials.js";
+import { azblobFailure, classifyAzblobError } from "./azblob-errors.js";
+import type { AzblobLocation } from "./azblob-url.js";
+
+const DEFAULT_PAGE = 1000;
+/** Azure's largest page. */
+const MAX_PAGE = 5000;
+const RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
+
+/**
+ * Keys are block blobs in one container, under the URL's path prefix. A version is the blob's
+ * ETag, which Azure changes on every write; preconditions are Azure's own `If-Match` /
+ * `If-None-Match: *`, checked atomically by the service.
+ */
+export class AzblobStore implements StateStore {
+  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+
+  constructor(
+    private readonly client: ContainerClient,
+    private readonly keys: KeyPrefix,
+    readonly url: string,
+    /** Service URL for messages (never with a token). */
+    private readonly endpoint: string,
+  ) {}
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    return this.run("get", key, async () => {
+      try {
+        // One request: the bytes and the ETag come from the same response, so they always match.
+        const response = await this.blob(key).download(0);
+        return { bytes: await readAll(response.readableStreamBody), version: response.etag! };
+      } catch (error) {
+        if (isBlobNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
+    const conditions = options.ifNoneMatch === "*" ? { ifNoneMatch: "*" } : options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {};
+    return this.run("put", key, async () => {
+      const response = await this.blob(key).upload(bytes, bytes.byteLength, { conditions });
+      return response.etag!;
+    });
+  }
+
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    const conditions = options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch };
+    await this.run("delete", key, async () => {
+      try {
+        await this.blob(key).delete({ conditions, deleteSnapshots: "include" });
+      } catch (error) {
+        // Idempotent without ifMatch; with it, a missing blob is Azure's 412 (a Conflict).
+        if (!isBlobNotFound(error)) throw error;
+      }
+    });
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
+    const maxPageSize = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE);
+    return this.run("list", prefix, async () => {
+      const pages = this.client
+        .listBlobsFlat({ prefix: this.keys.objectName(prefix) })
+        .byPage(options.cursor === undefined ? { maxPageSize } : { maxPageSize, continuationToken: options.cursor });
+      const next = await pages.next();
+      if (next.done === true) return { objects: [] };
+      const objects: ListedObject[] = [];
+      for (const item of next.value.segment.blobItems) {
+        const key = this.keys.keyOf(item.name);
+        if (key === undefined) continue;
+        const listed: ListedObject = { key, modified: item.properties.lastModified, version: item.properties.etag };
+        if (item.properties.contentLength !== undefined) listed.size = item.properties.contentLength;
+        objects.push(listed);
+      }
+      const cursor = next.value.continuationToken;
+      return cursor ? { objects, cursor } : { objects };
+    });
+  }
+
+  classifyError(error: unknown): ErrorCode {
+    return classifyAzblobError(error);
+  }
+
+  async close(): Promise<void> {}
+
+  private blob(key: string) {
+    return this.client.getBlockBlobClient(this.keys.objectName(key));
+  }
+
+  /** Runs one service call with cairn's retry, turning SDK errors into CairnErrors with hints. */
+  private run<T>(operation: string, key: string, action: () => Promise<T>): Promise<T> {
+    const context = { operation, key, container: this.client.containerName, endpoint: this.endpoint };
+    return withRetry(async () => {
+      try {
+        return await action();
+      } catch (error) {
+        throw azblobFailure(error, context);
+      }
+    }, RETRY);
+  }
+}
+
+/** Opens the store: the SDK (and, for Azure AD, @azure/identity) is loaded only here. */
+export async function openAzblobStore(location: AzblobLocation, credential: AzblobCredential, url: string): Promise<AzblobStore> {
+  const { client, endpoint } = await openContainerClient(location, credential);
+  return new AzblobStore(client, new KeyPrefix(location.prefixPath), url, endpoint);
+}
+
+function isBlobNotFound(error: unknown): boolean {
+  const native = error as { statusCode?: number; code?: string } | undefined;
+  return native?.statusCode === 404 && native.code !== "ContainerNotFound" && native.code !== "ContainerBeingDeleted";
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+  if (stream === undefined) return new Uint8Array(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  const joined = Buffer.concat(chunks);
+  return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+}
