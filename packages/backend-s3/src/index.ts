@@ -1,1 +1,33 @@
-export {};
+import { defineBackendPlugin } from "@cairn/core";
+import { parseS3Url } from "./s3-url.js";
+
+export { parseS3Url, S3_URL_PARAMETERS, type S3UrlOptions, type ChecksumCalculation } from "./s3-url.js";
+export { classifyS3Error, CREDENTIAL_SOURCES_HINT } from "./s3-errors.js";
+// Types only: importing this module must not load the AWS SDK (`cairn whoami` on file:// never needs it).
+export type { S3Store, S3StoreOptions } from "./s3-store.js";
+
+/** Opens an S3 store; the SDK is imported here, on first use, not when the plugin is loaded. */
+export async function openS3Store(options: import("./s3-store.js").S3StoreOptions): Promise<import("./s3-store.js").S3Store> {
+  const { S3Store } = await import("./s3-store.js");
+  return new S3Store(options);
+}
+
+/** `s3://bucket[/prefix]` URLs: Amazon S3 and S3-compatible services, locked by conditional writes. */
+export default defineBackendPlugin({
+  meta: { name: "@cairn/backend-s3", version: "0.1.0" },
+  schemes: ["s3"],
+  credentials: [
+    { id: "env:AWS_ACCESS_KEY_ID", description: "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN)" },
+    { id: "aws-profile", description: "?profile= or AWS_PROFILE: ~/.aws/credentials and ~/.aws/config (static keys, credential_process, role_arn)" },
+    { id: "aws-sso", description: "an SSO profile after `aws sso login`" },
+    { id: "env:AWS_WEB_IDENTITY_TOKEN_FILE", description: "web identity (EKS IRSA, GitHub OIDC) with AWS_ROLE_ARN" },
+    { id: "aws-container-metadata", description: "ECS/EKS container credentials endpoint" },
+    { id: "aws-instance-metadata", description: "EC2 instance metadata (IMDS)" },
+    { id: "url:role", description: "?role=<arn>: assume that role (STS) with the credentials above" },
+    { id: "url:anonymous", description: "?anonymous=true: unsigned requests to a public bucket" },
+  ],
+  async open(url, context) {
+    const options = parseS3Url(url);
+    return openS3Store({ ...options, url: url.href, env: context.env });
+  },
+});
