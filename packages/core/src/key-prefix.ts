@@ -9,11 +9,12 @@ export class KeyPrefix {
   readonly prefix: string;
 
   constructor(path: string) {
-    const trimmed = path.replace(/^\/+/, "").replace(/\/+$/, "");
+    // Decoded first, so a percent-encoded `%2E%2E` cannot slip past the check.
+    const trimmed = decodeURIComponent(path).replace(/^\/+/, "").replace(/\/+$/, "");
     if (trimmed.split("/").some((segment) => segment === "." || segment === "..")) {
       throw new CairnError("InvalidArgument", `the path ${JSON.stringify(path)} may not contain . or .. segments`);
     }
-    this.prefix = trimmed === "" ? "" : `${decodeURIComponent(trimmed)}/`;
+    this.prefix = trimmed === "" ? "" : `${trimmed}/`;
   }
 
   objectName(key: string): string {

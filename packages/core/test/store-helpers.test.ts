@@ -72,5 +72,7 @@ describe("KeyPrefix", () => {
     expect(prefix.keyOf("team-b/x")).toBeUndefined();
     expect(new KeyPrefix("").objectName("k")).toBe("k");
     expect(() => new KeyPrefix("a/../b")).toThrow(".. segments");
+    expect(() => new KeyPrefix("a/%2E%2E/b")).toThrow(".. segments");
+    expect(new KeyPrefix("team%20a").objectName("k")).toBe("team a/k");
   });
 });
