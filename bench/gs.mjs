@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "../packages/core/dist/index.js";
 import { openGsStore } from "../packages/backend-gs/dist/index.js";
 import { startGcsServer } from "../packages/test-servers/dist/gcs.js";
+import { generateDeployment, median, printRatio, RUNS } from "./lib/workload.mjs";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 // The SDK is a dependency of the backend package, so resolve it from there.
@@ -14,40 +15,6 @@ const { Storage } = require("@google-cloud/storage");
 
 const RESOURCES = 10_000;
 const STACKS = 1_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-function deploymentWith(count) {
-  const stackUrn = "urn:pulumi:bench::demo::pulumi:pulumi:Stack::demo-bench";
-  const resources = [{ urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: {} }];
-  for (let i = 1; i < count; i++) {
-    const name = `bucket-${i}`;
-    resources.push({
-      urn: `urn:pulumi:bench::demo::gcp:storage/bucket:Bucket::${name}`,
-      custom: true,
-      id: name,
-      type: "gcp:storage/bucket:Bucket",
-      parent: stackUrn,
-      inputs: { name, location: "EU", labels: { team: "platform", index: String(i) }, forceDestroy: false },
-      outputs: { name, url: `gs://${name}`, selfLink: `https://www.googleapis.com/storage/v1/b/${name}`, location: "EU", labels: { team: "platform", index: String(i) } },
-      provider: "urn:pulumi:bench::demo::pulumi:providers:gcp::default::5b9f3e2a",
-    });
-  }
-  return { version: 3, deployment: { manifest: { time: "2026-11-20T10:15:00Z", magic: "", version: "v3.140.0" }, resources } };
-}
-
-/** Median of RUNS timed runs after one warm-up. */
-async function median(action) {
-  const times = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await action();
-    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-const line = (name, ms, baseline) => console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms  ${(ms / baseline).toFixed(2)} x baseline`);
 
 const server = await startGcsServer({ buckets: ["bench-checkpoint", "bench-stacks"] });
 try {
@@ -58,7 +25,7 @@ try {
   const backend = createStoreBackend(await openGsStore(url("bench-checkpoint"), {}), options);
   const ref = { organization: "organization", project: "demo", name: "bench" };
   await backend.createStack(ref);
-  const deployment = deploymentWith(RESOURCES);
+  const deployment = generateDeployment(RESOURCES);
   const bytes = Buffer.from(JSON.stringify(deployment));
   const raw = storage.bucket("bench-checkpoint").file("raw/checkpoint.json");
   const rawPut = await median(() => raw.save(bytes, { resumable: false }));
@@ -66,10 +33,10 @@ try {
   const save = await median(() => backend.importDeployment(ref, deployment));
   const load = await median(() => backend.exportDeployment(ref));
   console.log(`checkpoint: ${RESOURCES} resources, ${(bytes.length / 1e6).toFixed(1)} MB, median of ${RUNS}`);
-  line("raw SDK PUT (baseline)", rawPut, rawPut);
-  line("importDeployment (save)", save, rawPut);
-  line("raw SDK GET (baseline)", rawGet, rawGet);
-  line("exportDeployment (load)", load, rawGet);
+  printRatio("raw SDK PUT (baseline)", rawPut, rawPut);
+  printRatio("importDeployment (save)", save, rawPut);
+  printRatio("raw SDK GET (baseline)", rawGet, rawGet);
+  printRatio("exportDeployment (load)", load, rawGet);
 
   const many = createStoreBackend(await openGsStore(url("bench-stacks"), {}), options);
   for (let i = 0; i < STACKS; i += 25) {
@@ -90,8 +57,8 @@ try {
     if (stacks.length !== STACKS) throw new Error(`listStacks saw ${stacks.length} stacks`);
   });
   console.log(`listStacks: ${STACKS} stacks, median of ${RUNS}`);
-  line("raw SDK paged list (baseline)", rawList, rawList);
-  line("listStacks()", listed, rawList);
+  printRatio("raw SDK paged list (baseline)", rawList, rawList);
+  printRatio("listStacks()", listed, rawList);
 } finally {
   await server.close();
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "../packages/core/dist/index.js";
 import { openS3Store, parseS3Url } from "../packages/backend-s3/dist/index.js";
 import { startS3Server } from "../packages/test-servers/dist/s3.js";
+import { generateDeployment, median, printRatio, RUNS } from "./lib/workload.mjs";
 
 // The SDK is a dependency of the backend package, so resolve it from there.
 const require = createRequire(fileURLToPath(new URL("../packages/backend-s3/package.json", import.meta.url)));
@@ -14,44 +15,8 @@ const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } = r
 
 const RESOURCES = 10_000;
 const STACKS = 1_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** A realistic deployment: a stack, a provider and `count` buckets with inputs and outputs. */
-function generateDeployment(count) {
-  const stack = "urn:pulumi:bench::demo::pulumi:pulumi:Stack::demo-bench";
-  const provider = "urn:pulumi:bench::demo::pulumi:providers:aws::default_6_66_0";
-  const resources = [
-    { urn: stack, custom: false, type: "pulumi:pulumi:Stack" },
-    { urn: provider, custom: true, id: "0b3c1f7e", type: "pulumi:providers:aws", parent: stack, inputs: { region: "eu-west-1" }, outputs: { region: "eu-west-1" } },
-  ];
-  for (let i = 0; i < count - 2; i++) {
-    const name = `logs-${i}`;
-    const tags = { owner: "platform", index: String(i) };
-    resources.push({
-      urn: `urn:pulumi:bench::demo::aws:s3/bucketV2:BucketV2::${name}`,
-      custom: true,
-      id: `${name}-${(i * 40503).toString(36)}`,
-      type: "aws:s3/bucketV2:BucketV2",
-      parent: stack,
-      provider: `${provider}::0b3c1f7e`,
-      inputs: { bucket: name, forceDestroy: false, tags },
-      outputs: { id: name, bucket: name, arn: `arn:aws:s3:::${name}`, region: "eu-west-1", tags, tagsAll: tags },
-    });
-  }
-  return { version: 3, deployment: { manifest: { time: "2026-11-25T12:00:00Z", magic: "", version: "v3.140.0" }, resources } };
-}
-
-async function median(action) {
-  const times = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await action();
-    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6); // run 0 warms up
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
-
-const line = (name, ms, baseline) => console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms  ${(ms / baseline).toFixed(2)} x baseline`);
 
 const server = await startS3Server({ buckets: ["bench"] });
 const raw = new S3Client({
@@ -78,10 +43,10 @@ try {
   const save = await median(() => backend.importDeployment(ref, deployment));
   const load = await median(() => backend.exportDeployment(ref));
   console.log(`checkpoint: ${RESOURCES} resources, ${(bytes.length / 1e6).toFixed(1)} MB, median of ${RUNS}`);
-  line("raw SDK PUT (baseline)", rawPut, rawPut);
-  line("importDeployment (save)", save, rawPut);
-  line("raw SDK GET (baseline)", rawGet, rawGet);
-  line("exportDeployment (load)", load, rawGet);
+  printRatio("raw SDK PUT (baseline)", rawPut, rawPut);
+  printRatio("importDeployment (save)", save, rawPut);
+  printRatio("raw SDK GET (baseline)", rawGet, rawGet);
+  printRatio("exportDeployment (load)", load, rawGet);
 
   // 1,000 stacks: one created through cairn, the rest written as the same stack file with the
   // name changed (setup only; creating each through the lock protocol would take minutes here).
@@ -110,8 +75,8 @@ try {
     if (stacks.length !== STACKS) throw new Error(`listStacks saw ${stacks.length} stacks`);
   });
   console.log(`listStacks: ${STACKS} stacks, median of ${RUNS}`);
-  line("raw SDK paged list (baseline)", rawList, rawList);
-  line("listStacks()", listed, rawList);
+  printRatio("raw SDK paged list (baseline)", rawList, rawList);
+  printRatio("listStacks()", listed, rawList);
 } finally {
   raw.destroy();
   await server.stop();

@@ -1,0 +1,46 @@
+// What every backend benchmark shares: a realistic generated deployment, timing, and the report line.
+
+/** How many timed runs each measurement takes (after one warm-up). */
+export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+/**
+ * A version 3 deployment (what `stack export` prints) with `count` resources: a root stack and
+ * buckets with a handful of inputs and outputs each, about 600 bytes per resource.
+ */
+export function generateDeployment(count, { project = "demo", stack = "bench" } = {}) {
+  const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+  const provider = `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default_6_66_0::5b9f3e2a-8c1d-4b7e-9a6f-2d3c4e5f6a7b`;
+  const resources = [{ urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: {} }];
+  for (let i = 1; i < count; i++) {
+    const name = `bucket-${i}`;
+    resources.push({
+      urn: `urn:pulumi:${stack}::${project}::aws:s3/bucketV2:BucketV2::${name}`,
+      custom: true,
+      id: `${name}-4f2a9c1`,
+      type: "aws:s3/bucketV2:BucketV2",
+      inputs: { bucket: `${name}-4f2a9c1`, forceDestroy: false, tags: { team: "platform", index: String(i) } },
+      outputs: { arn: `arn:aws:s3:::${name}-4f2a9c1`, bucket: `${name}-4f2a9c1`, id: `${name}-4f2a9c1`, region: "eu-west-1", tags: { team: "platform", index: String(i) } },
+      parent: stackUrn,
+      provider,
+      dependencies: [],
+    });
+  }
+  return { version: 3, deployment: { manifest: { time: "2026-11-20T10:15:00Z", magic: "", version: "v3.140.0" }, resources } };
+}
+
+/** Median wall time (ms) of RUNS runs of `action`, after one warm-up run. */
+export async function median(action, runs = RUNS) {
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const start = process.hrtime.bigint();
+    await action();
+    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** One report line: name, time, and the ratio to the baseline measured in the same run. */
+export function printRatio(name, ms, baseline) {
+  console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms  ${(ms / baseline).toFixed(2)} x baseline`);
+}
