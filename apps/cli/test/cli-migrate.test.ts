@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
-import { join, relative } from "node:path";
-import { CAIRN_BIN, createSandbox, SAMPLE_DEPLOYMENT, type Sandbox } from "./helpers.js";
+import { join } from "node:path";
+import { CAIRN_BIN, createSandbox, SAMPLE_DEPLOYMENT, snapshotFiles, type Sandbox } from "./helpers.js";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -18,19 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.dispose());
 
-function snapshot(dir: string, only = ".pulumi/stacks"): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (path: string) => {
-    if (!existsSync(path)) return;
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const child = join(path, entry.name);
-      if (entry.isDirectory()) walk(child);
-      else files[relative(dir, child)] = readFileSync(child, "base64");
-    }
-  };
-  walk(join(dir, only));
-  return files;
-}
+const snapshot = (dir: string, only = ".pulumi/stacks") => snapshotFiles(join(dir, only));
 
 /** The sample deployment with one secret added, as `export --show-secrets` would print it. */
 function sampleWithSecret(): string {

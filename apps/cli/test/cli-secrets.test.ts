@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { createSandbox, FIXTURES, type Sandbox } from "./helpers.js";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createSandbox, FIXTURES, snapshotFiles, type Sandbox } from "./helpers.js";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -51,19 +51,7 @@ function distinctivePlaintexts(plaintexts: string[]): string[] {
   );
 }
 
-function snapshotState(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(sandbox.state, path)] = readFileSync(path, "base64");
-    }
-  };
-  walk(sandbox.state);
-  return files;
-}
+const snapshotState = () => snapshotFiles(sandbox.state);
 
 function importPlaintext(): string[] {
   const { deployment, plaintexts } = plaintextDeployment();

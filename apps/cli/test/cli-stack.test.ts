@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { createSandbox, FIXTURES, SAMPLE_DEPLOYMENT, type Sandbox } from "./helpers.js";
+import { join } from "node:path";
+import { createSandbox, FIXTURES, SAMPLE_DEPLOYMENT, snapshotFiles, type Sandbox } from "./helpers.js";
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -10,20 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.dispose());
 
-/** Every file under the state directory with its bytes: "nothing changed" means this is equal. */
-function snapshotState(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(sandbox.state, path)] = readFileSync(path, "base64");
-    }
-  };
-  walk(sandbox.state);
-  return files;
-}
+const snapshotState = () => snapshotFiles(sandbox.state);
 
 const sample = () => JSON.parse(readFileSync(SAMPLE_DEPLOYMENT, "utf8"));
 

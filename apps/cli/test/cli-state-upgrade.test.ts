@@ -1,21 +1,10 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { createSandbox, SAMPLE_DEPLOYMENT, type Sandbox } from "./helpers.js";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createSandbox, SAMPLE_DEPLOYMENT, snapshotFiles, type Sandbox } from "./helpers.js";
 
 let sandbox: Sandbox;
-const files = () => {
-  const found: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else found[relative(sandbox.state, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(sandbox.state);
-  return found;
-};
+const files = () => snapshotFiles(sandbox.state, "utf8");
 
 /** A store written by an old Pulumi: no meta.yaml, stacks directly under .pulumi/stacks. */
 function writeLegacyStore(): void {

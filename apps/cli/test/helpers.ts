@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CAIRN_BIN = fileURLToPath(new URL("../bin/cairn.js", import.meta.url));
@@ -53,4 +53,22 @@ export function createSandbox(projectName = "demo"): Sandbox {
     },
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Every file under `dir` (relative path → contents, base64 unless `encoding` says otherwise):
+ * comparing two snapshots is how tests assert that a failed command changed nothing.
+ */
+export function snapshotFiles(dir: string, encoding: BufferEncoding = "base64"): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (path: string) => {
+    if (!existsSync(path)) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else files[relative(dir, child)] = readFileSync(child, encoding);
+    }
+  };
+  walk(dir);
+  return files;
 }
