@@ -1,0 +1,40 @@
+import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
+import { createStoreBackend } from "@cairn/core";
+import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { freshRepo, openStore, removeTempDirs } from "./helpers.js";
+
+const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
+// This process's pid: core breaks a lock whose holder is a dead process on the same host.
+const backendOptions = { env: {}, username: "conformance", hostname: "git-test", pid: process.pid };
+
+afterAll(removeTempDirs);
+
+for (const transport of ["fileUrl", "httpUrl"] as const) {
+  const label = transport === "fileUrl" ? "git+file://" : "git+http://";
+  let lastUrl = "";
+  // A fresh bare repository per check; each store gets its own PULUMI_HOME, so its own clone cache.
+  const fresh = () => (lastUrl = freshRepo()[transport]);
+
+  describeStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), timeoutMs: 60_000 });
+
+  // The second instance has its own home and clone cache, like another machine: locks meet only
+  // at the remote's branch compare-and-swap.
+  describeBackendConformance(`createStoreBackend(GitStore over ${label})`, {
+    create: async () => createStoreBackend(await openStore(fresh()), backendOptions),
+    createSecond: async () => createStoreBackend(await openStore(lastUrl), { ...backendOptions, username: "second" }),
+    timeoutMs: 60_000,
+  });
+}
+
+describePluginPackage("@cairn/backend-git", PACKAGE_DIR);
+
+// 16 backends, each with its own clone cache (its own PULUMI_HOME), racing for one stack's lock.
+let raceUrl = "";
+describeLockRaceConformance("GitStore over git+http://", {
+  createBackend: async () => {
+    raceUrl ||= freshRepo().httpUrl;
+    return createStoreBackend(await openStore(raceUrl), backendOptions);
+  },
+  timeoutMs: 240_000,
+});
