@@ -1,56 +1,16 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, inject } from "vitest";
+import { checkCliLifecycle, createCliSandbox } from "@cairn/test-servers/cli-sandbox";
 import { testUrl } from "./helpers.js";
 
-const CAIRN_BIN = fileURLToPath(new URL("../../../apps/cli/bin/cairn.js", import.meta.url));
-const SAMPLE = fileURLToPath(new URL("../../../examples/sample-deployment.json", import.meta.url));
-
-const root = mkdtempSync(join(tmpdir(), "cairn-gs-cli-"));
-const home = join(root, "home");
-const project = join(root, "project");
-mkdirSync(project);
-writeFileSync(join(project, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Runs the real CLI with only the variables it needs: nothing from this machine's GCP setup. */
-function cairn(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], {
-    cwd: project,
-    encoding: "utf8",
-    input: "",
-    env: { PATH: process.env.PATH ?? "", HOME: root, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", METADATA_SERVER_DETECTION: "none", ...env },
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-const credentialsFile = () => join(home, "credentials.json");
-const storedCredentials = () => (existsSync(credentialsFile()) ? readFileSync(credentialsFile(), "utf8") : "");
+// Nothing from this machine's GCP setup; the auth library never probes the metadata server.
+const cli = createCliSandbox({ METADATA_SERVER_DETECTION: "none" });
+afterAll(() => cli.dispose());
+const cairn = (args: string[], env: Record<string, string> = {}) => cli.run(args, env);
+const storedCredentials = () => cli.storedCredentials();
 
 describe("cairn CLI on gs://", { timeout: 30_000 }, () => {
   it("logs in, inits, lists, imports, exports, removes and logs out", { timeout: 60_000 }, () => {
-    const url = testUrl(`cli-${Date.now()}`).href;
-    const login = cairn(["login", url]);
-    expect(login.stderr).toBe("");
-    expect(login.status).toBe(0);
-    expect(cairn(["stack", "init", "dev"]).status).toBe(0);
-
-    const ls = cairn(["stack", "ls", "--json"]);
-    expect(ls.status).toBe(0);
-    expect((JSON.parse(ls.stdout) as Array<{ name: string }>).map((stack) => stack.name)).toEqual(["dev"]);
-
-    expect(cairn(["stack", "import", "--file", SAMPLE]).status).toBe(0);
-    const exported = cairn(["stack", "export"]);
-    expect(exported.status).toBe(0);
-    expect(JSON.parse(exported.stdout)).toEqual(JSON.parse(readFileSync(SAMPLE, "utf8")));
-
-    expect(cairn(["stack", "rm", "--yes", "--force"]).status).toBe(0);
-    expect(JSON.parse(cairn(["stack", "ls", "--json"]).stdout)).toEqual([]);
-    expect(cairn(["logout"]).status).toBe(0);
-    expect(storedCredentials()).not.toContain(url);
+    checkCliLifecycle(cli, testUrl(`cli-${Date.now()}`).href);
   });
 
   it("a missing bucket fails login with a hint to create it, storing nothing", () => {

@@ -8,6 +8,10 @@ export type { S3Store, S3StoreOptions } from "./s3-store.js";
 
 /** Opens an S3 store; the SDK is imported here, on first use, not when the plugin is loaded. */
 export async function openS3Store(options: import("./s3-store.js").S3StoreOptions): Promise<import("./s3-store.js").S3Store> {
+  // The SDK warns on every process that releases after January 2027 will need Node 22. cairn
+  // states its own platform support; that notice on stderr of every command would bury cairn's
+  // output and break scripts that treat stderr as errors. A user who sets the variable wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const { S3Store } = await import("./s3-store.js");
   return new S3Store(options);
 }
