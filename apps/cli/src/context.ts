@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import {
   CairnError,
   CredentialsStore,
+  createStoreBackend,
   credentialsDirectory,
+  isUnsafeStoreAllowed,
   findProject,
   getSelectedStack,
   openBackend,
@@ -62,7 +64,11 @@ export function createContext(output: Output, env = process.env, cwd = process.c
     },
     async openBackend(url) {
       const target = url ?? (await context.backendUrl());
+      // A store the user accepted at login although it ignores preconditions locks without atomicity.
+      const allowUnsafeLocking = await isUnsafeStoreAllowed(home, target);
       const { backend } = await openBackend(target, {
+        wrapStore: (store, { env: storeEnv }) =>
+          createStoreBackend(store, { env: storeEnv as Record<string, string | undefined>, allowUnsafeLocking, logger: { warn: (message) => output.err(message) } }),
         registry,
         env,
         cwd,

@@ -41,7 +41,8 @@ class AcmeStore {
     catch (error) { if (error.code === "ENOENT") return undefined; throw error; }
   }
   async put(key, bytes, options = {}) {
-    if (options.ifMatch !== undefined) throw new CairnError("Unimplemented", "acme has no compare-and-swap");
+    // Compare-and-swap (not atomic here, which a single-process test does not need): core fences every stack write with it.
+    if (options.ifMatch !== undefined && (await this.get(key))?.version !== options.ifMatch) throw new CairnError("Conflict", key + " changed");
     if (options.ifNoneMatch === "*") {
       try { await createFileExclusive(this.path(key), bytes); } catch (error) { if (error.code === "EEXIST") throw new CairnError("Conflict", key + " exists"); throw error; }
     } else await writeFileAtomic(this.path(key), bytes);

@@ -30,6 +30,8 @@ const DEFAULT_PAGE = 1000;
  */
 export class FileStore implements StateStore {
   readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  /** No credential: the operating system's file permissions decide (shown by `whoami -v`). */
+  readonly credentialSource = "local files (operating-system permissions; no credential)";
 
   constructor(
     readonly root: string,

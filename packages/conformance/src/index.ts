@@ -12,3 +12,6 @@ export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type B
 export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";
 export * from "./plugin-package.js";
 export { checkLockRace, describeLockRaceConformance, type LockRaceOptions } from "./lock-race.js";
+export * from "./store-checks-leases.js";
+export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
+export * from "./store-checks-history-chain.js";

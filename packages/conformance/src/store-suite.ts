@@ -18,6 +18,7 @@ import {
   checkLargeValueRoundTrips,
   checkVersionsChangeOnEveryWrite,
 } from "./store-checks-values.js";
+import { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 
 /** Every store check, in the order the suite runs them. */
 export const STORE_CHECKS: readonly StoreCheck[] = [
@@ -38,6 +39,8 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: "round-trips and lists odd keys (spaces, unicode, + % =, deep nesting)", requires: "listAfterWriteConsistent", run: checkOddKeysRoundTrip },
   { title: "deletes idempotently", requires: "listAfterWriteConsistent", run: checkDeleteIsIdempotent },
   { title: 'classifies any error (e.g. new Error("x")) as one of ERROR_CODES', run: checkClassifyErrorReturnsKnownCode },
+  // Core's fencing, leases, precondition probe and history chain, laid over this store.
+  ...INTEGRITY_STORE_CHECKS,
 ];
 
 export interface StoreConformanceOptions {

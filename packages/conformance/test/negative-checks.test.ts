@@ -54,3 +54,13 @@ describe("backend checks catch broken backends", () => {
     await expect(checkLockExcludesSecondInstance(first, unrelated)).rejects.toThrow(/Locked/);
   });
 });
+
+describe("integrity checks catch a store that ignores preconditions", () => {
+  it("fails the fencing check and the probe check", async () => {
+    const { checkTakenOverWriterIsFenced, checkPreconditionProbePasses } = await import("../src/index.js");
+    // Fencing rests on ifMatch: a store ignoring every precondition lets the stale writer overwrite newer state.
+    const ignoresAll = (inner: MemoryStore) => Object.assign(Object.create(inner) as MemoryStore, { put: (key: string, bytes: Uint8Array) => inner.put(key, bytes) });
+    await expect(checkTakenOverWriterIsFenced(ignoresAll(fresh()))).rejects.toThrow(ConformanceFailure);
+    await expect(checkPreconditionProbePasses(ignoresIfNoneMatch(fresh()))).rejects.toThrow(/ignores preconditions/);
+  });
+});

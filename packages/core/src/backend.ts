@@ -2,6 +2,10 @@ import type { LockInfo } from "./errors.js";
 import type { UntypedDeployment } from "./checkpoint/types.js";
 import type { StackRef } from "./stack-ref.js";
 import type { UpgradeOptions, UpgradeReport } from "./layout/upgrade.js";
+import type { PruneOptions, PruneReport } from "./layout/history-integrity.js";
+import type { HistoryArchive } from "./integrity/history-archive.js";
+import type { PreconditionProbe } from "./integrity/precondition-probe.js";
+import type { HistoryVerification } from "./integrity/verify-chain.js";
 
 /**
  * The portable interface the CLI and embedders call. Core implements it once for every
@@ -48,7 +52,49 @@ export interface StateBackend {
    */
   upgradeLayout?(options?: UpgradeOptions): Promise<UpgradeReport>;
 
+  /**
+   * Obtains and checks the credential this backend needs (the service backend: an access token
+   * from the environment, the stored credential, or a prompt), and returns what `cairn login`
+   * should store. Backends that need no login step (stores) leave it out; the CLI calls it
+   * generically, without knowing the backend.
+   */
+  login?(options: BackendLoginOptions): Promise<BackendLoginResult>;
+
+  /**
+   * Checks the stack's hash-chained history and every object it references; reports the first
+   * break. Backends that keep history themselves leave it out.
+   */
+  verifyHistory?(ref: StackRef): Promise<HistoryVerification>;
+  /** Removes the oldest history entries, recording the pruned range so the rest still verifies. */
+  pruneHistory?(ref: StackRef, options: PruneOptions): Promise<PruneReport>;
+  /** The stack's history as a self-contained archive that verifies without the backend. */
+  exportHistoryArchive?(ref: StackRef): Promise<HistoryArchive>;
+  /**
+   * Checks that the underlying store honours create-only writes (`cairn login` refuses one that
+   * does not, unless the user opts out). Only store-backed backends implement it.
+   */
+  probePreconditions?(): Promise<PreconditionProbe>;
+  /**
+   * Where the credential in use came from, for `whoami -v`: e.g. `env:AWS_PROFILE (ci)`,
+   * `azure:DefaultAzureCredential`, `local files`. Never the secret.
+   */
+  readonly credentialSource?: string;
+
   close(): Promise<void>;
+}
+
+export interface BackendLoginOptions {
+  /** Whether the user may be asked anything (a terminal, and no --non-interactive). */
+  interactive: boolean;
+  /** Asks a question without echoing the answer (a token); only called when `interactive`. */
+  promptSecret(question: string): Promise<string>;
+  /** Tells the user something (on stderr), e.g. the URL a browser login opens. */
+  notify(message: string): void;
+}
+
+export interface BackendLoginResult {
+  /** The credential to store for the backend URL (credentials.json `accessTokens`). */
+  accessToken?: string;
 }
 
 export interface BackendCapabilities {
@@ -63,6 +109,17 @@ export interface BackendCapabilities {
 export interface UserInfo {
   name: string;
   organizations: string[];
+  /** The credential in use, for `whoami -v` (never the token itself). */
+  token?: TokenInfo;
+}
+
+export interface TokenInfo {
+  /** The token's name or description on the backend. */
+  name?: string;
+  /** The token redacted by `redactToken` (`pul-…`). */
+  redacted: string;
+  /** Where it came from: `env:PULUMI_ACCESS_TOKEN` or `stored`. */
+  source?: string;
 }
 
 export interface StackFilter {

@@ -65,6 +65,11 @@ export interface LockInfo {
   timestamp: string;
   /** What the holder is doing (e.g. `import`, `update`); absent in locks written by Pulumi. */
   operation?: string;
+  /**
+   * RFC 3339 end of the holder's lease; the holder renews it while it works. Absent in locks
+   * written by Pulumi, which never expire on their own.
+   */
+  expires?: string;
   /** The lock object's key in the store. */
   key?: string;
 }

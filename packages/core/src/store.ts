@@ -62,6 +62,11 @@ export interface StateStore {
   delete(key: string, options?: DeleteOptions): Promise<void>;
   /** Lists keys starting with `prefix`, in lexicographic order, paged. */
   list(prefix: string, options?: ListOptions): Promise<ListPage>;
+  /**
+   * Where the credential this store uses came from, for `whoami -v` (e.g. `env:AZURE_STORAGE_KEY`,
+   * `aws-profile:ci`, `gcp:application-default`, `local files`). Never the secret itself.
+   */
+  readonly credentialSource?: string;
   /** Maps a native error thrown by this store's SDK to a code. */
   classifyError(error: unknown): ErrorCode;
   close(): Promise<void>;

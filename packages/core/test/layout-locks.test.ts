@@ -39,8 +39,8 @@ describe("stack locks", () => {
       expect(error.message).toContain(`${winner.info.username}@${winner.info.hostname}`);
     }
     expect(await space.keys(".pulumi/locks/")).toEqual([`${LOCK_DIR}/${CAIRN_LOCK_FILE}`]);
-    // The lock file still parses as Pulumi's lockContent, with our operation beside it.
-    expect(Object.keys(JSON.parse(await space.text(`${LOCK_DIR}/${CAIRN_LOCK_FILE}`)))).toEqual(["pid", "username", "hostname", "timestamp", "operation"]);
+    // The lock file still parses as Pulumi's lockContent, with our operation and lease expiry beside it.
+    expect(Object.keys(JSON.parse(await space.text(`${LOCK_DIR}/${CAIRN_LOCK_FILE}`)))).toEqual(["pid", "username", "hostname", "timestamp", "operation", "expires"]);
     await winner.release();
     expect(await space.keys(".pulumi/locks/")).toEqual([]);
     const next = await second.lockStack(DEV, "refresh");

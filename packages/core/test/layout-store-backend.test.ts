@@ -92,7 +92,8 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(checkpointKey).toBe(recordKey.replace(".history.json", ".checkpoint.json"));
     expect(await space.text(checkpointKey)).toBe(await space.text(STACK_KEY));
     const record = JSON.parse(await space.text(recordKey)) as Record<string, unknown>;
-    expect(Object.keys(record)).toEqual(["kind", "startTime", "message", "environment", "config", "version", "result", "endTime"]);
+    // Pulumi's fields in its order, then cairn's hash-chain fields (extras Pulumi ignores).
+    expect(Object.keys(record)).toEqual(["kind", "startTime", "message", "environment", "config", "version", "result", "endTime", "checkpointSha256", "entrySha256"]);
     expect(record).toMatchObject({ kind: "import", result: "succeeded" });
 
     const listed = await backend.listHistory(DEV);

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { CairnError } from "@cairn/core";
+import { CairnError, createNoEchoPrompt } from "@cairn/core";
 import type { RunCommand } from "../main.js";
 import { hostOf } from "../backend-url.js";
+import { ALLOW_UNSAFE_STORE_FLAG, checkStorePreconditions } from "./login-probe.js";
 
 /** `file://~`: the embedded default, as `pulumi login --local`. */
 export const LOCAL_BACKEND_URL = "file://~";
@@ -14,9 +15,10 @@ export function registerLogin(program: Command, run: RunCommand): void {
     .option("-l, --local", "log in to the local file backend (file://~)")
     .option("-c, --cloud-url <url>", "backend URL (same as the argument)")
     .option("--non-interactive", "never prompt")
+    .option(ALLOW_UNSAFE_STORE_FLAG, "use a store that ignores conditional writes (locks then exclude no one); remembered for this URL")
     .addHelpText("after", "\nExamples:\n  cairn login --local\n  cairn login file://./state\n  cairn login s3://my-bucket/prefix?region=eu-west-1")
     .action(
-      run(async (context, urlArg: string | undefined, flags: { local?: boolean; cloudUrl?: string }) => {
+      run(async (context, urlArg: string | undefined, flags: { local?: boolean; cloudUrl?: string; nonInteractive?: boolean; allowUnsafeStore?: boolean }) => {
         const given = [urlArg, flags.cloudUrl, flags.local ? LOCAL_BACKEND_URL : undefined].filter((u) => u !== undefined);
         if (new Set(given).size > 1) {
           throw new CairnError("InvalidArgument", "give the backend URL once: as an argument, --cloud-url or --local");
@@ -25,9 +27,21 @@ export function registerLogin(program: Command, run: RunCommand): void {
         const url = given[0] ?? context.env.PULUMI_BACKEND_URL ?? project?.backendUrl ?? LOCAL_BACKEND_URL;
         // Opening validates the URL, loads the plugin and checks the backend is reachable.
         const backend = await context.openBackend(url);
+        // Backends with accounts (a state service) obtain and check their credential here: a token
+        // from PULUMI_ACCESS_TOKEN or the stored one, else a prompt. Stores have no such step.
+        const credential = await backend.login?.({
+          interactive: context.output.interactive && !flags.nonInteractive,
+          promptSecret: createNoEchoPrompt(),
+          notify: (message) => context.output.err(message),
+        });
         await backend.verify();
+        await checkStorePreconditions(context, url, backend, Boolean(flags.allowUnsafeStore));
         const user = await backend.currentUser();
-        await context.credentials.login(url, { username: user.name, organizations: user.organizations });
+        await context.credentials.login(url, {
+          ...(credential?.accessToken === undefined ? {} : { accessToken: credential.accessToken }),
+          username: user.name,
+          organizations: user.organizations,
+        });
         context.output.out(`Logged into ${hostOf(url)} as ${user.name} (${backend.url})`);
       }),
     );

@@ -11,11 +11,12 @@ import { registerStackHistory } from "./stack/history.js";
 import { registerStackUnlock } from "./stack/unlock.js";
 import { registerStackChangeSecretsProvider } from "./stack/change-secrets-provider.js";
 import { registerStackMigrate } from "./stack/migrate.js";
+import { registerStackVerify } from "./stack/verify.js";
 
 export function registerStack(program: Command, run: RunCommand): void {
   const stack = program
     .command("stack")
-    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate");
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate, verify");
   for (const register of [
     registerStackInit,
     registerStackLs,
@@ -28,6 +29,7 @@ export function registerStack(program: Command, run: RunCommand): void {
     registerStackUnlock,
     registerStackChangeSecretsProvider,
     registerStackMigrate,
+    registerStackVerify,
   ]) {
     register(stack, run);
   }

@@ -25,6 +25,7 @@ export function classifiedStore(store: StateStore): StateStore {
     get capabilities() {
       return store.capabilities;
     },
+    ...(store.credentialSource === undefined ? {} : { credentialSource: store.credentialSource }),
     get: (key: string): Promise<StoredObject | undefined> => run("get", key, () => store.get(key)),
     put: (key: string, bytes: Uint8Array, options?: PutOptions): Promise<string> => run("put", key, () => store.put(key, bytes, options)),
     delete: (key: string, options?: DeleteOptions): Promise<void> => run("delete", key, () => store.delete(key, options)),

@@ -5,6 +5,7 @@ import { compress, compressionSuffix, decompress, type Compression } from "./com
 import { baseName, copyObject, deleteIfPresent } from "./objects.js";
 import type { StackPaths } from "./paths.js";
 import { unixNanos } from "./unix-nanos.js";
+import { entryHash, parsePrunedRange, sealEntry, type PrunedRange } from "../integrity/history-chain.js";
 
 /**
  * One update as Pulumi records it in `<stack>-<unix nanos>.history.json` (`backend.UpdateInfo`
@@ -28,7 +29,8 @@ const HISTORY_SUFFIXES = [".history.json", ".history.json.gz", ".history.json.zs
 /**
  * Adds an update to the stack's history (Pulumi's `addToHistory`): the record, and beside it under
  * the same `<stack>-<unix nanos>` prefix a `.checkpoint.json` copy of the stack file as it stands
- * after the update. Returns the record's key.
+ * after the update. The record is chained to the one before it (see `integrity/history-chain.ts`).
+ * Returns the record's key.
  */
 export async function appendHistory(
   store: StateStore,
@@ -41,13 +43,46 @@ export async function appendHistory(
   const prefix = `${paths.historyDir}/${stackName}-${unixNanos()}`;
   const extension = `json${compressionSuffix(compression)}`;
   const recordKey = `${prefix}.history.${extension}`;
-  await store.put(recordKey, compress(new TextEncoder().encode(formatJson(record)), compression));
+  const sealed = sealEntry(record, decompress(stackFileBytes, recordKey), await lastEntryHash(store, paths));
+  // The checkpoint first: a record is only ever listed once what it vouches for exists.
   await store.put(`${prefix}.checkpoint.${extension}`, stackFileBytes);
+  await store.put(recordKey, compress(new TextEncoder().encode(formatJson(sealed)), compression));
   return recordKey;
 }
 
+/** What the next record's `previousSha256` names: the newest record, else the pruned range's last. */
+async function lastEntryHash(store: StateStore, paths: StackPaths): Promise<string | undefined> {
+  const newest = (await historyRecordKeys(store, paths)).at(-1);
+  if (newest !== undefined) {
+    const found = await store.get(newest);
+    if (found !== undefined) {
+      try {
+        return entryHash(JSON.parse(new TextDecoder().decode(decompress(found.bytes, newest))) as Record<string, unknown>);
+      } catch {
+        // An unreadable newest record: chain to nothing; `verify` reports the damage there.
+      }
+    }
+  }
+  return (await readPrunedRange(store, paths))?.lastPrunedSha256;
+}
+
+/** `<history dir>/<stack>-pruned.json`: named like the history files so a rename moves it along. */
+export function prunedRangeKey(paths: StackPaths): string {
+  return `${paths.historyDir}/${baseName(paths.stackBase)}-pruned.json`;
+}
+
+export async function readPrunedRange(store: StateStore, paths: StackPaths): Promise<PrunedRange | undefined> {
+  const found = await store.get(prunedRangeKey(paths));
+  return found === undefined ? undefined : parsePrunedRange(found.bytes);
+}
+
+/** The checkpoint key written beside a history record key. */
+export function checkpointKeyOf(recordKey: string): string {
+  return recordKey.replace(/\.history\.json(\.gz|\.zst)?$/, ".checkpoint.json$1");
+}
+
 /** The keys of the stack's history records, oldest first (file names sort by their unix nanos). */
-async function historyRecordKeys(store: StateStore, paths: StackPaths): Promise<string[]> {
+export async function historyRecordKeys(store: StateStore, paths: StackPaths): Promise<string[]> {
   return (await listAll(store, `${paths.historyDir}/`))
     .map((object) => object.key)
     .filter((key) => HISTORY_SUFFIXES.some((suffix) => key.endsWith(suffix)));
@@ -60,7 +95,7 @@ async function historyRecordKeys(store: StateStore, paths: StackPaths): Promise<
 export async function readHistoryCheckpoint(store: StateStore, paths: StackPaths, version: number): Promise<Uint8Array | undefined> {
   const recordKey = (await historyRecordKeys(store, paths))[version - 1];
   if (recordKey === undefined) return undefined;
-  const checkpointKey = recordKey.replace(/\.history\.json(\.gz|\.zst)?$/, ".checkpoint.json$1");
+  const checkpointKey = checkpointKeyOf(recordKey);
   const found = await store.get(checkpointKey);
   return found === undefined ? undefined : decompress(found.bytes, checkpointKey);
 }

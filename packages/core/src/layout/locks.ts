@@ -1,8 +1,9 @@
 import { CairnError, LockedError, isCairnError, type LockInfo } from "../errors.js";
-import type { StackLock } from "../backend.js";
 import { listAll, type StateStore } from "../store.js";
 import { deleteIfPresent } from "./objects.js";
 import { isProcessAlive } from "../process-alive.js";
+import { HeldLock, type LeaseSettings } from "./held-lock.js";
+import { describeHolder, formatLockFile, isLeaseExpired, parseLockFile, unknownHolder } from "./lock-file.js";
 
 /**
  * Stack locks in the self-managed layout: one file per holder in the stack's lock directory
@@ -15,13 +16,17 @@ import { isProcessAlive } from "../process-alive.js";
  * what makes this work (per-client names would all be created successfully and leave only
  * Pulumi's racy check). After the create, cairn lists the directory like Pulumi does: any other
  * file is a Pulumi lock, so cairn backs off; and Pulumi, seeing `cairn.json`, backs off from cairn.
+ *
+ * A cairn lock is a lease: it records when it `expires`, its holder renews it while working, and
+ * once it has run out (the holder was killed or hung) another client takes it over by replacing
+ * the file with a compare-and-swap, so two clients can never both take over the same stale lock.
  */
 export const CAIRN_LOCK_FILE = "cairn.json";
 
-/** How many times a lost race (holder gone before we could read it) is retried. */
+/** How many times a lost race (holder gone or replaced before we could act) is retried. */
 const MAX_ATTEMPTS = 5;
 
-export interface LockerOptions {
+export interface LockerOptions extends LeaseSettings {
   allowUnsafeLocking: boolean;
 }
 
@@ -32,7 +37,7 @@ export class StackLocks {
   ) {}
 
   /** Takes the lock in `lockDir` or throws `LockedError` naming the holder. */
-  async acquire(lockDir: string, stackLabel: string, info: LockInfo): Promise<StackLock> {
+  async acquire(lockDir: string, stackLabel: string, info: LockInfo, onRelease: () => void = () => {}): Promise<HeldLock> {
     const conditional = this.store.capabilities.conditionalWrite;
     if (!conditional && !this.options.allowUnsafeLocking) {
       throw new CairnError("Unimplemented", `cannot lock stack ${stackLabel}: store ${this.store.url} has no conditional writes, so locking would not be atomic`, {
@@ -40,32 +45,36 @@ export class StackLocks {
       });
     }
     const key = `${lockDir}/${CAIRN_LOCK_FILE}`;
-    const content = new TextEncoder().encode(JSON.stringify(lockFileContent(info)));
+    const leased: LockInfo = { ...info, expires: new Date(this.options.now() + this.options.leaseMs).toISOString() };
+    const content = formatLockFile(leased);
     for (let attempt = 1; ; attempt++) {
       let version: string;
       try {
-        if (!conditional) await this.refuseIfHeld(lockDir, stackLabel, undefined);
+        if (!conditional) await this.refuseIfHeld(lockDir, stackLabel, undefined, info);
         version = await this.store.put(key, content, conditional ? { ifNoneMatch: "*" } : {});
       } catch (error) {
         if (!isCairnError(error, "Conflict")) throw error;
         const found = await this.store.get(key);
         if (found === undefined && attempt < MAX_ATTEMPTS) continue; // released meanwhile: try again
         const holder = found === undefined ? unknownHolder(key) : parseLockFile(found.bytes, key);
-        if (found !== undefined && attempt < MAX_ATTEMPTS && isDeadLocalHolder(holder, info)) {
-          // A cairn process on this machine that no longer exists (killed mid-operation) cannot be
-          // holding anything: remove its lock, only if it is still that very file, and try again.
-          await this.deleteOwn(key, found.version);
-          continue;
+        const stale = found === undefined ? undefined : this.staleReason(holder, info);
+        if (found === undefined || stale === undefined || attempt >= MAX_ATTEMPTS) throw new LockedError(stackLabel, holder);
+        try {
+          // Replace exactly the stale file we read: if another client took it over first, this fails.
+          version = await this.store.put(key, content, { ifMatch: found.version });
+        } catch (replaceError) {
+          if (isCairnError(replaceError, "Conflict")) continue;
+          throw replaceError;
         }
-        throw new LockedError(stackLabel, holder);
+        this.options.logger.warn(`warning: took over the lock on stack ${stackLabel} from ${describeHolder(holder)}: ${stale}`);
       }
       try {
-        await this.refuseIfHeld(lockDir, stackLabel, key);
+        await this.refuseIfHeld(lockDir, stackLabel, key, info);
       } catch (error) {
         await this.deleteOwn(key, version);
         throw error;
       }
-      return { info: { ...info, key }, release: once(() => this.deleteOwn(key, version)) };
+      return new HeldLock(this.store, key, leased, version, this.options, stackLabel, onRelease);
     }
   }
 
@@ -86,12 +95,27 @@ export class StackLocks {
     return holders;
   }
 
-  /** Throws `LockedError` if a lock file other than `ownKey` exists. */
-  private async refuseIfHeld(lockDir: string, stackLabel: string, ownKey: string | undefined): Promise<void> {
+  /** Why `holder`'s lock may be taken over, or undefined while it is live. */
+  private staleReason(holder: LockInfo, us: LockInfo): string | undefined {
+    if (isLeaseExpired(holder, this.options.now())) return `its lease expired at ${holder.expires}`;
+    if (isDeadLocalHolder(holder, us)) return `process ${holder.pid} no longer runs on this machine`;
+    return undefined;
+  }
+
+  /**
+   * Throws `LockedError` if a lock file other than `ownKey` exists. Pulumi's own files never
+   * expire; one whose process is gone from this machine is removed (only if unchanged since read).
+   */
+  private async refuseIfHeld(lockDir: string, stackLabel: string, ownKey: string | undefined, us: LockInfo): Promise<void> {
     for (const key of await this.lockKeys(lockDir)) {
       if (key === ownKey) continue;
-      const holder = await this.readHolder(key);
-      if (holder !== undefined) throw new LockedError(stackLabel, holder);
+      const found = await this.store.get(key);
+      if (found === undefined) continue;
+      const holder = parseLockFile(found.bytes, key);
+      const stale = this.staleReason(holder, us);
+      if (stale === undefined) throw new LockedError(stackLabel, holder);
+      await this.deleteOwn(key, found.version);
+      this.options.logger.warn(`warning: removed the stale lock ${key} on stack ${stackLabel} held by ${describeHolder(holder)}: ${stale}`);
     }
   }
 
@@ -107,7 +131,7 @@ export class StackLocks {
     return parseLockFile(found.bytes, key);
   }
 
-  /** Deletes our lock file only if it is still the one we wrote (not a successor's after a force-unlock). */
+  /** Deletes a lock file only if it is still the version we know (not a successor's). */
   private async deleteOwn(key: string, version: string): Promise<void> {
     try {
       await this.store.delete(key, this.store.capabilities.conditionalWrite ? { ifMatch: version } : {});
@@ -117,42 +141,6 @@ export class StackLocks {
   }
 }
 
-/** Pulumi's four fields (`lockContent`), then ours; Go reads it and ignores `operation`. */
-function lockFileContent(info: LockInfo): Record<string, unknown> {
-  const content: Record<string, unknown> = { pid: info.pid, username: info.username, hostname: info.hostname, timestamp: info.timestamp };
-  if (info.operation !== undefined) content.operation = info.operation;
-  return content;
-}
-
-/** A lock file that cannot be read still locks the stack; it is reported as held by "unknown". */
-function parseLockFile(bytes: Uint8Array, key: string): LockInfo {
-  let parsed: Record<string, unknown> = {};
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof value === "object" && value !== null) parsed = value as Record<string, unknown>;
-  } catch {
-    // fall through to the unknown holder
-  }
-  const info: LockInfo = {
-    pid: typeof parsed.pid === "number" ? parsed.pid : 0,
-    username: typeof parsed.username === "string" ? parsed.username : "unknown",
-    hostname: typeof parsed.hostname === "string" ? parsed.hostname : "unknown",
-    timestamp: typeof parsed.timestamp === "string" ? parsed.timestamp : "unknown",
-    key,
-  };
-  if (typeof parsed.operation === "string") info.operation = parsed.operation;
-  return info;
-}
-
 function isDeadLocalHolder(holder: LockInfo, us: LockInfo): boolean {
   return holder.hostname === us.hostname && holder.pid !== us.pid && holder.pid > 0 && !isProcessAlive(holder.pid);
-}
-
-function unknownHolder(key: string): LockInfo {
-  return { pid: 0, username: "unknown", hostname: "unknown", timestamp: "unknown", key };
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  return () => (done ??= action());
 }

@@ -13,7 +13,24 @@ export interface StoreBackendOptions {
    * the lock, so this must be an explicit choice.
    */
   allowUnsafeLocking?: boolean;
+  /**
+   * How long a stack lock stays valid without renewal (default 5 minutes). The holder renews it
+   * every third of this while it works; a lock whose lease ran out can be taken over.
+   */
+  leaseMs?: number;
+  /** Where warnings go (e.g. "took over an expired lock held by …"). Default: none. */
+  logger?: BackendLogger;
+  /** Milliseconds since the epoch (default `Date.now`); tests move it to expire leases. */
+  now?: () => number;
 }
+
+/** Receives the warnings a backend wants a human to see; the CLI prints them to stderr. */
+export interface BackendLogger {
+  warn(message: string): void;
+}
+
+/** Five minutes: long enough for a slow store round trip, short enough for a killed CI job. */
+export const DEFAULT_LEASE_MS = 5 * 60 * 1000;
 
 /** The `PULUMI_DIY_BACKEND_*` switches (Pulumi's `sdk/go/common/env/env.go`), resolved once. */
 export interface LayoutSettings {
@@ -32,6 +49,9 @@ export interface ResolvedOptions {
   hostname: string;
   pid: number;
   allowUnsafeLocking: boolean;
+  leaseMs: number;
+  logger: BackendLogger;
+  now: () => number;
   settings: LayoutSettings;
 }
 
@@ -43,6 +63,9 @@ export function resolveOptions(options: StoreBackendOptions = {}): ResolvedOptio
     hostname: options.hostname ?? hostname(),
     pid: options.pid ?? process.pid,
     allowUnsafeLocking: options.allowUnsafeLocking ?? false,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    logger: options.logger ?? { warn: () => {} },
+    now: options.now ?? Date.now,
     settings: {
       compression: isTruthy(env.PULUMI_DIY_BACKEND_ZSTD) ? "zstd" : isTruthy(env.PULUMI_DIY_BACKEND_GZIP) ? "gzip" : "none",
       legacyLayoutForNewStore: isTruthy(env.PULUMI_DIY_BACKEND_LEGACY_LAYOUT),

@@ -1,9 +1,11 @@
 import { formatJson } from "../checkpoint/json-format.js";
 import { parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
 import type { Checkpoint, VersionedCheckpoint } from "../checkpoint/types.js";
-import { listAll, type StateStore } from "../store.js";
+import { CairnError, isCairnError } from "../errors.js";
+import { listAll, type PutOptions, type StateStore } from "../store.js";
 import { compress, compressionSuffix, decompress } from "./compression.js";
-import { copyObject, deleteIfPresent } from "./objects.js";
+import type { StackFileVersion } from "./held-lock.js";
+import { copyObject } from "./objects.js";
 import { STACK_FILE_SUFFIXES, type StackPaths } from "./paths.js";
 import type { LayoutSettings } from "./settings.js";
 import { unixNanos } from "./unix-nanos.js";
@@ -12,6 +14,8 @@ export interface StoredStackFile {
   key: string;
   /** The bytes as stored (possibly compressed). */
   bytes: Uint8Array;
+  /** The store's version of those bytes: the precondition of the next write. */
+  version: string;
   /** Parsed and brought up to version 3/4. */
   file: VersionedCheckpoint & { checkpoint: Checkpoint };
 }
@@ -36,7 +40,7 @@ export async function readStackFile(store: StateStore, paths: StackPaths): Promi
   const found = await store.get(key);
   if (found === undefined) return undefined;
   const file = parseVersionedCheckpoint(decompress(found.bytes, key), key);
-  return { key, bytes: found.bytes, file };
+  return { key, bytes: found.bytes, version: found.version, file };
 }
 
 /**
@@ -44,28 +48,75 @@ export async function readStackFile(store: StateStore, paths: StackPaths): Promi
  * `<file>.bak` first, the new one replaces it in a single put (atomic on every store), a file in
  * the previous compression format is removed once the new one exists, and with
  * `PULUMI_DIY_BACKEND_RETAIN_CHECKPOINTS` a `<file>.<unix nanos>` copy is kept as well.
+ *
+ * The put is fenced: it succeeds only if the stack file is still `previous`, the version the
+ * writer last read or wrote (`null`: the stack had no file, so this is a create). A writer whose
+ * view is stale — its lock was taken over and someone saved since — gets `Conflict` and the newer
+ * state stays as it is.
  */
 export async function writeStackFile(
   store: StateStore,
   paths: StackPaths,
   file: VersionedCheckpoint,
   settings: LayoutSettings,
-  previousKey: string | undefined,
-): Promise<{ key: string; bytes: Uint8Array }> {
+  previous: StackFileVersion | null,
+): Promise<StackFileVersion & { bytes: Uint8Array }> {
   const bytes = compress(new TextEncoder().encode(formatJson(file)), settings.compression);
   const key = `${paths.stackBase}.json${compressionSuffix(settings.compression)}`;
-  if (previousKey !== undefined) await copyObject(store, previousKey, `${previousKey}.bak`);
-  await store.put(key, bytes);
-  if (previousKey !== undefined && previousKey !== key) await deleteIfPresent(store, previousKey);
+  const precondition = await preconditionFor(store, key, previous);
+  if (previous !== null) await copyObject(store, previous.key, `${previous.key}.bak`);
+  let version: string;
+  try {
+    version = await store.put(key, bytes, precondition);
+  } catch (error) {
+    if (!isCairnError(error, "Conflict")) throw error;
+    throw staleWriter(paths, error);
+  }
+  if (previous !== null && previous.key !== key) await deleteVersion(store, previous);
   if (settings.retainCheckpoints) await store.put(`${key}.${unixNanos()}`, bytes);
-  return { key, bytes };
+  return { key, version, bytes };
+}
+
+/** Deletes the stack file only if it is still `expected` (fenced like a write). */
+export async function deleteStackFile(store: StateStore, paths: StackPaths, expected: StackFileVersion): Promise<void> {
+  try {
+    await store.delete(expected.key, store.capabilities.conditionalWrite ? { ifMatch: expected.version } : {});
+  } catch (error) {
+    if (isCairnError(error, "NotFound")) return;
+    if (isCairnError(error, "Conflict")) throw staleWriter(paths, error);
+    throw error;
+  }
+}
+
+async function preconditionFor(store: StateStore, key: string, previous: StackFileVersion | null): Promise<PutOptions> {
+  if (!store.capabilities.conditionalWrite) return {};
+  if (previous !== null && previous.key === key) return { ifMatch: previous.version };
+  if (previous === null) return { ifNoneMatch: "*" };
+  // Switching compression: the new key should not exist, but a crash mid-switch may have left one.
+  const existing = await store.get(key);
+  return existing === undefined ? { ifNoneMatch: "*" } : { ifMatch: existing.version };
+}
+
+async function deleteVersion(store: StateStore, target: StackFileVersion): Promise<void> {
+  try {
+    await store.delete(target.key, store.capabilities.conditionalWrite ? { ifMatch: target.version } : {});
+  } catch (error) {
+    if (!isCairnError(error, "Conflict") && !isCairnError(error, "NotFound")) throw error;
+  }
+}
+
+function staleWriter(paths: StackPaths, cause: unknown): CairnError {
+  return new CairnError("Conflict", `stack ${paths.qualifiedName} was changed by another writer since this one read it; nothing was written`, {
+    cause,
+    hint: "another process saved the stack (its lock may have been taken over after this one's lease ran out); re-run the operation so it starts from the current state",
+  });
 }
 
 /**
  * Removes a stack file the way Pulumi does without `--remove-backups`: moved to `<file>.bak`, so
- * an accidental `stack rm` can be undone by hand.
+ * an accidental `stack rm` can be undone by hand. The delete is fenced like a write.
  */
-export async function retireStackFile(store: StateStore, key: string): Promise<void> {
-  await copyObject(store, key, `${key}.bak`);
-  await deleteIfPresent(store, key);
+export async function retireStackFile(store: StateStore, paths: StackPaths, stored: StackFileVersion): Promise<void> {
+  await copyObject(store, stored.key, `${stored.key}.bak`);
+  await deleteStackFile(store, paths, stored);
 }

@@ -20,13 +20,18 @@ import { classifiedStore } from "./classified-store.js";
 import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
 import { readNativeHistory } from "./native-history.js";
 import { StackLocks } from "./locks.js";
+import type { HeldLock, StackFileVersion } from "./held-lock.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
 import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
+import { pruneHistory, readHistorySource, type PruneOptions, type PruneReport } from "./history-integrity.js";
+import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
+import { probeConditionalWrites, type PreconditionProbe } from "../integrity/precondition-probe.js";
+import { verifyHistoryChain, type HistoryVerification } from "../integrity/verify-chain.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
-import { readStackFile, retireStackFile, writeStackFile, type StoredStackFile } from "./stack-files.js";
+import { deleteStackFile, readStackFile, retireStackFile, writeStackFile, type StoredStackFile } from "./stack-files.js";
 
 /** Pulumi's type for the root resource of every stack. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -44,6 +49,8 @@ export function createStoreBackend(store: StateStore, options?: StoreBackendOpti
 class StoreBackend implements StateBackend {
   private readonly store: StateStore;
   private readonly locks: StackLocks;
+  /** Locks this instance holds (by lock directory), so a `lockHeld` save is fenced by its own lock. */
+  private readonly held = new Map<string, HeldLock>();
   private mode: Promise<LayoutMode> | undefined;
   private knownMode: LayoutMode | undefined;
 
@@ -52,11 +59,16 @@ class StoreBackend implements StateBackend {
     private readonly options: ResolvedOptions,
   ) {
     this.store = classifiedStore(store);
-    this.locks = new StackLocks(this.store, { allowUnsafeLocking: options.allowUnsafeLocking });
+    const { allowUnsafeLocking, leaseMs, now, logger } = options;
+    this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger });
   }
 
   get url(): string {
     return this.store.url;
+  }
+
+  get credentialSource(): string | undefined {
+    return this.store.credentialSource;
   }
 
   /** `projectScoped` is only known once the store's meta.yaml has been read (first call). */
@@ -112,7 +124,7 @@ class StoreBackend implements StateBackend {
   async createStack(ref: StackRef, options: CreateStackOptions = {}): Promise<StackSummary> {
     const initial = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
     const paths = await this.pathsOf(ref);
-    return this.withLock(paths, "create", async () => {
+    return this.withLock(paths, "create", async (lock) => {
       if ((await readStackFile(this.store, paths)) !== undefined) {
         throw new CairnError("AlreadyExists", `stack ${paths.qualifiedName} already exists`, {
           hint: "choose another name, or select the existing stack",
@@ -120,15 +132,16 @@ class StoreBackend implements StateBackend {
       }
       // What Pulumi's CreateStack writes: the checkpoint naming the stack (version 0, no deployment),
       // or the initial deployment when one is given.
-      await writeStackFile(this.store, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), this.options.settings, undefined);
+      await this.fencedWrite(lock, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), null);
       return { ref, resourceCount: initial === undefined ? 0 : resourcesOf(initial.deployment as Deployment).length };
     });
   }
 
   async removeStack(ref: StackRef, options: { force?: boolean } = {}): Promise<void> {
     const paths = await this.pathsOf(ref);
-    await this.withLock(paths, "remove", async () => {
+    await this.withLock(paths, "remove", async (lock) => {
       const stored = await this.requireStack(paths);
+      await lock.confirm();
       const resources = resourcesOf(stored.file.checkpoint.latest);
       const onlyRootStack = resources.length === 1 && resources[0]?.type === ROOT_STACK_TYPE;
       if (!options.force && resources.length > 0 && !onlyRootStack) {
@@ -138,11 +151,11 @@ class StoreBackend implements StateBackend {
       }
       if (options.force) {
         // Gone for good, with its `.bak` copy and backups (Pulumi's `--remove-backups`).
-        await deleteIfPresent(this.store, stored.key);
+        await deleteStackFile(this.store, paths, stored);
         await deleteIfPresent(this.store, `${stored.key}.bak`);
         await removeAllUnder(this.store, paths.backupDir);
       } else {
-        await retireStackFile(this.store, stored.key);
+        await retireStackFile(this.store, paths, stored);
       }
       await removeAllUnder(this.store, paths.historyDir);
     });
@@ -153,7 +166,7 @@ class StoreBackend implements StateBackend {
     const mode = await this.layoutMode();
     const from = stackPaths(mode, ref);
     const target = stackPaths(mode, to);
-    await this.withLock(from, "rename", async () => {
+    await this.withLock(from, "rename", async (lock) => {
       const stored = await this.requireStack(from);
       if ((await readStackFile(this.store, target)) !== undefined) {
         throw new CairnError("AlreadyExists", `cannot rename ${from.qualifiedName}: a stack named ${target.qualifiedName} already exists`, {
@@ -172,8 +185,8 @@ class StoreBackend implements StateBackend {
         });
       }
       const file: VersionedCheckpoint = { ...stored.file, checkpoint: renamed };
-      await writeStackFile(this.store, target, file, this.options.settings, undefined);
-      await retireStackFile(this.store, stored.key);
+      await this.fencedWrite(lock, target, file, null);
+      await retireStackFile(this.store, from, stored);
       await moveHistory(this.store, from, target, ref.name, to.name);
     });
   }
@@ -196,11 +209,14 @@ class StoreBackend implements StateBackend {
     const validated = validateDeployment(deployment);
     const paths = await this.pathsOf(ref);
     const kind = options.record?.kind ?? options.kind ?? "import";
-    const save = async () => {
+    const save = async (lock: HeldLock | undefined) => {
       const startTime = options.record?.startTime ?? unixSeconds();
       const stored = await this.requireStack(paths);
       const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
-      const written = await writeStackFile(this.store, paths, file, this.options.settings, stored.key);
+      // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
+      // else wrote it (after taking over an expired lease) and this write must not land.
+      const expected = lock?.stackFile !== undefined ? lock.stackFile : { key: stored.key, version: stored.version };
+      const written = await this.fencedWrite(lock, paths, file, expected);
       if (!this.store.capabilities.nativeHistory) {
         await appendHistory(
           this.store,
@@ -222,7 +238,7 @@ class StoreBackend implements StateBackend {
       }
       await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
     };
-    await (options.lockHeld ? save() : this.withLock(paths, kind, save));
+    await (options.lockHeld ? save(this.held.get(paths.lockDir)) : this.withLock(paths, kind, save));
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
@@ -232,9 +248,54 @@ class StoreBackend implements StateBackend {
     return readHistory(this.store, paths, options.limit);
   }
 
+  async verifyHistory(ref: StackRef): Promise<HistoryVerification> {
+    const paths = await this.pathsOf(ref);
+    if (this.store.capabilities.nativeHistory) return { stack: paths.qualifiedName, ok: true, entries: 0, unchained: 0, native: true };
+    await this.requireStack(paths);
+    return verifyHistoryChain(await readHistorySource(this.store, paths));
+  }
+
+  async pruneHistory(ref: StackRef, options: PruneOptions): Promise<PruneReport> {
+    const paths = await this.pathsOf(ref);
+    if (this.store.capabilities.nativeHistory) {
+      throw new CairnError("Unimplemented", `the history of ${paths.qualifiedName} is the store's own log (${this.store.url}); cairn cannot prune it`, {
+        hint: "prune it with the store's own tools (for git: rewrite or squash the history)",
+      });
+    }
+    await this.requireStack(paths);
+    const prune = () => pruneHistory(this.store, paths, options, new Date(this.options.now()));
+    // A dry run changes nothing, so it need not wait for (or block) a running update.
+    return options.dryRun ? prune() : this.withLock(paths, "history-prune", prune);
+  }
+
+  async exportHistoryArchive(ref: StackRef): Promise<HistoryArchive> {
+    const paths = await this.pathsOf(ref);
+    await this.requireStack(paths);
+    if (this.store.capabilities.nativeHistory) {
+      throw new CairnError("Unimplemented", `the history of ${paths.qualifiedName} is the store's own log (${this.store.url}); there are no history files to archive`, {
+        hint: "clone or bundle the store itself (for git: `git bundle`)",
+      });
+    }
+    return historyArchiveOf(await readHistorySource(this.store, paths), new Date(this.options.now()));
+  }
+
+  probePreconditions(): Promise<PreconditionProbe> {
+    return probeConditionalWrites(this.store);
+  }
+
   async lockStack(ref: StackRef, operation: string): Promise<StackLock> {
     const paths = await this.pathsOf(ref);
-    return this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation));
+    const lock = await this.acquire(paths, operation);
+    try {
+      // What this holder sees now is what its saves are fenced on.
+      const stored = await readStackFile(this.store, paths);
+      lock.stackFile = stored === undefined ? null : { key: stored.key, version: stored.version };
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    this.held.set(paths.lockDir, lock);
+    return lock;
   }
 
   async getLock(ref: StackRef): Promise<LockInfo[]> {
@@ -254,13 +315,31 @@ class StoreBackend implements StateBackend {
     return { pid, username, hostname, timestamp: new Date().toISOString(), operation };
   }
 
-  private async withLock<T>(paths: StackPaths, operation: string, action: () => Promise<T>): Promise<T> {
-    const lock = await this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation));
+  private async acquire(paths: StackPaths, operation: string): Promise<HeldLock> {
+    const lock: HeldLock = await this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
+      if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
+    });
+    return lock;
+  }
+
+  private async withLock<T>(paths: StackPaths, operation: string, action: (lock: HeldLock) => Promise<T>): Promise<T> {
+    const lock = await this.acquire(paths, operation);
     try {
-      return await action();
+      return await action(lock);
     } finally {
       await lock.release();
     }
+  }
+
+  /**
+   * Writes the stack file only while `lock` (when there is one) is still ours — renewed by a
+   * compare-and-swap right before — and only over `expected`, the version the writer last saw.
+   */
+  private async fencedWrite(lock: HeldLock | undefined, paths: StackPaths, file: VersionedCheckpoint, expected: StackFileVersion | null) {
+    await lock?.confirm();
+    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected);
+    if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
+    return written;
   }
 
   private async requireStack(paths: StackPaths): Promise<StoredStackFile> {

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
+import { registerHistorySubcommands } from "./history-prune.js";
 
 export function registerStackHistory(stack: Command, run: RunCommand): void {
-  stack
+  const history = stack
     .command("history")
     .description("Show the stack's update history, newest first")
     .option("-s, --stack <stack>", "defaults to the selected stack")
@@ -28,4 +29,5 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
         context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES"], rows));
       }),
     );
+  registerHistorySubcommands(history, run);
 }

@@ -7,7 +7,7 @@ import { printJson } from "../../output.js";
 export function registerStackUnlock(stack: Command, run: RunCommand): void {
   stack
     .command("unlock")
-    .description("Show who holds the stack's lock; with --force, remove it")
+    .description("Show who holds the stack's lock, its age and whether its lease expired; with --force, remove it")
     .option("-s, --stack <stack>", "defaults to the selected stack")
     .option("-f, --force", "remove the lock whoever holds it (only if that operation is dead)")
     .option("-j, --json", "print JSON")
@@ -16,16 +16,43 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
+        // Never removes anything without --force, live or expired: an expired lease is taken over
+        // by the next operation anyway, and a live one belongs to a running operation.
         const holders = flags.force ? await backend.forceUnlock(ref) : await backend.getLock(ref);
-        if (flags.json) return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks: holders });
+        const now = Date.now();
+        if (flags.json) {
+          const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now) }));
+          return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks });
+        }
         if (holders.length === 0) return context.output.out(`Stack ${formatStackRef(ref)} is not locked.`);
-        for (const lock of holders) context.output.out(describe(lock));
-        context.output.out(flags.force ? "Removed." : "Not removed: pass --force if that process is gone.");
+        for (const lock of holders) context.output.out(describe(lock, now));
+        if (flags.force) return context.output.out("Removed.");
+        const live = holders.some((lock) => isExpired(lock, now) !== true);
+        context.output.out(
+          live
+            ? "Not removed: the lock is live. Pass --force only if that process is gone."
+            : "Not removed: its lease expired, so the next operation takes it over (logging who held it); --force removes it now.",
+        );
       }),
     );
 }
 
-function describe(lock: LockInfo): string {
-  const age = Math.round((Date.now() - Date.parse(lock.timestamp)) / 1000);
-  return `locked by ${lock.username}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp} (${age}s ago)${lock.operation ? `, ${lock.operation}` : ""}`;
+function ageSeconds(lock: LockInfo, now: number): number | undefined {
+  const since = Date.parse(lock.timestamp);
+  return Number.isNaN(since) ? undefined : Math.max(0, Math.round((now - since) / 1000));
+}
+
+/** `undefined` for a lock without a lease (Pulumi's): it only ends when its holder removes it. */
+function isExpired(lock: LockInfo, now: number): boolean | undefined {
+  if (lock.expires === undefined) return undefined;
+  const end = Date.parse(lock.expires);
+  return Number.isNaN(end) ? undefined : end <= now;
+}
+
+function describe(lock: LockInfo, now: number): string {
+  const age = ageSeconds(lock, now);
+  const expired = isExpired(lock, now);
+  const lease =
+    expired === undefined ? "no lease (a Pulumi lock: live until its holder removes it)" : expired ? `lease EXPIRED at ${lock.expires}` : `lease live until ${lock.expires}`;
+  return `locked by ${lock.username}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp} (${age === undefined ? "age unknown" : `${age}s ago`})${lock.operation ? `, ${lock.operation}` : ""}; ${lease}`;
 }

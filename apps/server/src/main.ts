@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { isCairnError, pulumiHome } from "@cairn/core";
+import { openDataStore } from "./data-store.js";
+import { jsonLogger } from "./log.js";
+import { parseMasterKey, readMasterKeyFile, type MasterKey } from "./state/master-key.js";
+import { startServer } from "./server.js";
+
+const USAGE = `Usage: cairn-server [--data <store URL>] [--port <n>] [--host <address>]
+                    [--master-key-file <path>] [--previous-master-key-file <path>]...
+                    [--lease-seconds <n>] [--max-body-bytes <n>] [--public-url <url>]
+
+  --data       where everything is stored (default file://~/.cairn-server/data); s3://, azblob://
+               and gs:// let several instances share one bucket
+  Environment: CAIRN_SERVER_MASTER_KEY (instead of --master-key-file),
+               CAIRN_SERVER_ADMIN_TOKEN (the bootstrap admin's token on first start)`;
+
+/** `cairn-server …`: returns the exit code once the server has stopped (SIGINT/SIGTERM). */
+export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: "string" },
+        port: { type: "string", default: "8080" },
+        host: { type: "string", default: "127.0.0.1" },
+        "master-key-file": { type: "string" },
+        "previous-master-key-file": { type: "string", multiple: true },
+        "lease-seconds": { type: "string" },
+        "max-body-bytes": { type: "string" },
+        "public-url": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const logger = jsonLogger();
+  try {
+    const serverHome = join(homedir(), ".cairn-server");
+    const data = values.data ?? pathToFileURL(join(serverHome, "data")).href;
+    if (values.data === undefined) await mkdir(join(serverHome, "data"), { recursive: true, mode: 0o700 });
+    const current = await masterKey(values["master-key-file"], env, serverHome, logger);
+    const previous = await Promise.all((values["previous-master-key-file"] ?? []).map(readMasterKeyFile));
+    const store = await openDataStore(data, env, pulumiHome(env));
+    const server = await startServer({
+      store,
+      masterKeys: { current, previous },
+      port: Number.parseInt(values.port, 10),
+      host: values.host,
+      ...(values["lease-seconds"] ? { leaseSeconds: Number(values["lease-seconds"]) } : {}),
+      ...(values["max-body-bytes"] ? { maxBodyBytes: Number(values["max-body-bytes"]) } : {}),
+      ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+      ...(env.CAIRN_SERVER_ADMIN_TOKEN ? { adminToken: env.CAIRN_SERVER_ADMIN_TOKEN } : {}),
+      logger,
+    });
+    if (server.bootstrapToken !== undefined) {
+      // Printed once, to the operator's terminal, never logged: the only copy of the admin's token.
+      process.stdout.write(`cairn-server: created the site admin "admin". Its access token (shown once):\n${server.bootstrapToken}\n`);
+    }
+    process.stdout.write(`cairn-server listening on ${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await server.close();
+    return 0;
+  } catch (error) {
+    logger.error("cannot start", { error: error instanceof Error ? error.message : String(error), ...(isCairnError(error) && error.hint ? { hint: error.hint } : {}) });
+    return 1;
+  }
+}
+
+/** `--master-key-file`, else `CAIRN_SERVER_MASTER_KEY`, else a key generated once beside the default data. */
+async function masterKey(file: string | undefined, env: NodeJS.ProcessEnv, serverHome: string, logger: ReturnType<typeof jsonLogger>): Promise<MasterKey> {
+  if (file !== undefined) return readMasterKeyFile(file);
+  if (env.CAIRN_SERVER_MASTER_KEY) return parseMasterKey(env.CAIRN_SERVER_MASTER_KEY, "CAIRN_SERVER_MASTER_KEY");
+  const path = join(serverHome, "master.key");
+  await mkdir(serverHome, { recursive: true, mode: 0o700 });
+  try {
+    return parseMasterKey(await readFile(path, "utf8"), path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  await writeFile(path, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  logger.info("generated a master key; keep it apart from the data and back it up", { path });
+  return parseMasterKey(await readFile(path, "utf8"), path);
+}

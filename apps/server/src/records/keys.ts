@@ -1,0 +1,24 @@
+/**
+ * Where the server keeps its own records in the store, beside the stack state (`state/<org>/…`).
+ * Every segment is a name already checked by `validateName` or a hex digest, so none can escape.
+ */
+export const RECORD_KEYS = {
+  user: (name: string) => `server/users/${name}.json`,
+  users: () => "server/users/",
+  org: (name: string) => `server/orgs/${name}.json`,
+  member: (org: string, user: string) => `server/members/${org}/${user}.json`,
+  members: (org: string) => `server/members/${org}/`,
+  userOrg: (user: string, org: string) => `server/user-orgs/${user}/${org}.json`,
+  userOrgs: (user: string) => `server/user-orgs/${user}/`,
+  token: (hash: string) => `server/tokens/${hash}.json`,
+  tokens: () => "server/tokens/",
+  dataKey: (org: string, project: string, stack: string) => `server/keys/${org}/${project}/${stack}.json`,
+  lease: (org: string, project: string, stack: string) => `server/leases/${org}/${project}/${stack}.json`,
+  update: (org: string, project: string, stack: string, updateId: string) => `server/updates/${org}/${project}/${stack}/${updateId}.json`,
+  history: (org: string, project: string, stack: string) => `server/history/${org}/${project}/${stack}/`,
+  historyEntry: (org: string, project: string, stack: string, version: number) =>
+    `server/history/${org}/${project}/${stack}/${String(version).padStart(10, "0")}.json`,
+  stackCounter: (org: string, project: string, stack: string) => `server/counters/${org}/${project}/${stack}.json`,
+  loginRequest: (nonceHash: string) => `server/login-requests/${nonceHash}.json`,
+  stateRoot: (org: string) => `state/${org}/`,
+} as const;

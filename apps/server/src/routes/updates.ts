@@ -1,0 +1,98 @@
+import { CairnError, validateDeployment } from "@cairn/core";
+import { authenticate, credentialOf, requireRole, stackIdOf } from "../access.js";
+import { checkBody } from "../http/json-shape.js";
+import { readJsonBody } from "../http/request-body.js";
+import { sendJson } from "../http/respond.js";
+import type { RouteContext, Router } from "../http/router.js";
+import type { Services } from "../services.js";
+import type { StackId } from "../state/org-state.js";
+import type { UpdateResult } from "../updates/updates.js";
+import { clientOf } from "./stacks.js";
+
+/** Kinds a client may create through `POST …/{stack}/{kind}`. */
+const CREATABLE_KINDS = new Set(["update", "preview", "destroy", "refresh"]);
+const RESULTS = new Set<UpdateResult>(["succeeded", "failed", "cancelled"]);
+
+/** The update lifecycle: create, start (lease + update token), checkpoint, renew_lease, complete, cancel. */
+export function addUpdateRoutes(router: Router, services: Services): void {
+  const base = "/api/stacks/:org/:project/:stack/:kind";
+  const kindAndStack = (params: Record<string, string>): StackId => {
+    if (!CREATABLE_KINDS.has(params.kind ?? "")) throw new CairnError("NotFound", `unknown update kind ${JSON.stringify(params.kind)}`);
+    return stackIdOf(params);
+  };
+  /** Routes a running update calls with its update token instead of a user token. */
+  const withUpdateToken = (handle: (context: RouteContext, id: StackId, updateId: string, token: string) => Promise<void>) => async (context: RouteContext) => {
+    const id = kindAndStack(context.params);
+    await handle(context, id, context.params.updateId ?? "", credentialOf(context.request, "update-token"));
+  };
+
+  router.add("POST", base, async ({ request, response, params }) => {
+    const principal = await authenticate(services, request);
+    const id = kindAndStack(params);
+    await requireRole(services, principal, id.org, "write");
+    const body = checkBody<{ metadata?: { message?: unknown } }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { metadata: "object?" }, "create update");
+    const message = typeof body.metadata?.message === "string" ? body.metadata.message.slice(0, 1000) : "";
+    const updateId = await services.updates.create(id, params.kind as string, { ...clientOf(request.headers, principal.user.name), message });
+    sendJson(response, 200, { updateID: updateId, requiredPolicies: [] });
+  });
+
+  router.add("POST", `${base}/:updateId`, async ({ request, response, params }) => {
+    const principal = await authenticate(services, request);
+    const id = kindAndStack(params);
+    await requireRole(services, principal, id.org, "write");
+    checkBody((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?" }, "start update");
+    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name));
+  });
+
+  router.add("GET", `${base}/:updateId`, async ({ request, response, params }) => {
+    const principal = await authenticate(services, request);
+    const id = kindAndStack(params);
+    await requireRole(services, principal, id.org, "read");
+    const update = await services.updates.get(id, params.updateId ?? "");
+    sendJson(response, 200, { status: update.status, version: update.version ?? 0, kind: update.kind, user: update.user });
+  });
+
+  router.add("PATCH", `${base}/:updateId/checkpoint`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const body = checkBody<{ version: number; deployment: unknown }>(await readJsonBody(request, services.maxBodyBytes), { version: "number", deployment: "object", isInvalid: "boolean?" }, "checkpoint");
+    const deployment = validateDeployment({ version: body.version, deployment: body.deployment });
+    await services.updates.checkpoint(id, updateId, token, deployment);
+    sendJson(response, 200, {});
+  }));
+
+  router.add("PATCH", `${base}/:updateId/checkpointverbatim`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const body = checkBody<{ untypedDeployment: unknown }>(await readJsonBody(request, services.maxBodyBytes), { version: "number", untypedDeployment: "object", sequenceNumber: "number?" }, "checkpoint");
+    await services.updates.checkpoint(id, updateId, token, validateDeployment(body.untypedDeployment));
+    sendJson(response, 200, {});
+  }));
+
+  router.add("POST", `${base}/:updateId/renew_lease`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const body = checkBody<{ duration?: number }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { duration: "number?", token: "string?" }, "renew lease");
+    const seconds = body.duration ?? services.leaseMs / 1000;
+    if (!(seconds > 0)) throw new CairnError("InvalidArgument", "duration must be a positive number of seconds");
+    const renewed = await services.updates.renew(id, updateId, token, seconds * 1000);
+    sendJson(response, 200, { token: renewed.token, tokenExpiration: renewed.tokenExpiration });
+  }));
+
+  router.add("POST", `${base}/:updateId/events/batch`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    checkBody(await readJsonBody(request, services.maxBodyBytes), { events: "object?" }, "events");
+    await services.updates.leases.verify(id, updateId, token); // engine events are accepted, not stored
+    sendJson(response, 200, {});
+  }));
+
+  router.add("POST", `${base}/:updateId/complete`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const body = checkBody<{ status: string }>(await readJsonBody(request, services.maxBodyBytes), { status: "string" }, "complete update");
+    if (!RESULTS.has(body.status as UpdateResult)) throw new CairnError("InvalidArgument", `status must be one of ${[...RESULTS].join(", ")}`);
+    await services.updates.complete(id, updateId, token, body.status as UpdateResult);
+    sendJson(response, 200, {});
+  }));
+
+  router.add("POST", `${base}/:updateId/cancel`, async ({ request, response, params }) => {
+    const principal = await authenticate(services, request);
+    const id = kindAndStack(params);
+    await requireRole(services, principal, id.org, "write");
+    const lease = await services.updates.leases.current(id);
+    if (lease?.updateId !== params.updateId) throw new CairnError("Conflict", `update ${params.updateId} is not running`);
+    await services.updates.cancel(id);
+    sendJson(response, 200, {});
+  });
+}

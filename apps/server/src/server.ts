@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CairnError, type StateStore } from "@cairn/core";
+import { Accounts } from "./accounts/accounts.js";
+import { bootstrapAdmin } from "./accounts/bootstrap.js";
+import { sendError, sendJson } from "./http/respond.js";
+import { Router } from "./http/router.js";
+import { statusOf } from "./http/status.js";
+import { jsonLogger, type Logger } from "./log.js";
+import { JsonRecords } from "./records/json-records.js";
+import { addIdentityRoutes } from "./routes/identity.js";
+import { addSecretsRoutes } from "./routes/secrets.js";
+import { addStackRoutes } from "./routes/stacks.js";
+import { addUpdateRoutes } from "./routes/updates.js";
+import type { Services } from "./services.js";
+import { DataKeys } from "./state/data-keys.js";
+import type { MasterKeyRing } from "./state/master-key.js";
+import { OrgState } from "./state/org-state.js";
+import { Updates } from "./updates/updates.js";
+
+export interface ServerOptions {
+  /** Where everything is kept: state, accounts, leases, history. */
+  store: StateStore;
+  masterKeys: MasterKeyRing;
+  port?: number;
+  /** Default 127.0.0.1: listening on other interfaces is an explicit choice. */
+  host?: string;
+  /** Largest request body accepted (default 64 MiB: a checkpoint of many thousand resources). */
+  maxBodyBytes?: number;
+  /** How long an update's lease lasts without renewal (default 5 minutes). */
+  leaseSeconds?: number;
+  /** Token for the bootstrap admin instead of a generated one (`CAIRN_SERVER_ADMIN_TOKEN`). */
+  adminToken?: string;
+  /** The URL clients reach the server at, when behind a proxy (default: the listening address). */
+  publicUrl?: string;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  /** The bootstrap admin's token when this start created it and generated the token; print it once. */
+  bootstrapToken?: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? jsonLogger();
+  const records = new JsonRecords(options.store);
+  if (!options.store.capabilities.conditionalWrite) {
+    throw new CairnError("InvalidArgument", `the store ${options.store.url} has no conditional writes; the server needs them to keep instances consistent`);
+  }
+  const accounts = new Accounts(records);
+  const dataKeys = new DataKeys(records, options.masterKeys);
+  const state = new OrgState(options.store, dataKeys);
+  const leaseMs = (options.leaseSeconds ?? 300) * 1000;
+  let baseUrl = options.publicUrl ?? "";
+  const services: Services = {
+    accounts,
+    state,
+    updates: new Updates(records, state, leaseMs),
+    dataKeys,
+    logger,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    leaseMs,
+    baseUrl: () => baseUrl,
+  };
+  const router = new Router();
+  router.add("GET", "/healthz", async ({ response }) => sendJson(response, 200, { status: "ok" }));
+  // Specific stack paths first: `…/{stack}/{kind}` would otherwise swallow `…/import`, `…/rename`.
+  addIdentityRoutes(router, services);
+  addStackRoutes(router, services);
+  addSecretsRoutes(router, services);
+  addUpdateRoutes(router, services);
+
+  const bootstrapToken = await bootstrapAdmin(accounts, options.adminToken);
+  const server = createServer((request, response) => void handle(router, services, request, response));
+  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  baseUrl ||= url;
+  logger.info("listening", { url, store: options.store.url });
+  return {
+    url,
+    port,
+    ...(bootstrapToken === undefined ? {} : { bootstrapToken }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await options.store.close();
+    },
+  };
+}
+
+async function handle(router: Router, services: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const url = new URL(request.url ?? "/", "http://localhost");
+  try {
+    refuseDotSegments(request.url ?? "/");
+    const matched = router.match(request.method ?? "GET", url.pathname);
+    if (matched === undefined) throw new CairnError("NotFound", `no route for ${request.method} ${url.pathname}`);
+    await matched.handler({ request, response, params: matched.params, query: url.searchParams });
+  } catch (error) {
+    if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
+    if (!response.headersSent) sendError(response, error);
+    else response.destroy();
+    // The rest of an unread body is drained or the connection closed, so a refused upload stops.
+    if (!request.complete) request.resume();
+  } finally {
+    // The path only: query strings (continuation tokens) and headers (tokens) are not logged.
+    services.logger.info("request", { method: request.method, path: url.pathname, status: response.statusCode, ms: Date.now() - started });
+  }
+}
+
+/**
+ * URL parsing silently resolves `..` (also `%2E%2E`); a request whose raw path has such a segment
+ * is refused instead, so no name ever arrives that the client did not literally send.
+ */
+function refuseDotSegments(rawUrl: string): void {
+  const path = rawUrl.split("?")[0] ?? "";
+  for (const segment of path.split("/")) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // the router reports bad encoding
+    }
+    if (decoded === "." || decoded === "..") throw new CairnError("InvalidArgument", "the request path may not contain . or .. segments");
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import type { Accounts } from "./accounts/accounts.js";
+import type { Logger } from "./log.js";
+import type { DataKeys } from "./state/data-keys.js";
+import type { OrgState } from "./state/org-state.js";
+import type { Updates } from "./updates/updates.js";
+
+/** What every route handler works with; built once per server. */
+export interface Services {
+  accounts: Accounts;
+  state: OrgState;
+  updates: Updates;
+  dataKeys: DataKeys;
+  logger: Logger;
+  maxBodyBytes: number;
+  leaseMs: number;
+  /** The server's public base URL (for links in pages and login hand-off). */
+  baseUrl(): string;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { CairnError, type UntypedDeployment } from "@cairn/core";
+import type { JsonRecords } from "../records/json-records.js";
+import { RECORD_KEYS } from "../records/keys.js";
+import { layoutRef, type OrgState, type StackId } from "../state/org-state.js";
+import { Leases, lockInfoOf, label, type LeaseRecord } from "./leases.js";
+
+/** Pulumi's update kinds that can be created through `POST …/{stack}/{kind}`. */
+export const UPDATE_KINDS = ["update", "preview", "destroy", "refresh", "import", "rename", "remove"] as const;
+
+export type UpdateResult = "in-progress" | "succeeded" | "failed" | "cancelled";
+
+export interface UpdateRecord {
+  updateId: string;
+  kind: string;
+  user: string;
+  hostname: string;
+  pid: number;
+  message: string;
+  status: "not-started" | "running" | UpdateResult;
+  createdAt: string;
+  version?: number;
+}
+
+/** One entry of a stack's history (Pulumi's `UpdateInfo`, plus who ran it). */
+export interface HistoryEntry {
+  version: number;
+  updateId: string;
+  kind: string;
+  user: string;
+  message: string;
+  startTime: number;
+  endTime: number;
+  result: "in-progress" | "succeeded" | "failed";
+  resourceCount?: number;
+  /** The layout's history position (1 = oldest) of the last checkpoint written by this update. */
+  layoutVersion?: number;
+}
+
+export interface StartedUpdate {
+  version: number;
+  token: string;
+  /** Unix seconds, as Pulumi's `StartUpdateResponse.tokenExpiration`. */
+  tokenExpiration: number;
+}
+
+/**
+ * The update lifecycle (Pulumi's): create an update, start it (take the stack's lease, assign the
+ * next version, record an in-progress history entry), write checkpoints with the update token,
+ * renew the lease, complete. Imports are a whole update in one call.
+ */
+export class Updates {
+  readonly leases: Leases;
+
+  constructor(
+    private readonly records: JsonRecords,
+    private readonly state: OrgState,
+    private readonly leaseMs: number,
+  ) {
+    this.leases = new Leases(records);
+  }
+
+  async create(id: StackId, kind: string, by: { user: string; hostname: string; pid: number; message: string }): Promise<string> {
+    await this.requireStack(id);
+    const updateId = randomUUID();
+    const record: UpdateRecord = { updateId, kind, ...by, status: "not-started", createdAt: new Date().toISOString() };
+    await this.records.create(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), record, `update ${updateId}`);
+    return updateId;
+  }
+
+  async get(id: StackId, updateId: string): Promise<UpdateRecord> {
+    const found = await this.records.get<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId));
+    if (found === undefined) throw new CairnError("NotFound", `update ${updateId} of ${label(id)} does not exist`);
+    return found.value;
+  }
+
+  async start(id: StackId, updateId: string, user: string): Promise<StartedUpdate> {
+    const update = await this.get(id, updateId);
+    if (update.user !== user) throw new CairnError("PermissionDenied", `update ${updateId} was created by another user`);
+    if (update.status !== "not-started") throw new CairnError("Conflict", `update ${updateId} has already been started`);
+    const { token, lease } = await this.leases.acquire(id, update, () => this.nextVersion(id), this.leaseMs);
+    await this.records.create<HistoryEntry>(
+      RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version),
+      { version: lease.version, updateId, kind: update.kind, user, message: update.message, startTime: unixSeconds(), endTime: 0, result: "in-progress" },
+      `version ${lease.version} of ${label(id)}`,
+    );
+    await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), (current) =>
+      current === undefined ? undefined : { ...current, status: "running", version: lease.version },
+    );
+    return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000) };
+  }
+
+  async checkpoint(id: StackId, updateId: string, token: string, deployment: UntypedDeployment): Promise<void> {
+    const lease = await this.leases.verify(id, updateId, token);
+    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, { lockHeld: true, kind: lease.kind });
+  }
+
+  async renew(id: StackId, updateId: string, token: string, durationMs: number): Promise<StartedUpdate> {
+    const lease = await this.leases.renew(id, updateId, token, Math.min(durationMs, this.leaseMs * 4));
+    return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000) };
+  }
+
+  async complete(id: StackId, updateId: string, token: string, status: UpdateResult): Promise<void> {
+    const lease = await this.leases.verify(id, updateId, token);
+    await this.finish(id, lease, status);
+  }
+
+  /** Ends whatever update holds the stack (Pulumi's cancel), recording it as failed. Returns the holder. */
+  async cancel(id: StackId): Promise<LeaseRecord | undefined> {
+    const lease = await this.leases.current(id);
+    if (lease === undefined) return this.leases.breakLease(id); // an expired lease is removed too
+    await this.finish(id, lease, "cancelled");
+    return lease;
+  }
+
+  /** `import`: a whole update (lease, version, history) around one write. */
+  async importState(id: StackId, deployment: UntypedDeployment, by: { user: string; hostname: string; pid: number }): Promise<number> {
+    const updateId = await this.create(id, "import", { ...by, message: "" });
+    const started = await this.start(id, updateId, by.user);
+    try {
+      await this.checkpoint(id, updateId, started.token, deployment);
+    } catch (error) {
+      await this.complete(id, updateId, started.token, "failed").catch(() => {});
+      throw error;
+    }
+    await this.complete(id, updateId, started.token, "succeeded");
+    return started.version;
+  }
+
+  /** History entries, newest first, `pageSize` per page (page 1 is the newest). */
+  async history(id: StackId, page = 1, pageSize = 10): Promise<HistoryEntry[]> {
+    const prefix = RECORD_KEYS.history(id.org, id.project, id.stack);
+    const keys = (await this.records.keys(prefix)).sort().reverse().slice((page - 1) * pageSize, page * pageSize);
+    const entries: HistoryEntry[] = [];
+    for (const key of keys) {
+      const found = await this.records.get<HistoryEntry>(key);
+      if (found !== undefined) entries.push(found.value);
+    }
+    return entries;
+  }
+
+  async exportVersion(id: StackId, version: number): Promise<UntypedDeployment> {
+    const entry = await this.records.get<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, version));
+    if (entry?.value.layoutVersion === undefined) {
+      throw new CairnError("NotFound", `${label(id)} has no version ${version} with a checkpoint`, { hint: "`cairn stack history` lists the versions" });
+    }
+    return this.state.backendFor(id.org).exportDeployment(layoutRef(id), { version: entry.value.layoutVersion });
+  }
+
+  /** Forgets a removed stack's records so a new stack of that name starts from version 1. */
+  async forget(id: StackId): Promise<void> {
+    for (const prefix of [RECORD_KEYS.history(id.org, id.project, id.stack), `server/updates/${id.org}/${id.project}/${id.stack}/`]) {
+      for (const key of await this.records.keys(prefix)) await this.records.delete(key);
+    }
+    await this.records.delete(RECORD_KEYS.stackCounter(id.org, id.project, id.stack));
+  }
+
+  private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
+    const backend = this.state.backendFor(id.org);
+    const ref = layoutRef(id);
+    const latest = (await backend.listHistory(ref, { limit: 1 }))[0];
+    const summary = await backend.getStack(ref);
+    await this.records.update<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version), (current) => {
+      if (current === undefined) return undefined;
+      const done: HistoryEntry = { ...current, endTime: unixSeconds(), result: status === "succeeded" ? "succeeded" : "failed" };
+      if (summary?.resourceCount !== undefined) done.resourceCount = summary.resourceCount;
+      if (latest?.version !== undefined) done.layoutVersion = latest.version;
+      return done;
+    });
+    await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, lease.updateId), (current) =>
+      current === undefined ? undefined : { ...current, status },
+    );
+    await this.leases.release(id, lease.updateId);
+  }
+
+  private async nextVersion(id: StackId): Promise<number> {
+    const next = await this.records.update<{ last: number }>(RECORD_KEYS.stackCounter(id.org, id.project, id.stack), (current) => ({ last: (current?.last ?? 0) + 1 }));
+    return (next as { last: number }).last;
+  }
+
+  private async requireStack(id: StackId): Promise<void> {
+    if ((await this.state.backendFor(id.org).getStack(layoutRef(id))) === undefined) {
+      throw new CairnError("NotFound", `stack ${label(id)} does not exist`, { hint: "create it with `cairn stack init`" });
+    }
+  }
+}
+
+export { lockInfoOf };
+
+function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,28 @@
+import { defineBackendPlugin } from "@cairn/core";
+import { ServiceBackend } from "./service-backend.js";
+import { serviceBaseUrl } from "./service-url.js";
+
+export { ServiceBackend, type ServiceBackendOptions } from "./service-backend.js";
+export { ServiceClient } from "./service-client.js";
+export { errorFromResponse } from "./service-errors.js";
+export { serviceBaseUrl } from "./service-url.js";
+
+/** `http://` and `https://` URLs: a state service speaking Pulumi's REST API (cairn-server). */
+export default defineBackendPlugin({
+  meta: { name: "@cairn/backend-service", version: "0.1.0" },
+  schemes: ["http", "https"],
+  credentials: [
+    { id: "env:PULUMI_ACCESS_TOKEN", description: "an access token from the service (takes precedence)" },
+    { id: "stored", description: "the token stored by `cairn login <url>` in credentials.json" },
+  ],
+  async open(url, context) {
+    const baseUrl = serviceBaseUrl(url);
+    const fromEnv = context.env.PULUMI_ACCESS_TOKEN;
+    const token = fromEnv
+      ? { value: fromEnv, source: "env:PULUMI_ACCESS_TOKEN" }
+      : context.storedCredential
+        ? { value: context.storedCredential, source: "stored" }
+        : undefined;
+    return new ServiceBackend({ baseUrl, ...(token === undefined ? {} : { token }) });
+  },
+});

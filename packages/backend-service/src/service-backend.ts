@@ -1,0 +1,227 @@
+import {
+  CairnError,
+  DEFAULT_ORGANIZATION,
+  formatStackRef,
+  redactToken,
+  validateDeployment,
+  validateName,
+  type BackendCapabilities,
+  type BackendLoginOptions,
+  type BackendLoginResult,
+  type CreateStackOptions,
+  type LockInfo,
+  type SaveOptions,
+  type StackFilter,
+  type StackLock,
+  type StackRef,
+  type StackSummary,
+  type StateBackend,
+  type UntypedDeployment,
+  type UpdateRecord,
+  type UserInfo,
+} from "@cairn/core";
+import { ServiceClient } from "./service-client.js";
+import { UpdateSession } from "./update-session.js";
+
+export interface ServiceBackendOptions {
+  /** `https://host[/base]` without a trailing slash. */
+  baseUrl: string;
+  /** The token and where it came from (`env:PULUMI_ACCESS_TOKEN`, `stored`), if any yet. */
+  token?: { value: string; source: string };
+  fetch?: typeof fetch;
+}
+
+interface ServiceUser {
+  githubLogin: string;
+  organizations: Array<{ githubLogin: string }>;
+  tokenInfo?: { name?: string };
+}
+
+interface ServiceStack {
+  orgName: string;
+  projectName: string;
+  stackName: string;
+  lastUpdate?: number;
+  resourceCount?: number;
+  currentOperation?: { lock?: LockInfo };
+}
+
+/**
+ * `StateBackend` over a state service's REST API (cairn-server, or anything serving Pulumi's
+ * paths). The server owns the semantics — locks are update leases, history is its update log — so
+ * this is the one backend that is not a store under core's layout.
+ *
+ * The self-managed placeholder organization (`organization`, what a stack name without an
+ * organization resolves to) means the user's default organization here, in both directions.
+ */
+export class ServiceBackend implements StateBackend {
+  readonly url: string;
+  readonly capabilities: BackendCapabilities = { atomicLocking: true, history: true, projectScoped: true };
+  private readonly client: ServiceClient;
+  private token: { value: string; source: string } | undefined;
+  private user: Promise<ServiceUser> | undefined;
+  private readonly sessions = new Map<string, UpdateSession>();
+
+  constructor(options: ServiceBackendOptions) {
+    this.url = options.baseUrl;
+    this.token = options.token;
+    this.client = new ServiceClient(options.baseUrl, () => this.token?.value, options.fetch);
+  }
+
+  async login(options: BackendLoginOptions): Promise<BackendLoginResult> {
+    if (this.token === undefined) {
+      if (!options.interactive) {
+        throw new CairnError("Unauthenticated", `logging in to ${this.url} needs an access token`, {
+          hint: "set PULUMI_ACCESS_TOKEN, or run `cairn login` in a terminal to paste one",
+        });
+      }
+      const entered = (await options.promptSecret(`Enter your access token from ${this.url}`)).trim();
+      if (entered === "") {
+        throw new CairnError("Unauthenticated", "no access token entered", { hint: `create one on ${this.url} (or ask an admin), then paste it` });
+      }
+      this.token = { value: entered, source: "prompt" };
+    }
+    this.user = undefined;
+    await this.serviceUser(); // a wrong token fails here, before anything is stored
+    return { accessToken: this.token.value };
+  }
+
+  /** For `whoami -v`: where the token came from and the token redacted (`stored (token pul-…)`). */
+  get credentialSource(): string | undefined {
+    return this.token === undefined ? undefined : `${this.token.source} (token ${redactToken(this.token.value)})`;
+  }
+
+  async currentUser(): Promise<UserInfo> {
+    const user = await this.serviceUser();
+    const info: UserInfo = { name: user.githubLogin, organizations: user.organizations.map((org) => org.githubLogin) };
+    if (this.token !== undefined) {
+      info.token = { redacted: redactToken(this.token.value), source: this.token.source, ...(user.tokenInfo?.name ? { name: user.tokenInfo.name } : {}) };
+    }
+    return info;
+  }
+
+  async verify(): Promise<void> {
+    await this.serviceUser();
+  }
+
+  async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
+    const summaries: StackSummary[] = [];
+    let continuation: string | undefined;
+    do {
+      const query = new URLSearchParams();
+      if (filter.project !== undefined) query.set("project", filter.project);
+      if (continuation !== undefined) query.set("continuationToken", continuation);
+      const page = await this.client.request<{ stacks: ServiceStack[]; continuationToken?: string }>("GET", `/api/user/stacks?${query}`);
+      for (const stack of page.stacks) summaries.push(await this.summaryOf(stack));
+      continuation = page.continuationToken;
+    } while (continuation !== undefined);
+    return summaries;
+  }
+
+  async getStack(ref: StackRef): Promise<StackSummary | undefined> {
+    const stack = await this.client.request<ServiceStack | undefined>("GET", await this.stackPath(ref), { allowNotFound: true });
+    return stack === undefined ? undefined : this.summaryOf(stack);
+  }
+
+  async createStack(ref: StackRef, options: CreateStackOptions = {}): Promise<StackSummary> {
+    const path = await this.stackPath(ref);
+    const state = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
+    const org = path.split("/")[3];
+    await this.client.request("POST", `/api/stacks/${org}/${ref.project}`, { body: { stackName: ref.name, ...(state === undefined ? {} : { state }) } });
+    return { ref, resourceCount: ((state?.deployment as { resources?: unknown[] } | undefined)?.resources ?? []).length };
+  }
+
+  async removeStack(ref: StackRef, options: { force?: boolean } = {}): Promise<void> {
+    await this.client.request("DELETE", `${await this.stackPath(ref)}${options.force ? "?force=true" : ""}`, { stackLabel: formatStackRef(ref) });
+  }
+
+  async renameStack(ref: StackRef, to: StackRef): Promise<void> {
+    if ((await this.orgOf(ref)) !== (await this.orgOf(to))) throw new CairnError("InvalidArgument", "a stack cannot be renamed into another organization");
+    const path = await this.stackPath(ref);
+    await this.stackPath(to); // checks the new names
+    await this.client.request("POST", `${path}/rename`, { body: { newName: to.name, newProject: to.project }, stackLabel: formatStackRef(ref) });
+  }
+
+  async exportDeployment(ref: StackRef, options: { version?: number } = {}): Promise<UntypedDeployment> {
+    const path = await this.stackPath(ref);
+    return this.client.request<UntypedDeployment>("GET", options.version === undefined ? `${path}/export` : `${path}/export/${options.version}`);
+  }
+
+  async importDeployment(ref: StackRef, deployment: UntypedDeployment, options: SaveOptions = {}): Promise<void> {
+    const validated = validateDeployment(deployment);
+    const path = await this.stackPath(ref);
+    const session = options.lockHeld ? this.sessions.get(path) : undefined;
+    // Under our own lock this is a checkpoint of the running update; otherwise a whole import update.
+    if (session !== undefined) await session.saveCheckpoint(validated);
+    else await this.client.request("POST", `${path}/import`, { body: validated, stackLabel: formatStackRef(ref) });
+  }
+
+  async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
+    const path = await this.stackPath(ref);
+    const pageSize = Math.min(options.limit ?? 500, 500);
+    const records: UpdateRecord[] = [];
+    for (let page = 1; ; page++) {
+      const { updates } = await this.client.request<{ updates: UpdateRecord[] }>("GET", `${path}/updates?page=${page}&pageSize=${pageSize}`);
+      records.push(...updates);
+      if (updates.length < pageSize || (options.limit !== undefined && records.length >= options.limit)) break;
+    }
+    return options.limit === undefined ? records : records.slice(0, options.limit);
+  }
+
+  async lockStack(ref: StackRef, operation: string): Promise<StackLock> {
+    const path = await this.stackPath(ref);
+    const user = await this.serviceUser();
+    const session = await UpdateSession.begin(this.client, path, formatStackRef(ref), operation, user.githubLogin, () => {
+      if (this.sessions.get(path) === session) this.sessions.delete(path);
+    });
+    this.sessions.set(path, session);
+    return session;
+  }
+
+  async getLock(ref: StackRef): Promise<LockInfo[]> {
+    const stack = await this.client.request<ServiceStack>("GET", await this.stackPath(ref));
+    return stack.currentOperation?.lock === undefined ? [] : [stack.currentOperation.lock];
+  }
+
+  async forceUnlock(ref: StackRef): Promise<LockInfo[]> {
+    const { holders } = await this.client.request<{ holders: LockInfo[] }>("POST", `${await this.stackPath(ref)}/cancel`, { body: {} });
+    return holders;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((session) => session.release("cancelled").catch(() => {})));
+  }
+
+  private serviceUser(): Promise<ServiceUser> {
+    this.user ??= this.client.request<ServiceUser>("GET", "/api/user").catch((error: unknown) => {
+      this.user = undefined;
+      throw error;
+    });
+    return this.user;
+  }
+
+  private async orgOf(ref: StackRef): Promise<string> {
+    return ref.organization === DEFAULT_ORGANIZATION ? (await this.serviceUser()).githubLogin : ref.organization;
+  }
+
+  /** `/api/stacks/<org>/<project>/<stack>`, names checked first so nothing odd reaches the URL. */
+  private async stackPath(ref: StackRef): Promise<string> {
+    validateName("organization", ref.organization);
+    if (ref.project === undefined) {
+      throw new CairnError("InvalidArgument", `stack ${formatStackRef(ref)} names no project`, { hint: "run inside a project, or name it <org>/<project>/<stack>" });
+    }
+    validateName("project", ref.project);
+    validateName("stack", ref.name);
+    return `/api/stacks/${await this.orgOf(ref)}/${ref.project}/${ref.name}`;
+  }
+
+  private async summaryOf(stack: ServiceStack): Promise<StackSummary> {
+    const defaultOrg = (await this.serviceUser()).githubLogin;
+    const summary: StackSummary = {
+      ref: { organization: stack.orgName === defaultOrg ? DEFAULT_ORGANIZATION : stack.orgName, project: stack.projectName, name: stack.stackName },
+    };
+    if (stack.resourceCount !== undefined) summary.resourceCount = stack.resourceCount;
+    if (stack.lastUpdate !== undefined) summary.lastUpdate = new Date(stack.lastUpdate * 1000);
+    return summary;
+  }
+}

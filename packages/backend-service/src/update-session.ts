@@ -1,0 +1,86 @@
+import { hostname, userInfo } from "node:os";
+import type { LockInfo, StackLock, UntypedDeployment } from "@cairn/core";
+import type { ServiceClient } from "./service-client.js";
+
+interface StartUpdateResponse {
+  version: number;
+  token: string;
+  tokenExpiration: number;
+}
+
+/** Update kinds the service creates; any other operation (a cairn lock for `import`, `race`…) runs as an `update`. */
+const SERVICE_KINDS = new Set(["update", "preview", "destroy", "refresh"]);
+
+/**
+ * A running update on the service: it holds the stack's lease (the service's lock), writes
+ * checkpoints with its update token, and renews the lease in the background at a third of its
+ * lifetime — so a long save or a slow deployment never loses the lock — until it completes.
+ */
+export class UpdateSession implements StackLock {
+  readonly info: LockInfo;
+  private renewal: NodeJS.Timeout | undefined;
+  private done: Promise<void> | undefined;
+
+  private constructor(
+    private readonly client: ServiceClient,
+    private readonly path: string,
+    private readonly token: string,
+    info: LockInfo,
+    expiration: number,
+    private readonly onEnd: () => void,
+  ) {
+    this.info = info;
+    this.scheduleRenewal(expiration);
+  }
+
+  /** Creates and starts an update on the stack at `stackPath` (`/api/stacks/o/p/s`). */
+  static async begin(client: ServiceClient, stackPath: string, stackLabel: string, operation: string, username: string, onEnd: () => void): Promise<UpdateSession> {
+    const kind = SERVICE_KINDS.has(operation) ? operation : "update";
+    const created = await client.request<{ updateID: string }>("POST", `${stackPath}/${kind}`, { body: { metadata: { message: operation, environment: {} } }, stackLabel });
+    const path = `${stackPath}/${kind}/${created.updateID}`;
+    const started = await client.request<StartUpdateResponse>("POST", path, { body: {}, stackLabel });
+    const info: LockInfo = { pid: process.pid, username, hostname: hostname(), timestamp: new Date().toISOString(), operation: kind, key: created.updateID };
+    return new UpdateSession(client, path, started.token, info, started.tokenExpiration, onEnd);
+  }
+
+  async saveCheckpoint(deployment: UntypedDeployment): Promise<void> {
+    await this.client.request("PATCH", `${this.path}/checkpoint`, { body: { version: deployment.version, deployment: deployment.deployment }, updateToken: this.token });
+  }
+
+  /** Completes the update as succeeded (or with `status`); once. */
+  release(status: "succeeded" | "failed" | "cancelled" = "succeeded"): Promise<void> {
+    this.done ??= (async () => {
+      clearTimeout(this.renewal);
+      this.onEnd();
+      await this.client.request("POST", `${this.path}/complete`, { body: { status }, updateToken: this.token });
+    })();
+    return this.done;
+  }
+
+  private scheduleRenewal(expiration: number): void {
+    const lifetimeMs = Math.max(1_000, expiration * 1000 - Date.now());
+    this.renewal = setTimeout(() => void this.renew(lifetimeMs), Math.max(500, lifetimeMs / 3));
+    this.renewal.unref(); // a held lease must not keep a finished process alive
+  }
+
+  private async renew(lifetimeMs: number): Promise<void> {
+    if (this.done !== undefined) return;
+    try {
+      const renewed = await this.client.request<{ tokenExpiration: number }>("POST", `${this.path}/renew_lease`, {
+        body: { token: this.token, duration: Math.ceil(lifetimeMs / 1000) },
+        updateToken: this.token,
+      });
+      if (this.done === undefined) this.scheduleRenewal(renewed.tokenExpiration);
+    } catch {
+      // Lost (cancelled or taken over): the next checkpoint reports it; stop renewing.
+    }
+  }
+}
+
+export function localUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}

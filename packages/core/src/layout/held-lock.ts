@@ -1,0 +1,138 @@
+import type { StackLock } from "../backend.js";
+import { CairnError, isCairnError, type LockInfo } from "../errors.js";
+import type { StateStore } from "../store.js";
+import { describeHolder, formatLockFile, parseLockFile } from "./lock-file.js";
+import type { BackendLogger } from "./settings.js";
+
+export interface LeaseSettings {
+  leaseMs: number;
+  now: () => number;
+  logger: BackendLogger;
+}
+
+/** A stack file as its lock holder last read or wrote it: the precondition of its next write. */
+export interface StackFileVersion {
+  key: string;
+  version: string;
+}
+
+/**
+ * A lock this process holds: the lock file's own store version (so every renewal and every
+ * pre-write check is a compare-and-swap that fails once someone else replaced the file), a lease
+ * renewed on an unref'd timer while the holder works, and the stack file version the holder last
+ * saw, which fences its writes.
+ */
+export class HeldLock implements StackLock {
+  /** `null`: the stack had no file when it was locked; `undefined`: not read yet. */
+  stackFile: StackFileVersion | null | undefined;
+  private current: LockInfo;
+  private version: string;
+  private lost: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private released: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    readonly key: string,
+    info: LockInfo,
+    version: string,
+    private readonly lease: LeaseSettings,
+    private readonly stackLabel: string,
+    private readonly onRelease: () => void,
+  ) {
+    this.current = { ...info, key };
+    this.version = version;
+    this.timer = setInterval(() => void this.renewInBackground(), Math.max(1, Math.floor(lease.leaseMs / 3)));
+    // A forgotten lock must not keep the process alive; its lease then simply runs out.
+    this.timer.unref();
+  }
+
+  get info(): LockInfo {
+    return this.current;
+  }
+
+  /**
+   * Renews the lease right before a write, proving the lock is still this holder's. Throws
+   * `Conflict` when it was taken over or removed: the caller must then write nothing.
+   */
+  confirm(): Promise<void> {
+    return this.serialize(() => this.renew());
+  }
+
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      clearInterval(this.timer);
+      this.onRelease();
+      await this.serialize(async () => {
+        if (this.lost !== undefined) return; // someone else's file now: leave it alone
+        try {
+          await this.store.delete(this.key, this.store.capabilities.conditionalWrite ? { ifMatch: this.version } : {});
+        } catch (error) {
+          if (!isCairnError(error, "Conflict") && !isCairnError(error, "NotFound")) throw error;
+        }
+      });
+    })();
+    return this.released;
+  }
+
+  /**
+   * Stops renewing without removing the lock file, as a hung process would (tests); the lease then
+   * runs out and another client may take the lock over. The holder's saves stay fenced by it.
+   */
+  stopRenewing(): void {
+    clearInterval(this.timer);
+  }
+
+  private async renewInBackground(): Promise<void> {
+    if (this.released !== undefined || this.lost !== undefined) return;
+    try {
+      await this.serialize(() => this.renew());
+    } catch (error) {
+      if (this.lost !== undefined) {
+        clearInterval(this.timer);
+        this.lease.logger.warn(`warning: ${(error as Error).message}`);
+      }
+      // Anything else (a transient store error) is retried at the next tick, within the lease.
+    }
+  }
+
+  private async renew(): Promise<void> {
+    if (this.lost !== undefined) throw this.lostError();
+    if (this.released !== undefined) throw new CairnError("Internal", `the lock on stack ${this.stackLabel} was already released`);
+    const next: LockInfo = { ...this.current, expires: new Date(this.lease.now() + this.lease.leaseMs).toISOString() };
+    try {
+      if (this.store.capabilities.conditionalWrite) {
+        this.version = await this.store.put(this.key, formatLockFile(next), { ifMatch: this.version });
+      } else {
+        // Best effort on a store without preconditions (the user opted in to unsafe locking).
+        const found = await this.store.get(this.key);
+        if (found?.version !== this.version) throw new CairnError("Conflict", `${this.key} changed`);
+        this.version = await this.store.put(this.key, formatLockFile(next));
+      }
+    } catch (error) {
+      if (!isCairnError(error, "Conflict")) throw error;
+      const found = await this.store.get(this.key);
+      this.lost =
+        found === undefined
+          ? "its lock file was removed (`cairn stack unlock --force`?)"
+          : `it was taken over by ${describeHolder(parseLockFile(found.bytes, this.key))}`;
+      clearInterval(this.timer);
+      throw this.lostError();
+    }
+    this.current = next;
+  }
+
+  private lostError(): CairnError {
+    return new CairnError("Conflict", `lost the lock on stack ${this.stackLabel}: ${this.lost}; nothing was written`, {
+      hint: "another process owns the stack now (this one's lease ran out); re-run the operation so it starts from the current state",
+    });
+  }
+
+  /** Renewals and pre-write checks are compare-and-swaps on one version: never run two at once. */
+  private serialize<T>(action: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(action, action);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}
