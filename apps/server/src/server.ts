@@ -12,6 +12,8 @@ import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
 import { addUpdateRoutes } from "./routes/updates.js";
+import { addWebDashboardRoutes } from "./routes/web-dashboard.js";
+import { addWebLoginRoutes } from "./routes/web-login.js";
 import type { Services } from "./services.js";
 import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
@@ -73,6 +75,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   addStackRoutes(router, services);
   addSecretsRoutes(router, services);
   addUpdateRoutes(router, services);
+  addWebLoginRoutes(router, services);
+  addWebDashboardRoutes(router, services);
 
   const bootstrapToken = await bootstrapAdmin(accounts, options.adminToken);
   const server = createServer((request, response) => void handle(router, services, request, response));

@@ -1,14 +1,19 @@
 import { CairnError, type CredentialSource } from "@cairn/core";
-import { connectionStringOf, type AzblobLocation } from "./azblob-url.js";
+import { connectionStringVariable, type AzblobLocation } from "./azblob-url.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Which credential opens the container; secrets stay in here and never reach a URL or a message. */
-export type AzblobCredential =
+/**
+ * Which credential opens the container; secrets stay in here and never reach a URL or a message.
+ * `source` names where it came from (`env:AZURE_STORAGE_KEY`, `azure:DefaultAzureCredential`, …)
+ * for `whoami -v`: a variable's name, never its value.
+ */
+export type AzblobCredential = (
   | { kind: "shared-key"; accountName: string; accountKey: string }
   | { kind: "sas"; token: string }
   | { kind: "connection-string"; connectionString: string }
-  | { kind: "azure-ad" };
+  | { kind: "azure-ad" }
+) & { source: string };
 
 /** The plugin's declared sources, in the order they are tried. */
 export const AZBLOB_CREDENTIAL_SOURCES: readonly CredentialSource[] = [
@@ -29,7 +34,7 @@ export const CREDENTIAL_SOURCES_HINT =
 export function resolveAzblobCredential(location: AzblobLocation, env: Env): AzblobCredential {
   const accountKey = nonEmpty(env.AZURE_STORAGE_KEY);
   const accountName = location.endpoint.accountName;
-  if (accountKey !== undefined && accountName !== undefined) return { kind: "shared-key", accountName, accountKey };
+  if (accountKey !== undefined && accountName !== undefined) return { kind: "shared-key", accountName, accountKey, source: "env:AZURE_STORAGE_KEY" };
   const sasToken = nonEmpty(env.AZURE_STORAGE_SAS_TOKEN);
   if (sasToken !== undefined) {
     // The token comes from the environment, the URL from wherever the user copied it: a URL must
@@ -39,11 +44,11 @@ export function resolveAzblobCredential(location: AzblobLocation, env: Env): Azb
         hint: "remove those parameters and set AZURE_STORAGE_ACCOUNT / AZURE_STORAGE_DOMAIN / AZURE_STORAGE_PROTOCOL / AZURE_STORAGE_IS_CDN / AZURE_STORAGE_IS_LOCAL_EMULATOR beside the token instead",
       });
     }
-    return { kind: "sas", token: sasToken.replace(/^\?/, "") };
+    return { kind: "sas", token: sasToken.replace(/^\?/, ""), source: "env:AZURE_STORAGE_SAS_TOKEN" };
   }
-  const connectionString = connectionStringOf(env);
-  if (connectionString !== undefined) return { kind: "connection-string", connectionString };
-  return { kind: "azure-ad" };
+  const connectionString = connectionStringVariable(env);
+  if (connectionString !== undefined) return { kind: "connection-string", connectionString: connectionString.value, source: `env:${connectionString.name}` };
+  return { kind: "azure-ad", source: "azure:DefaultAzureCredential" };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -35,6 +35,8 @@ export class AzblobStore implements StateStore {
     readonly url: string,
     /** Service URL for messages (never with a token). */
     private readonly endpoint: string,
+    /** Where the credential came from (a variable's name or a credential type), for `whoami -v`. */
+    readonly credentialSource: string,
   ) {}
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -117,7 +119,7 @@ export class AzblobStore implements StateStore {
 /** Opens the store: the SDK (and, for Azure AD, @azure/identity) is loaded only here. */
 export async function openAzblobStore(location: AzblobLocation, credential: AzblobCredential, url: string): Promise<AzblobStore> {
   const { client, endpoint } = await openContainerClient(location, credential);
-  return new AzblobStore(client, new KeyPrefix(location.prefixPath), url, endpoint);
+  return new AzblobStore(client, new KeyPrefix(location.prefixPath), url, endpoint, credential.source);
 }
 
 function isBlobNotFound(error: unknown): boolean {

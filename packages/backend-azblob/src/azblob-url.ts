@@ -77,7 +77,16 @@ export function serviceUrlOf(endpoint: ServiceEndpointOptions): string {
 }
 
 export function connectionStringOf(env: Env): string | undefined {
-  return nonEmpty(env.AZURE_STORAGE_CONNECTION_STRING) ?? nonEmpty(env.AZURE_STORAGEBLOB_CONNECTIONSTRING);
+  return connectionStringVariable(env)?.value;
+}
+
+/** The connection string and the variable it came from (the SDK's alias is accepted too). */
+export function connectionStringVariable(env: Env): { name: string; value: string } | undefined {
+  for (const name of ["AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGEBLOB_CONNECTIONSTRING"]) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
 }
 
 /** Only the non-secret fields gocloud takes defaults from. */

@@ -13,10 +13,10 @@ const open = () => (current = createCliSandbox());
 // Each test spawns the CLI several times; on a loaded machine that takes well over the default 5 s.
 describe("cairn CLI over azblob://", { timeout: 90_000 }, () => {
   it.each([
-    ["a connection string", () => `azblob://${container}/conn`, connectionStringEnv],
-    ["an account key with the emulator endpoint in the URL", () => `azblob://${container}/key?${emulatorParameters()}`, accountKeyEnv],
-  ])("logs in, creates, imports, exports, removes a stack and logs out with %s", (_label, urlOf, envOf) => {
-    checkCliLifecycle(open(), urlOf(), { env: envOf(), secrets: [AZURITE_ACCOUNT_KEY] });
+    ["a connection string", () => `azblob://${container}/conn`, connectionStringEnv, "env:AZURE_STORAGE_CONNECTION_STRING"],
+    ["an account key with the emulator endpoint in the URL", () => `azblob://${container}/key?${emulatorParameters()}`, accountKeyEnv, "env:AZURE_STORAGE_KEY"],
+  ])("logs in, creates, imports, exports, removes a stack and logs out with %s", (_label, urlOf, envOf, credentialSource) => {
+    checkCliLifecycle(open(), urlOf(), { env: envOf(), secrets: [AZURITE_ACCOUNT_KEY], credentialSource });
   });
 
   it("refuses a missing container with NotFound and says how to create it", () => {

@@ -44,6 +44,8 @@ export interface GitStoreOptions extends GitBackendOptions {
 export class GitStore implements StateStore {
   readonly url: string;
   readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true, nativeHistory: true } as const;
+  /** Which source supplied the token (`env:GIT_TOKEN`, `stored`, …) or `none`, for `whoami -v`. */
+  readonly credentialSource: string;
   /** The bare clone cache. */
   readonly cacheDir: string;
   private readonly options: GitStoreOptions;
@@ -56,6 +58,7 @@ export class GitStore implements StateStore {
   constructor(options: GitStoreOptions) {
     this.options = options;
     this.url = options.displayUrl;
+    this.credentialSource = options.credential?.source ?? "none";
     this.cacheDir = cacheDirFor(options.home, options.displayUrl);
     this.trees = new GitTrees(this.cacheDir, this.objectCache);
     this.remote =

@@ -9,7 +9,7 @@ afterEach(() => cli.dispose());
 describe("cairn CLI over git", () => {
   it("git+http://: login, init, ls, import, export, history, rm, logout", () => {
     cli = createCliSandbox({ ...AUTHOR, ...credentialEnv() });
-    checkCliLifecycle(cli, freshRepo().httpUrl);
+    checkCliLifecycle(cli, freshRepo().httpUrl, { secrets: [inject("gitPassword")], credentialSource: "env:GIT_TOKEN" });
   });
 
   it("git+file://: the same lifecycle against a bare repository on disk", () => {

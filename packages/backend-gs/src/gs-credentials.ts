@@ -2,7 +2,10 @@ import { existsSync } from "node:fs";
 import { CairnError, type CredentialSource } from "@cairn/core";
 import type { GsLocation } from "./gs-url.js";
 
-/** Where a gs:// store's credential comes from, first match wins. */
+/**
+ * Where a gs:// store's credential comes from, first match wins. `source` is also what `whoami -v`
+ * shows: a variable's or a mechanism's name, never the key.
+ */
 export type GsAuth =
   | { source: "anonymous" }
   /** `GOOGLE_CREDENTIALS`: the content of a service-account (or other) JSON key, as Pulumi reads it. */
@@ -10,7 +13,9 @@ export type GsAuth =
   /** `GOOGLE_APPLICATION_CREDENTIALS`: the path of such a JSON key file. */
   | { source: "env:GOOGLE_APPLICATION_CREDENTIALS"; keyFilename: string }
   /** Application Default Credentials: gcloud's ADC file, then the metadata server on GCP. */
-  | { source: "sdk-default-chain" };
+  | { source: "gcp:application-default" }
+  /** `?endpoint=` (an emulator) and no explicit key: nothing is sent, so ADC is never looked up. */
+  | { source: "none (emulator endpoint)" };
 
 export const GS_CREDENTIAL_SOURCES: readonly CredentialSource[] = [
   { id: "anonymous", description: "?anonymous=true: no credentials (public buckets)" },
@@ -51,5 +56,7 @@ export function resolveGsAuth(location: GsLocation, env: Readonly<Record<string,
     }
     return { source: "env:GOOGLE_APPLICATION_CREDENTIALS", keyFilename };
   }
-  return { source: "sdk-default-chain" };
+  // Emulators take no credentials; a real alternative endpoint gets them only when given explicitly.
+  if (location.endpoint !== undefined) return { source: "none (emulator endpoint)" };
+  return { source: "gcp:application-default" };
 }

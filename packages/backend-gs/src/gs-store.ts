@@ -27,11 +27,15 @@ export class GsStore implements StateStore {
   private readonly storage: Storage;
   private readonly resumableAllowed: boolean;
 
+  /** The name of the credential's source (`GsAuth.source`), for `whoami -v`. */
+  readonly credentialSource: string;
+
   constructor(
     readonly url: string,
     private readonly location: GsLocation,
     auth: GsAuth,
   ) {
+    this.credentialSource = auth.source;
     this.storage = new Storage(storageOptions(location, auth));
     // The anonymous client below signs nothing, which the resumable-upload path cannot use.
     this.resumableAllowed = auth.source !== "anonymous";
@@ -153,7 +157,7 @@ function storageOptions(location: GsLocation, auth: GsAuth): StorageOptions {
   };
   if (location.endpoint !== undefined) {
     options.apiEndpoint = location.endpoint;
-    // Emulators take no credentials; a real alternative endpoint gets them when given explicitly.
+    // resolveGsAuth sends an emulator nothing unless a key was given explicitly.
     options.useAuthWithCustomEndpoint = auth.source === "env:GOOGLE_CREDENTIALS" || auth.source === "env:GOOGLE_APPLICATION_CREDENTIALS";
   }
   switch (auth.source) {
@@ -166,7 +170,8 @@ function storageOptions(location: GsLocation, auth: GsAuth): StorageOptions {
     case "env:GOOGLE_APPLICATION_CREDENTIALS":
       options.keyFilename = auth.keyFilename;
       break;
-    case "sdk-default-chain":
+    case "gcp:application-default":
+    case "none (emulator endpoint)":
       break;
   }
   return options;

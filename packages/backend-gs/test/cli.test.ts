@@ -10,7 +10,7 @@ const storedCredentials = () => cli.storedCredentials();
 
 describe("cairn CLI on gs://", { timeout: 30_000 }, () => {
   it("logs in, inits, lists, imports, exports, removes and logs out", { timeout: 60_000 }, () => {
-    checkCliLifecycle(cli, testUrl(`cli-${Date.now()}`).href);
+    checkCliLifecycle(cli, testUrl(`cli-${Date.now()}`).href, { credentialSource: "none (emulator endpoint)" });
   });
 
   it("a missing bucket fails login with a hint to create it, storing nothing", () => {

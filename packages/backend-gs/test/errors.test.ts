@@ -56,7 +56,7 @@ describe("credential resolution", () => {
     expect(resolveGsAuth(parseGsUrl(new URL("gs://b-1?anonymous=true")), both).source).toBe("anonymous");
     expect(resolveGsAuth(location, both)).toEqual({ source: "env:GOOGLE_CREDENTIALS", credentials: { type: "service_account" } });
     expect(resolveGsAuth(location, { GOOGLE_APPLICATION_CREDENTIALS: keyFile })).toEqual({ source: "env:GOOGLE_APPLICATION_CREDENTIALS", keyFilename: keyFile });
-    expect(resolveGsAuth(location, {}).source).toBe("sdk-default-chain");
+    expect(resolveGsAuth(location, {}).source).toBe("gcp:application-default");
   });
 
   it("refuses GOOGLE_CREDENTIALS that is not JSON without echoing it", () => {

@@ -10,6 +10,13 @@ interface StaticKeys {
   sessionToken?: string;
 }
 
+/** The credentials plus the NAME of the source that supplied them (for `whoami -v`; never the secret). */
+export interface ResolvedS3Credentials {
+  credentials: S3Credentials;
+  /** `env:AWS_ACCESS_KEY_ID`, `aws-profile:<name>`, `aws-sdk-default-chain`, or `role:<arn> via <one of those>`. */
+  source: string;
+}
+
 export interface CredentialChoice {
   profile?: string;
   role?: string;
@@ -25,17 +32,27 @@ export interface CredentialChoice {
  *    and `role_arn` profiles), web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`), container metadata
  *    (ECS/EKS), EC2 instance metadata (IMDS).
  * With `?role=<arn>`, the credentials above assume that role through STS.
- * Nothing is resolved until the first request, so opening a backend never blocks on IMDS.
+ * Nothing is resolved until the first request, so opening a backend never blocks on IMDS. For the
+ * same reason the default chain's source is named as the chain, not as the link that will answer.
  */
-export function resolveCredentials(env: Env, choice: CredentialChoice): S3Credentials {
-  const profile = choice.profile ?? env.AWS_PROFILE;
-  const base = (profile === undefined && staticFromEnv(env)) || fromNodeProviderChain(profile === undefined ? {} : { profile });
+export function resolveCredentials(env: Env, choice: CredentialChoice): ResolvedS3Credentials {
+  const base = baseCredentials(env, choice.profile ?? env.AWS_PROFILE);
   if (choice.role === undefined) return base;
-  return fromTemporaryCredentials({
-    masterCredentials: base,
-    params: { RoleArn: choice.role, RoleSessionName: `cairn-${Date.now()}` },
-    ...(choice.region === undefined ? {} : { clientConfig: { region: choice.region } }),
-  });
+  return {
+    credentials: fromTemporaryCredentials({
+      masterCredentials: base.credentials,
+      params: { RoleArn: choice.role, RoleSessionName: `cairn-${Date.now()}` },
+      ...(choice.region === undefined ? {} : { clientConfig: { region: choice.region } }),
+    }),
+    source: `role:${choice.role} via ${base.source}`,
+  };
+}
+
+function baseCredentials(env: Env, profile: string | undefined): ResolvedS3Credentials {
+  if (profile !== undefined) return { credentials: fromNodeProviderChain({ profile }), source: `aws-profile:${profile}` };
+  const keys = staticFromEnv(env);
+  if (keys !== undefined) return { credentials: keys, source: "env:AWS_ACCESS_KEY_ID" };
+  return { credentials: fromNodeProviderChain({}), source: "aws-sdk-default-chain" };
 }
 
 function staticFromEnv(env: Env): StaticKeys | undefined {

@@ -34,6 +34,8 @@ export interface S3StoreOptions extends S3UrlOptions {
   url: string;
   /** Overrides the credential chain (tests, embedders holding their own keys). */
   credentials?: S3Credentials;
+  /** What `whoami -v` names as the source of `credentials` (never the secret); only used with them. */
+  credentialSource?: string;
   /** Environment to read `AWS_*` variables from; defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -48,6 +50,7 @@ export class S3Store implements StateStore {
   readonly url: string;
   readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
   readonly bucket: string;
+  readonly credentialSource: string;
   private readonly prefix: KeyPrefix;
   private readonly client: S3Client;
 
@@ -55,7 +58,9 @@ export class S3Store implements StateStore {
     this.url = options.url;
     this.bucket = options.bucket;
     this.prefix = options.prefix;
-    this.client = new S3Client(clientConfig(options));
+    const { config, credentialSource } = clientConfig(options);
+    this.credentialSource = credentialSource;
+    this.client = new S3Client(config);
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -162,7 +167,9 @@ export class S3Store implements StateStore {
   }
 }
 
-function clientConfig(options: S3StoreOptions): S3ClientConfig {
+const EMBEDDER_CREDENTIALS = "S3StoreOptions.credentials (given by the embedder)";
+
+function clientConfig(options: S3StoreOptions): { config: S3ClientConfig; credentialSource: string } {
   const env = options.env ?? process.env;
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (options.endpoint === undefined ? undefined : "us-east-1");
   const config: S3ClientConfig = {
@@ -180,9 +187,13 @@ function clientConfig(options: S3StoreOptions): S3ClientConfig {
     // Unsigned requests: the signer leaves them as they are, and no credential is ever looked up.
     config.signer = { sign: async (request) => request };
     config.credentials = { accessKeyId: "", secretAccessKey: "" };
-  } else {
-    config.credentials =
-      options.credentials ?? resolveCredentials(env, { ...(options.profile ? { profile: options.profile } : {}), ...(options.role ? { role: options.role } : {}), ...(region ? { region } : {}) });
+    return { config, credentialSource: "anonymous" };
   }
-  return config;
+  if (options.credentials !== undefined) {
+    config.credentials = options.credentials;
+    return { config, credentialSource: options.credentialSource ?? EMBEDDER_CREDENTIALS };
+  }
+  const resolved = resolveCredentials(env, { ...(options.profile ? { profile: options.profile } : {}), ...(options.role ? { role: options.role } : {}), ...(region ? { region } : {}) });
+  config.credentials = resolved.credentials;
+  return { config, credentialSource: resolved.source };
 }

@@ -11,7 +11,7 @@ const open = () => (current = createCliSandbox({ AWS_EC2_METADATA_DISABLED: "tru
 
 describe("cairn CLI over s3://", () => {
   it("logs in, creates, imports, exports, removes a stack and logs out", { timeout: 60_000 }, () => {
-    checkCliLifecycle(open(), serverUrl(), { secrets: [server.secretAccessKey] });
+    checkCliLifecycle(open(), serverUrl(), { secrets: [server.secretAccessKey], credentialSource: "env:AWS_ACCESS_KEY_ID" });
   });
 
   it("refuses a missing bucket with NotFound and says to create it or check the name/region", () => {

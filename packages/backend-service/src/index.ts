@@ -1,4 +1,5 @@
 import { defineBackendPlugin } from "@cairn/core";
+import { openInBrowser } from "./open-browser.js";
 import { ServiceBackend } from "./service-backend.js";
 import { serviceBaseUrl } from "./service-url.js";
 
@@ -6,6 +7,8 @@ export { ServiceBackend, type ServiceBackendOptions } from "./service-backend.js
 export { ServiceClient } from "./service-client.js";
 export { errorFromResponse } from "./service-errors.js";
 export { serviceBaseUrl } from "./service-url.js";
+export { startLoopbackLogin, type LoopbackLogin } from "./loopback-login.js";
+export { openInBrowser } from "./open-browser.js";
 
 /** `http://` and `https://` URLs: a state service speaking Pulumi's REST API (cairn-server). */
 export default defineBackendPlugin({
@@ -23,6 +26,6 @@ export default defineBackendPlugin({
       : context.storedCredential
         ? { value: context.storedCredential, source: "stored" }
         : undefined;
-    return new ServiceBackend({ baseUrl, ...(token === undefined ? {} : { token }) });
+    return new ServiceBackend({ baseUrl, openUrl: (page) => openInBrowser(page, context.env), ...(token === undefined ? {} : { token }) });
   },
 });

@@ -20,6 +20,9 @@ import {
   type UpdateRecord,
   type UserInfo,
 } from "@cairn/core";
+import { hostname } from "node:os";
+import { startLoopbackLogin } from "./loopback-login.js";
+import { openInBrowser } from "./open-browser.js";
 import { ServiceClient } from "./service-client.js";
 import { UpdateSession } from "./update-session.js";
 
@@ -29,6 +32,10 @@ export interface ServiceBackendOptions {
   /** The token and where it came from (`env:PULUMI_ACCESS_TOKEN`, `stored`), if any yet. */
   token?: { value: string; source: string };
   fetch?: typeof fetch;
+  /** Shows a URL in a browser, returning whether it tried (default: `BROWSER`, else xdg-open). */
+  openUrl?: (url: string) => boolean;
+  /** How long the browser login waits for the server's hand-off (default 5 minutes). */
+  browserLoginTimeoutMs?: number;
 }
 
 interface ServiceUser {
@@ -61,29 +68,45 @@ export class ServiceBackend implements StateBackend {
   private token: { value: string; source: string } | undefined;
   private user: Promise<ServiceUser> | undefined;
   private readonly sessions = new Map<string, UpdateSession>();
+  private readonly openUrl: (url: string) => boolean;
+  private readonly browserLoginTimeoutMs: number;
 
   constructor(options: ServiceBackendOptions) {
     this.url = options.baseUrl;
     this.token = options.token;
     this.client = new ServiceClient(options.baseUrl, () => this.token?.value, options.fetch);
+    this.openUrl = options.openUrl ?? ((url) => openInBrowser(url, process.env));
+    this.browserLoginTimeoutMs = options.browserLoginTimeoutMs ?? 5 * 60_000;
   }
 
   async login(options: BackendLoginOptions): Promise<BackendLoginResult> {
-    if (this.token === undefined) {
+    if (options.browser) {
+      this.token = { value: await this.browserLogin(options), source: "browser" };
+    } else if (this.token === undefined) {
       if (!options.interactive) {
         throw new CairnError("Unauthenticated", `logging in to ${this.url} needs an access token`, {
-          hint: "set PULUMI_ACCESS_TOKEN, or run `cairn login` in a terminal to paste one",
+          hint: "set PULUMI_ACCESS_TOKEN, run `cairn login` in a terminal to paste one, or `cairn login --browser`",
         });
       }
-      const entered = (await options.promptSecret(`Enter your access token from ${this.url}`)).trim();
-      if (entered === "") {
-        throw new CairnError("Unauthenticated", "no access token entered", { hint: `create one on ${this.url} (or ask an admin), then paste it` });
-      }
-      this.token = { value: entered, source: "prompt" };
+      const entered = (await options.promptSecret(`Enter your access token from ${this.url}\n    or hit <ENTER> to log in using your browser`)).trim();
+      this.token = entered === "" ? { value: await this.browserLogin(options), source: "browser" } : { value: entered, source: "prompt" };
     }
     this.user = undefined;
     await this.serviceUser(); // a wrong token fails here, before anything is stored
     return { accessToken: this.token.value };
+  }
+
+  /**
+   * The browser login: a one-shot loopback listener, the server's `/cli-login` page (Pulumi's
+   * parameters) printed and, where possible, opened; resolves with the new token it hands back.
+   */
+  private async browserLogin(options: BackendLoginOptions): Promise<string> {
+    const flow = await startLoopbackLogin({ timeoutMs: this.browserLoginTimeoutMs });
+    const query = new URLSearchParams({ cliSessionPort: String(flow.port), cliSessionNonce: flow.nonce, cliSessionDescription: `cairn login on ${hostname()}` });
+    const url = `${this.url}/cli-login?${query}`;
+    const opened = this.openUrl(url);
+    options.notify(`${opened ? "Opened your browser to log in; if it did not appear, open" : "To log in, open"} this URL in a browser:\n\n  ${url}\n\nWaiting for the login to complete…`);
+    return flow.token;
   }
 
   /** For `whoami -v`: where the token came from and the token redacted (`stored (token pul-…)`). */

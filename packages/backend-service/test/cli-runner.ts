@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,10 @@ export interface CliResult {
  * A cairn CLI user: its own PULUMI_HOME with this package installed in cairn's plugin directory
  * (as `npm install --prefix <home>/cairn/plugins @cairn/backend-service` would), and a project.
  */
-export function createCliUser(root: string, name: string): { home: string; project: string; run(args: string[], env?: Record<string, string | undefined>): CliResult } {
+export function createCliUser(
+  root: string,
+  name: string,
+): { home: string; project: string; run(args: string[], env?: Record<string, string | undefined>): CliResult; start(args: string[], env?: Record<string, string | undefined>): ChildProcess } {
   const home = join(root, `${name}-home`);
   const project = join(root, `${name}-project`);
   const scope = join(home, "cairn", "plugins", "node_modules", "@cairn");
@@ -29,12 +32,20 @@ export function createCliUser(root: string, name: string): { home: string; proje
     home,
     project,
     run(args, extra = {}) {
-      const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", ...extra };
-      delete env.PULUMI_BACKEND_URL;
-      if (!("PULUMI_ACCESS_TOKEN" in extra)) delete env.PULUMI_ACCESS_TOKEN;
-      for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd: project, env, input: "", encoding: "utf8" });
+      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd: project, env: cliEnv(home, extra), input: "", encoding: "utf8" });
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
+    /** The CLI as a running process, for commands that wait on something (the browser login). */
+    start(args, extra = {}) {
+      return spawn(process.execPath, [CAIRN_BIN, ...args], { cwd: project, env: cliEnv(home, extra), stdio: ["ignore", "pipe", "pipe"] });
+    },
   };
+}
+
+function cliEnv(home: string, extra: Record<string, string | undefined>): Record<string, string> {
+  const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", ...extra };
+  delete env.PULUMI_BACKEND_URL;
+  if (!("PULUMI_ACCESS_TOKEN" in extra)) delete env.PULUMI_ACCESS_TOKEN;
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env as Record<string, string>;
 }

@@ -90,6 +90,11 @@ export interface BackendLoginOptions {
   promptSecret(question: string): Promise<string>;
   /** Tells the user something (on stderr), e.g. the URL a browser login opens. */
   notify(message: string): void;
+  /**
+   * `cairn login --browser`: skip the token question and log in through the backend's web page
+   * (backends with one), even without a terminal. Others ignore it.
+   */
+  browser?: boolean;
 }
 
 export interface BackendLoginResult {

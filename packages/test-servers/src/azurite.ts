@@ -23,7 +23,12 @@ export interface AzuriteServer {
  * needed because the pinned SDK speaks a newer API version than Azurite knows; telemetry is off so
  * nothing tries to reach the internet.
  */
-export async function startAzurite(): Promise<AzuriteServer> {
+export interface AzuriteOptions {
+  /** Blob containers to create once the emulator listens. */
+  containers?: readonly string[];
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteServer> {
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve("azurite/package.json")), "dist/src/blob/main.js");
   const port = await freePort();
@@ -40,13 +45,13 @@ export async function startAzurite(): Promise<AzuriteServer> {
   }
   const host = `127.0.0.1:${port}`;
   const blobEndpoint = `http://${host}/${AZURITE_ACCOUNT_NAME}`;
-  return {
-    host,
-    port,
-    blobEndpoint,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
-    stop: () => stopChild(child),
-  };
+  const connectionString = `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`;
+  if (options.containers?.length) {
+    const { BlobServiceClient } = await import("@azure/storage-blob");
+    const service = BlobServiceClient.fromConnectionString(connectionString);
+    for (const name of options.containers) await service.getContainerClient(name).createIfNotExists();
+  }
+  return { host, port, blobEndpoint, connectionString, stop: () => stopChild(child) };
 }
 
 function exitedEarly(child: ChildProcess, output: string[]): Promise<never> {

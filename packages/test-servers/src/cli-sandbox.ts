@@ -65,12 +65,15 @@ export interface LifecycleOptions {
   env?: Record<string, string | undefined>;
   /** Values that must never be written to credentials.json (keys, passwords, connection strings). */
   secrets?: string[];
+  /** When given, `whoami -v` after login must print `Credential source: <this>` (and none of `secrets`). */
+  credentialSource?: string;
 }
 
 /**
  * The lifecycle every backend must support through the CLI: login, stack init, ls --json, import
  * of the sample, export equal to it, history, rm, logout (which forgets the URL). Only the URL is
- * ever stored: none of `secrets` may reach credentials.json.
+ * ever stored: none of `secrets` may reach credentials.json. With `credentialSource`, `whoami -v`
+ * names where the credential came from.
  */
 export function checkCliLifecycle(cli: CliSandbox, url: string, options: LifecycleOptions = {}): void {
   const env = options.env ?? {};
@@ -78,6 +81,12 @@ export function checkCliLifecycle(cli: CliSandbox, url: string, options: Lifecyc
   expect(login.stderr).toBe("");
   expect(login.status).toBe(0);
   expect(login.stdout).toMatch(/^Logged into .+ as .+ \(.+\)\n$/);
+  if (options.credentialSource !== undefined) {
+    const whoami = cli.run(["whoami", "-v"], env);
+    expect(whoami.status).toBe(0);
+    expect(whoami.stdout.split("\n")).toContain(`Credential source: ${options.credentialSource}`);
+    for (const secret of options.secrets ?? []) expect(whoami.stdout + whoami.stderr).not.toContain(secret);
+  }
   expect(cli.run(["stack", "init", "dev"], env).status).toBe(0);
   const ls = cli.run(["stack", "ls", "--json"], env);
   expect(ls.status).toBe(0);

@@ -8,7 +8,7 @@ import { freePort, waitForPort } from "./ports.js";
 
 /**
  * s3rver (a real S3 HTTP server, file-backed) in a child process, with a conditional-write layer in
- * front of it.
+ * front of it (unless `conditionalWrites: false`).
  *
  * Why a child process: s3rver signs ListObjectsV2 continuation tokens with DES, which OpenSSL 3
  * only offers under `--openssl-legacy-provider`, a flag that must be given when node starts.
@@ -40,16 +40,26 @@ export interface S3TestServer {
 
 export interface S3TestServerOptions {
   buckets?: readonly string[];
+  /**
+   * `false`: plain s3rver, WITHOUT the conditional-write layer, so `If-None-Match` / `If-Match`
+   * are ignored, like the non-conforming S3-compatible stores cairn's login probe must refuse.
+   * Listings are still sorted. Default `true`.
+   */
+  conditionalWrites?: boolean;
 }
 
 const SERVE_FLAG = "--serve-s3rver";
+/** The child's argument saying whether to put the conditional-write layer in front. */
+const HONEST = "conditional";
+const PLAIN = "plain";
 
 export async function startS3Server(options: S3TestServerOptions = {}): Promise<S3TestServer> {
   const buckets = options.buckets ?? ["cairn-test"];
   const directory = await mkdtemp(join(tmpdir(), "cairn-s3rver-"));
   const port = await freePort();
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", script, SERVE_FLAG, directory, String(port), ...buckets], {
+  const layer = options.conditionalWrites === false ? PLAIN : HONEST;
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", script, SERVE_FLAG, directory, String(port), layer, ...buckets], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -221,19 +231,19 @@ function sortedListing(store: S3rverApp["store"]): S3rverApp["store"]["listObjec
   };
 }
 
-async function serve(directory: string, port: number, buckets: string[]): Promise<void> {
+async function serve(directory: string, port: number, withConditionalLayer: boolean, buckets: string[]): Promise<void> {
   const S3rver = createRequire(import.meta.url)("s3rver") as new (options: object) => S3rverApp;
   const app = new S3rver({ directory, port, address: "127.0.0.1", silent: true, configureBuckets: buckets.map((name) => ({ name })) });
   // Right after s3rver's logger, ahead of its XML encoder and routes.
-  app.middleware.splice(1, 0, conditionalWrites(app));
+  if (withConditionalLayer) app.middleware.splice(1, 0, conditionalWrites(app));
   app.store.listObjects = sortedListing(app.store);
   await app.run();
   process.on("SIGTERM", () => void app.close().finally(() => process.exit(0)));
 }
 
 if (process.argv[2] === SERVE_FLAG && process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [directory, port, ...buckets] = process.argv.slice(3);
-  serve(directory!, Number(port), buckets).catch((error: unknown) => {
+  const [directory, port, layer, ...buckets] = process.argv.slice(3);
+  serve(directory!, Number(port), layer === HONEST, buckets).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

@@ -15,10 +15,11 @@ export function registerLogin(program: Command, run: RunCommand): void {
     .option("-l, --local", "log in to the local file backend (file://~)")
     .option("-c, --cloud-url <url>", "backend URL (same as the argument)")
     .option("--non-interactive", "never prompt")
+    .option("--browser", "log in through the service's web page without asking for a token (prints the URL on stderr)")
     .option(ALLOW_UNSAFE_STORE_FLAG, "use a store that ignores conditional writes (locks then exclude no one); remembered for this URL")
     .addHelpText("after", "\nExamples:\n  cairn login --local\n  cairn login file://./state\n  cairn login s3://my-bucket/prefix?region=eu-west-1")
     .action(
-      run(async (context, urlArg: string | undefined, flags: { local?: boolean; cloudUrl?: string; nonInteractive?: boolean; allowUnsafeStore?: boolean }) => {
+      run(async (context, urlArg: string | undefined, flags: { local?: boolean; cloudUrl?: string; nonInteractive?: boolean; allowUnsafeStore?: boolean; browser?: boolean }) => {
         const given = [urlArg, flags.cloudUrl, flags.local ? LOCAL_BACKEND_URL : undefined].filter((u) => u !== undefined);
         if (new Set(given).size > 1) {
           throw new CairnError("InvalidArgument", "give the backend URL once: as an argument, --cloud-url or --local");
@@ -33,6 +34,7 @@ export function registerLogin(program: Command, run: RunCommand): void {
           interactive: context.output.interactive && !flags.nonInteractive,
           promptSecret: createNoEchoPrompt(),
           notify: (message) => context.output.err(message),
+          ...(flags.browser ? { browser: true } : {}),
         });
         await backend.verify();
         await checkStorePreconditions(context, url, backend, Boolean(flags.allowUnsafeStore));

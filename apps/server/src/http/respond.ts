@@ -20,13 +20,18 @@ export function sendHtml(response: ServerResponse, status: number, html: string,
   response.end(html);
 }
 
+/** The HTTP status an error answers with (a refused oversized body is 413, not a plain 400). */
+export function responseStatusOf(error: unknown): number {
+  return error instanceof PayloadTooLargeError ? 413 : statusOf(error);
+}
+
 /**
  * Pulumi's error body (`apitype.ErrorResponse`: `code` is the HTTP status, `message` the text),
  * plus cairn's `errorCode`, `hint` and, for a held lock, `lock` naming the holder, so the client
  * can rebuild the same CairnError. Internal errors are not described: their detail is logged.
  */
 export function sendError(response: ServerResponse, error: unknown): void {
-  const status = error instanceof PayloadTooLargeError ? 413 : statusOf(error);
+  const status = responseStatusOf(error);
   if (!isCairnError(error) || status >= 500) {
     sendJson(response, status, { code: status, message: status === 503 ? "service unavailable" : "internal server error", errorCode: isCairnError(error) ? error.code : "Internal" });
     return;

@@ -46,13 +46,15 @@ export async function migrateStack(source: StateBackend, target: StateBackend, r
     const deployment = await source.exportDeployment(ref);
     const { hash, bytes } = canonicalHash(deployment);
     const result = (outcome: MigrationOutcome, historyCopied = 0): MigrationResult => ({ stack: name, outcome, hash, bytes, historyCopied });
-    const history = options.includeHistory ? (await source.listHistory(ref)).reverse() : [];
+    // Oldest first. An update still in progress (on the service, the lock this migration holds is
+    // one) has no checkpoint to copy.
+    const history = options.includeHistory ? (await source.listHistory(ref)).reverse().filter((record) => record.result !== "in-progress") : [];
 
     const existing = (await target.getStack(ref)) === undefined ? undefined : await target.exportDeployment(ref);
     const resumeFrom = existing === undefined ? 0 : await resumablePrefix(source, target, ref, history, existing);
-    if (existing !== undefined && canonicalHash(existing).hash === hash && (resumeFrom === history.length || !options.includeHistory)) {
-      return result("identical");
-    }
+    // Same current state: nothing to do. (History is not compared here: stores with native
+    // history, like git, record it their own way, one entry per write.)
+    if (existing !== undefined && canonicalHash(existing).hash === hash) return result("identical");
     const overwriting = existing !== undefined && resumeFrom === undefined;
     if (overwriting && !options.force) {
       if (options.dryRun) return result("conflict");
@@ -68,7 +70,7 @@ export async function migrateStack(source: StateBackend, target: StateBackend, r
       if (created) await target.createStack(ref);
       for (const [index, record] of history.entries()) {
         if (!overwriting && index < (resumeFrom ?? 0)) continue;
-        const past = await source.exportDeployment(ref, { version: index + 1 });
+        const past = await source.exportDeployment(ref, { version: versionOf(record, index) });
         await target.importDeployment(ref, past, { record: historyRecord(record) });
         copied++;
       }
@@ -101,16 +103,22 @@ export async function migrateStack(source: StateBackend, target: StateBackend, r
  */
 async function resumablePrefix(source: StateBackend, target: StateBackend, ref: StackRef, sourceHistory: UpdateRecord[], current: UntypedDeployment): Promise<number | undefined> {
   if (sourceHistory.length === 0) return undefined;
-  const targetHistory = await target.listHistory(ref);
+  const targetHistory = (await target.listHistory(ref)).reverse();
   if (targetHistory.length > sourceHistory.length) return undefined;
   let last: string | undefined;
-  for (let version = 1; version <= targetHistory.length; version++) {
-    last = canonicalHash(await target.exportDeployment(ref, { version })).hash;
-    if (last !== canonicalHash(await source.exportDeployment(ref, { version })).hash) return undefined;
+  for (const [index, record] of targetHistory.entries()) {
+    last = canonicalHash(await target.exportDeployment(ref, { version: versionOf(record, index) })).hash;
+    const sourceRecord = sourceHistory[index] as UpdateRecord;
+    if (last !== canonicalHash(await source.exportDeployment(ref, { version: versionOf(sourceRecord, index) })).hash) return undefined;
   }
   const currentHash = canonicalHash(current).hash;
   if (last !== undefined) return currentHash === last ? targetHistory.length : undefined;
   return isEmpty(current) ? 0 : undefined;
+}
+
+/** The version `exportDeployment` takes for a history record: its own, else its position (oldest = 1). */
+function versionOf(record: UpdateRecord, index: number): number {
+  return typeof record.version === "number" && record.version > 0 ? record.version : index + 1;
 }
 
 function isEmpty(deployment: UntypedDeployment): boolean {
