@@ -16,8 +16,6 @@ const { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command } = r
 const RESOURCES = 10_000;
 const STACKS = 1_000;
 
-/** A realistic deployment: a stack, a provider and `count` buckets with inputs and outputs. */
-
 const server = await startS3Server({ buckets: ["bench"] });
 const raw = new S3Client({
   endpoint: server.endpoint,
