@@ -14,8 +14,12 @@ export const serverEnv = {
 
 /** An s3:// URL for the test server; `prefix` defaults to a fresh one. */
 export function serverUrl(prefix = `t-${randomUUID()}`, bucket = server.bucket, extra = ""): string {
-  const endpoint = encodeURIComponent(server.endpoint.replace(/^http:\/\//, ""));
-  return `s3://${bucket}/${prefix}?endpoint=${endpoint}&disable_https=true&use_path_style=true${extra}`;
+  return s3UrlFor(server.endpoint, bucket, prefix, extra);
+}
+
+/** An s3:// URL for an s3rver at `endpoint` (`http://host:port`), path-style over plain HTTP. */
+export function s3UrlFor(endpoint: string, bucket: string, prefix = `t-${randomUUID()}`, extra = ""): string {
+  return `s3://${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint.replace(/^http:\/\//, ""))}&disable_https=true&use_path_style=true${extra}`;
 }
 
 /** Opens a store on the test server exactly as the plugin would, with the server's credentials in `env`. */
