@@ -44,3 +44,33 @@ export async function median(action, runs = RUNS) {
 export function printRatio(name, ms, baseline) {
   console.log(`${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms  ${(ms / baseline).toFixed(2)} x baseline`);
 }
+
+/**
+ * What an engine saves while creating `count` resources (`generateDeployment`'s, root first): the
+ * stack it starts from (the root only), and per resource two steps — the step begins (a pending
+ * `creating` operation naming the resource) and ends (the resource's full state). Each step is
+ * yielded as a journal entry and as the whole deployment the naive path would save at that point.
+ */
+export function engineRun(count, options) {
+  const final = generateDeployment(count, options);
+  const [root, ...rest] = final.deployment.resources;
+  const start = { version: 3, deployment: { ...final.deployment, resources: [root] } };
+  return {
+    start,
+    final,
+    *steps() {
+      const resources = [root];
+      for (const resource of rest) {
+        const pending = { type: "creating", resource: { urn: resource.urn, type: resource.type } };
+        yield { entry: { op: "pending", operation: pending }, full: () => ({ version: 3, deployment: { ...final.deployment, resources: [...resources], pending_operations: [pending] } }) };
+        resources.push(resource);
+        yield { entry: { op: "upsert", resource }, full: () => ({ version: 3, deployment: { ...final.deployment, resources: [...resources] } }) };
+      }
+    },
+  };
+}
+
+/** `1234567` → `1.23 MB`. */
+export function formatBytes(bytes) {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}

@@ -18,6 +18,7 @@ import {
   type StateBackend,
   type UntypedDeployment,
   type UpdateRecord,
+  type UpdateSession as EngineUpdateSession,
   type UserInfo,
 } from "@cairn/core";
 import { hostname } from "node:os";
@@ -25,6 +26,7 @@ import { startLoopbackLogin } from "./loopback-login.js";
 import { openInBrowser } from "./open-browser.js";
 import { ServiceClient } from "./service-client.js";
 import { UpdateSession } from "./update-session.js";
+import { ServiceUpdateSession } from "./service-update-session.js";
 
 export interface ServiceBackendOptions {
   /** `https://host[/base]` without a trailing slash. */
@@ -199,6 +201,17 @@ export class ServiceBackend implements StateBackend {
     });
     this.sessions.set(path, session);
     return session;
+  }
+
+  /** An update on the service carrying the engine's steps (see `service-update-session.ts`). */
+  async beginUpdate(ref: StackRef, kind: string): Promise<EngineUpdateSession> {
+    const lock = (await this.lockStack(ref, kind)) as UpdateSession;
+    try {
+      return new ServiceUpdateSession(lock, await this.exportDeployment(ref));
+    } catch (error) {
+      await lock.release("failed");
+      throw error;
+    }
   }
 
   async getLock(ref: StackRef): Promise<LockInfo[]> {

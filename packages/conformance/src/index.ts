@@ -15,3 +15,4 @@ export { checkLockRace, describeLockRaceConformance, type LockRaceOptions } from
 export * from "./store-checks-leases.js";
 export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 export * from "./store-checks-history-chain.js";
+export * from "./store-checks-sessions.js";

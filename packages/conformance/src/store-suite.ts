@@ -19,6 +19,7 @@ import {
   checkVersionsChangeOnEveryWrite,
 } from "./store-checks-values.js";
 import { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
+import { SESSION_STORE_CHECKS } from "./store-checks-sessions.js";
 
 /** Every store check, in the order the suite runs them. */
 export const STORE_CHECKS: readonly StoreCheck[] = [
@@ -41,6 +42,8 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: 'classifies any error (e.g. new Error("x")) as one of ERROR_CODES', run: checkClassifyErrorReturnsKnownCode },
   // Core's fencing, leases, precondition probe and history chain, laid over this store.
   ...INTEGRITY_STORE_CHECKS,
+  // Update sessions (journal, compaction, replay) and the stack index, laid over this store.
+  ...SESSION_STORE_CHECKS,
 ];
 
 export interface StoreConformanceOptions {

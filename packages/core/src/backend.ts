@@ -80,7 +80,88 @@ export interface StateBackend {
    */
   readonly credentialSource?: string;
 
+  /**
+   * Starts an update the way an engine runs one: takes the stack's lock (or the service's lease)
+   * and returns a session that accepts per-step saves until `complete` or `cancel`. Store-backed
+   * backends journal each step as a small object and compact it into the standard stack file
+   * (see `@cairn/core`'s README, "Update sessions"); the service backend maps it onto its update
+   * lifecycle. Throws `LockedError` when someone else holds the stack.
+   */
+  beginUpdate?(ref: StackRef, kind: string, options?: BeginUpdateOptions): Promise<UpdateSession>;
+  /**
+   * An unfinished journaled update left on the stack (its writer crashed), which the next reader
+   * replays; undefined when there is none. `stack unlock --force` reports it.
+   */
+  inspectJournal?(ref: StackRef): Promise<JournalReport | undefined>;
+
   close(): Promise<void>;
+}
+
+export interface BeginUpdateOptions {
+  /** The update's message, recorded in history. */
+  message?: string;
+}
+
+/**
+ * One step of an update, small enough to write on every engine event instead of the whole
+ * deployment. Resources are matched by `urn` (and by `delete`, so a resource pending deletion
+ * during a replace is a separate state from its replacement).
+ */
+export type JournalEntry =
+  /** A resource's new state: replaces the state with the same URN in place, or is appended. Settles its pending operations. */
+  | { op: "upsert"; resource: JournalResource }
+  /** Removes the resource's state (`pendingDeletion`: the old state of a replace). Settles its pending operations. */
+  | { op: "delete"; urn: string; pendingDeletion?: boolean }
+  /** A step has begun: records the operation in `pending_operations` until the step ends. */
+  | { op: "pending"; operation: JournalPendingOperation }
+  /** A step ended without changing the resource (e.g. a failed create): drops its pending operations. */
+  | { op: "settle"; urn: string }
+  /** Replaces the root outputs and other deployment-wide fields (manifest, secrets provider). */
+  | { op: "deployment"; fields: Record<string, unknown> };
+
+/** A resource state as the deployment stores it (`apitype.ResourceV3`). */
+export interface JournalResource {
+  urn: string;
+  type: string;
+  delete?: boolean;
+  [field: string]: unknown;
+}
+
+/** An entry of `pending_operations` (`apitype.OperationV2`): `type` is `creating`, `updating`, `deleting`, `reading`, `importing`. */
+export interface JournalPendingOperation {
+  resource: JournalResource;
+  type: string;
+  [field: string]: unknown;
+}
+
+export type UpdateResult = "succeeded" | "failed";
+
+export interface UpdateSession {
+  /** The update's id (the journal's directory on a store, the update id on the service). */
+  readonly id: string;
+  /** The lock (lease) the session holds. */
+  readonly info: LockInfo;
+  /** Saves the whole deployment (a full checkpoint). */
+  save(deployment: UntypedDeployment): Promise<void>;
+  /**
+   * Saves one step. Resolves with the step's sequence number once it is durable: a crash after
+   * that point loses nothing up to it. Calls are applied in the order they are made.
+   */
+  journal(entry: JournalEntry): Promise<number>;
+  /** Writes the final standard checkpoint, records the update in history, releases the lock. */
+  complete(result: UpdateResult, options?: { message?: string }): Promise<void>;
+  /** Ends the update without a history record: what was saved so far stays, the lock is released. */
+  cancel(): Promise<void>;
+}
+
+/** An unfinished journaled update found on a stack. */
+export interface JournalReport {
+  update: string;
+  kind?: string;
+  /** Steps journaled after the last compacted checkpoint: what a reader replays. */
+  pendingEntries: number;
+  /** Whether a reader replays it (false: the stack file was rewritten since, so it is obsolete). */
+  replayable: boolean;
 }
 
 export interface BackendLoginOptions {

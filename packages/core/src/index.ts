@@ -38,3 +38,6 @@ export * from "./integrity/verify-chain.js";
 export * from "./integrity/history-archive.js";
 export * from "./integrity/precondition-probe.js";
 export * from "./integrity/unsafe-stores.js";
+export { JournaledDeployment } from "./session/journal-replay.js";
+export type { CompactionSettings } from "./layout/settings.js";
+export { countingStore, type StoreTraffic } from "./layout/counting-store.js";

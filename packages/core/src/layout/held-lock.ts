@@ -60,6 +60,16 @@ export class HeldLock implements StackLock {
     return this.serialize(() => this.renew());
   }
 
+  /**
+   * Throws, without a request, when this holder already knows the lock is gone (a renewal found it
+   * taken over or removed, or it was released). Journal writes check this instead of renewing: a
+   * journal object is harmless unless replayed, and replay needs the stack file this lock fenced.
+   */
+  assertHeld(): void {
+    if (this.lost !== undefined) throw this.lostError();
+    if (this.released !== undefined) throw new CairnError("InvalidArgument", `the lock on stack ${this.stackLabel} was already released`, { hint: "start another update" });
+  }
+
   release(): Promise<void> {
     this.released ??= (async () => {
       clearInterval(this.timer);

@@ -14,6 +14,13 @@ export const STACKS_DIR = `${BOOKKEEPING_DIR}/stacks`;
 export const HISTORY_DIR = `${BOOKKEEPING_DIR}/history`;
 export const BACKUPS_DIR = `${BOOKKEEPING_DIR}/backups`;
 export const LOCKS_DIR = `${BOOKKEEPING_DIR}/locks`;
+/**
+ * cairn's own bookkeeping, under names Pulumi never reads (it only looks at `stacks/`, `history/`,
+ * `backups/`, `locks/` and `meta.yaml`): journaled update steps, and per-project stack indexes.
+ */
+export const JOURNAL_DIR = `${BOOKKEEPING_DIR}/cairn-journal`;
+export const INDEX_DIR = `${BOOKKEEPING_DIR}/cairn-index`;
+
 
 /** Every stack file name ends in one of these; readers accept all of them. */
 export const STACK_FILE_SUFFIXES = [".json", ".json.gz", ".json.zst"] as const;
@@ -26,6 +33,13 @@ export interface StackPaths {
   historyDir: string;
   backupDir: string;
   lockDir: string;
+  /** Where the stack's journaled updates live, one directory per update. */
+  journalDir: string;
+  /**
+   * The stack index this stack is listed in. Legacy stores have none: they keep to the files
+   * Pulumi's legacy layout has (listing them reads each stack file, as before).
+   */
+  indexKey: string | undefined;
 }
 
 /** Checks a reference against the layout and returns its keys. */
@@ -47,6 +61,8 @@ export function stackPaths(mode: LayoutMode, ref: StackRef): StackPaths {
       historyDir: `${HISTORY_DIR}/${ref.name}`,
       backupDir: `${BACKUPS_DIR}/${ref.name}`,
       lockDir: `${LOCKS_DIR}/${ref.name}`,
+      journalDir: `${JOURNAL_DIR}/${ref.name}`,
+      indexKey: undefined,
     };
   }
   if (ref.project === undefined) {
@@ -61,7 +77,14 @@ export function stackPaths(mode: LayoutMode, ref: StackRef): StackPaths {
     historyDir: `${HISTORY_DIR}/${ref.project}/${ref.name}`,
     backupDir: `${BACKUPS_DIR}/${ref.project}/${ref.name}`,
     lockDir: `${LOCKS_DIR}/${DEFAULT_ORGANIZATION}/${ref.project}/${ref.name}`,
+    journalDir: `${JOURNAL_DIR}/${ref.project}/${ref.name}`,
+    indexKey: indexKeyOf(ref.project),
   };
+}
+
+/** `.pulumi/cairn-index/<project>.json`. */
+export function indexKeyOf(project: string): string {
+  return `${INDEX_DIR}/${project}.json`;
 }
 
 /**

@@ -22,12 +22,35 @@ export interface StoreBackendOptions {
   logger?: BackendLogger;
   /** Milliseconds since the epoch (default `Date.now`); tests move it to expire leases. */
   now?: () => number;
+  /** When an update session compacts its journal into the stack file (see `CompactionSettings`). */
+  compaction?: Partial<CompactionSettings>;
+  /**
+   * List stacks through the per-project stack indexes (default true). `false` reads every stack
+   * file instead (the benchmark's baseline); writes keep the indexes up to date either way.
+   */
+  stackIndex?: boolean;
 }
 
 /** Receives the warnings a backend wants a human to see; the CLI prints them to stderr. */
 export interface BackendLogger {
   warn(message: string): void;
 }
+
+/**
+ * When a running update's journal is compacted into the stack file (besides at `complete`). The
+ * byte threshold grows with the checkpoint (`growth` × its last compacted size), so the bytes
+ * compactions write stay proportional to the bytes journaled: an update's total stays O(n).
+ */
+export interface CompactionSettings {
+  /** Compact after this many steps since the last compaction. Default 10,000. */
+  everyEntries: number;
+  /** Compact after this many journaled bytes since the last compaction (at least). Default 8 MiB. */
+  everyBytes: number;
+  /** …and not before `growth` × the last compacted checkpoint's size. Default 4. */
+  growth: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionSettings = { everyEntries: 10_000, everyBytes: 8 * 1024 * 1024, growth: 4 };
 
 /** Five minutes: long enough for a slow store round trip, short enough for a killed CI job. */
 export const DEFAULT_LEASE_MS = 5 * 60 * 1000;
@@ -53,6 +76,8 @@ export interface ResolvedOptions {
   logger: BackendLogger;
   now: () => number;
   settings: LayoutSettings;
+  compaction: CompactionSettings;
+  stackIndex: boolean;
 }
 
 export function resolveOptions(options: StoreBackendOptions = {}): ResolvedOptions {
@@ -66,6 +91,8 @@ export function resolveOptions(options: StoreBackendOptions = {}): ResolvedOptio
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     logger: options.logger ?? { warn: () => {} },
     now: options.now ?? Date.now,
+    compaction: { ...DEFAULT_COMPACTION, ...options.compaction },
+    stackIndex: options.stackIndex ?? true,
     settings: {
       compression: isTruthy(env.PULUMI_DIY_BACKEND_ZSTD) ? "zstd" : isTruthy(env.PULUMI_DIY_BACKEND_GZIP) ? "gzip" : "none",
       legacyLayoutForNewStore: isTruthy(env.PULUMI_DIY_BACKEND_LEGACY_LAYOUT),

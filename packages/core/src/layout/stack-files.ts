@@ -34,13 +34,40 @@ export async function findStackFileKey(store: StateStore, paths: StackPaths): Pr
   return found[0]?.key;
 }
 
-export async function readStackFile(store: StateStore, paths: StackPaths): Promise<StoredStackFile | undefined> {
+/**
+ * Reads a stack file. `hint` is the key the caller expects (the one it last saw, or the name its
+ * compression setting gives): it is tried with a single get, and only when nothing is there does
+ * the prefix listing look for the other suffixes. If Pulumi left two variants (a crash while it
+ * switched compression) a hinted read sees the hinted one; the next write removes the other.
+ */
+export async function readStackFile(store: StateStore, paths: StackPaths, hint?: string): Promise<StoredStackFile | undefined> {
+  if (hint !== undefined) {
+    const found = await store.get(hint);
+    if (found !== undefined) return parseStored(hint, found);
+  }
   const key = await findStackFileKey(store, paths);
-  if (key === undefined) return undefined;
+  if (key === undefined || key === hint) return undefined;
   const found = await store.get(key);
-  if (found === undefined) return undefined;
+  return found === undefined ? undefined : parseStored(key, found);
+}
+
+/** A stack file from bytes already fetched (e.g. by a listing-driven read). */
+export function parseStored(key: string, found: { bytes: Uint8Array; version: string }): StoredStackFile {
   const file = parseVersionedCheckpoint(decompress(found.bytes, key), key);
   return { key, bytes: found.bytes, version: found.version, file };
+}
+
+/** The stack file's key under the given compression. */
+export function stackFileKey(paths: StackPaths, settings: LayoutSettings): string {
+  return `${paths.stackBase}.json${compressionSuffix(settings.compression)}`;
+}
+
+/** What a writer knows of the file it replaces: its version and, when it has them, its bytes (for `.bak`). */
+export type PreviousStackFile = StackFileVersion & { bytes?: Uint8Array };
+
+export interface WriteStackFileOptions {
+  /** Copy the previous file to `<file>.bak` first (Pulumi does on every save). Default true. */
+  backup?: boolean;
 }
 
 /**
@@ -59,12 +86,17 @@ export async function writeStackFile(
   paths: StackPaths,
   file: VersionedCheckpoint,
   settings: LayoutSettings,
-  previous: StackFileVersion | null,
+  previous: PreviousStackFile | null,
+  options: WriteStackFileOptions = {},
 ): Promise<StackFileVersion & { bytes: Uint8Array }> {
   const bytes = compress(new TextEncoder().encode(formatJson(file)), settings.compression);
-  const key = `${paths.stackBase}.json${compressionSuffix(settings.compression)}`;
+  const key = stackFileKey(paths, settings);
   const precondition = await preconditionFor(store, key, previous);
-  if (previous !== null) await copyObject(store, previous.key, `${previous.key}.bak`);
+  if (previous !== null && options.backup !== false) {
+    // The writer read the previous bytes to fence on them: no second read just to copy them.
+    if (previous.bytes !== undefined) await store.put(`${previous.key}.bak`, previous.bytes);
+    else await copyObject(store, previous.key, `${previous.key}.bak`);
+  }
   let version: string;
   try {
     version = await store.put(key, bytes, precondition);
@@ -116,7 +148,8 @@ function staleWriter(paths: StackPaths, cause: unknown): CairnError {
  * Removes a stack file the way Pulumi does without `--remove-backups`: moved to `<file>.bak`, so
  * an accidental `stack rm` can be undone by hand. The delete is fenced like a write.
  */
-export async function retireStackFile(store: StateStore, paths: StackPaths, stored: StackFileVersion): Promise<void> {
-  await copyObject(store, stored.key, `${stored.key}.bak`);
+export async function retireStackFile(store: StateStore, paths: StackPaths, stored: PreviousStackFile): Promise<void> {
+  if (stored.bytes !== undefined) await store.put(`${stored.key}.bak`, stored.bytes);
+  else await copyObject(store, stored.key, `${stored.key}.bak`);
   await deleteStackFile(store, paths, stored);
 }

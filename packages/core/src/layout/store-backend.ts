@@ -1,5 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type {
   BackendCapabilities,
+  BeginUpdateOptions,
+  JournalReport,
+  UpdateSession,
   CreateStackOptions,
   SaveOptions,
   StackFilter,
@@ -20,7 +24,7 @@ import { classifiedStore } from "./classified-store.js";
 import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
 import { readNativeHistory } from "./native-history.js";
 import { StackLocks } from "./locks.js";
-import type { HeldLock, StackFileVersion } from "./held-lock.js";
+import type { HeldLock } from "./held-lock.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
@@ -31,7 +35,22 @@ import { historyArchiveOf, type HistoryArchive } from "../integrity/history-arch
 import { probeConditionalWrites, type PreconditionProbe } from "../integrity/precondition-probe.js";
 import { verifyHistoryChain, type HistoryVerification } from "../integrity/verify-chain.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
-import { deleteStackFile, readStackFile, retireStackFile, writeStackFile, type StoredStackFile } from "./stack-files.js";
+import {
+  deleteStackFile,
+  parseStored,
+  readStackFile,
+  retireStackFile,
+  stackFileKey,
+  writeStackFile,
+  type PreviousStackFile,
+  type StoredStackFile,
+  type WriteStackFileOptions,
+} from "./stack-files.js";
+import { currentDeployment, deleteJournalKeys, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
+import { entryOf, StackIndexes } from "./stack-index.js";
+import { StoreUpdateSession } from "./store-session.js";
+import type { HistoryFileRecord } from "./history.js";
+import type { ListedObject } from "../store.js";
 
 /** Pulumi's type for the root resource of every stack. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -53,6 +72,12 @@ class StoreBackend implements StateBackend {
   private readonly held = new Map<string, HeldLock>();
   private mode: Promise<LayoutMode> | undefined;
   private knownMode: LayoutMode | undefined;
+  private readonly indexes: StackIndexes;
+  /**
+   * Stack base → the stack file key this instance last saw, so a read is one get instead of a
+   * listing (for the suffix) and a get. A miss falls back to the listing.
+   */
+  private readonly knownKeys = new Map<string, string>();
 
   constructor(
     store: StateStore,
@@ -61,6 +86,7 @@ class StoreBackend implements StateBackend {
     this.store = classifiedStore(store);
     const { allowUnsafeLocking, leaseMs, now, logger } = options;
     this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger });
+    this.indexes = new StackIndexes(this.store, logger);
   }
 
   get url(): string {
@@ -99,25 +125,40 @@ class StoreBackend implements StateBackend {
     await this.layoutMode();
   }
 
+  /**
+   * One listing of the stack files, then per project one read of its stack index; only stacks
+   * whose index entry was not built from the listed file are read (see `stack-index.ts`).
+   */
   async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
     const mode = await this.layoutMode();
-    const refs = new Map<string, StackRef>();
+    const files = new Map<string, { ref: StackRef; object: ListedObject }>();
     for (const object of await listAll(this.store, `${STACKS_DIR}/`)) {
       const ref = stackRefFromKey(mode, object.key);
       // Legacy stacks have no project, so a project filter cannot exclude them (as in Pulumi).
       if (ref === undefined || (filter.project !== undefined && ref.project !== undefined && ref.project !== filter.project)) continue;
-      refs.set(`${ref.project ?? ""}/${ref.name}`, ref);
+      const id = `${ref.project ?? ""}/${ref.name}`;
+      const other = files.get(id);
+      // Several suffixes of one stack (a crash mid compression switch): the newest wins, as in Pulumi.
+      if (other === undefined || (object.modified?.getTime() ?? 0) > (other.object.modified?.getTime() ?? 0)) files.set(id, { ref, object });
     }
-    const summaries: StackSummary[] = [];
-    for (const ref of refs.values()) {
-      const stored = await readStackFile(this.store, stackPaths(mode, ref));
-      if (stored !== undefined) summaries.push(summarize(ref, stored));
+    if (!this.options.stackIndex || mode === "legacy") {
+      const summaries: StackSummary[] = [];
+      for (const { ref } of files.values()) {
+        const stored = await readStackFile(this.store, stackPaths(mode, ref));
+        if (stored !== undefined) summaries.push(summarize(ref, stored));
+      }
+      return summaries;
     }
-    return summaries;
+    const groups = new Map<string, Array<{ ref: StackRef; object: ListedObject }>>();
+    for (const file of files.values()) {
+      const indexKey = stackPaths(mode, file.ref).indexKey!;
+      groups.set(indexKey, [...(groups.get(indexKey) ?? []), file]);
+    }
+    return this.indexes.summarize(groups);
   }
 
   async getStack(ref: StackRef): Promise<StackSummary | undefined> {
-    const stored = await readStackFile(this.store, await this.pathsOf(ref));
+    const stored = await this.readStack(await this.pathsOf(ref));
     return stored === undefined ? undefined : summarize(ref, stored);
   }
 
@@ -125,7 +166,7 @@ class StoreBackend implements StateBackend {
     const initial = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
     const paths = await this.pathsOf(ref);
     return this.withLock(paths, "create", async (lock) => {
-      if ((await readStackFile(this.store, paths)) !== undefined) {
+      if ((await this.readStack(paths)) !== undefined) {
         throw new CairnError("AlreadyExists", `stack ${paths.qualifiedName} already exists`, {
           hint: "choose another name, or select the existing stack",
         });
@@ -157,7 +198,10 @@ class StoreBackend implements StateBackend {
       } else {
         await retireStackFile(this.store, paths, stored);
       }
+      this.knownKeys.delete(paths.stackBase);
       await removeAllUnder(this.store, paths.historyDir);
+      await removeAllUnder(this.store, paths.journalDir);
+      await this.indexes.record(paths.indexKey, ref.name, undefined);
     });
   }
 
@@ -168,12 +212,13 @@ class StoreBackend implements StateBackend {
     const target = stackPaths(mode, to);
     await this.withLock(from, "rename", async (lock) => {
       const stored = await this.requireStack(from);
-      if ((await readStackFile(this.store, target)) !== undefined) {
+      if ((await this.readStack(target)) !== undefined) {
         throw new CairnError("AlreadyExists", `cannot rename ${from.qualifiedName}: a stack named ${target.qualifiedName} already exists`, {
           hint: "choose another name, or remove that stack first",
         });
       }
-      const { checkpoint } = stored.file;
+      // A journal belongs to the old name's update: the renamed file must not claim one.
+      const { checkpoint } = withJournalMark(stored.file, undefined);
       const renamed: Checkpoint = { ...checkpoint, stack: target.qualifiedName };
       if (checkpoint.latest !== undefined) {
         renamed.latest = renameStackInDeployment(checkpoint.latest, {
@@ -187,6 +232,8 @@ class StoreBackend implements StateBackend {
       const file: VersionedCheckpoint = { ...stored.file, checkpoint: renamed };
       await this.fencedWrite(lock, target, file, null);
       await retireStackFile(this.store, from, stored);
+      this.knownKeys.delete(from.stackBase);
+      await this.indexes.record(from.indexKey, ref.name, undefined);
       await moveHistory(this.store, from, target, ref.name, to.name);
     });
   }
@@ -194,7 +241,8 @@ class StoreBackend implements StateBackend {
   async exportDeployment(ref: StackRef, options: { version?: number } = {}): Promise<UntypedDeployment> {
     const paths = await this.pathsOf(ref);
     const stored = await this.requireStack(paths);
-    if (options.version === undefined) return deploymentOf(stored.file);
+    // An update that crashed left steps after the last compacted checkpoint: replay them.
+    if (options.version === undefined) return currentDeployment(this.store, paths, stored);
     const bytes = this.store.capabilities.nativeHistory ? undefined : await readHistoryCheckpoint(this.store, paths, options.version);
     if (bytes === undefined) {
       throw new CairnError("NotFound", `stack ${paths.qualifiedName} has no update version ${options.version}`, {
@@ -215,28 +263,21 @@ class StoreBackend implements StateBackend {
       const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
       // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
       // else wrote it (after taking over an expired lease) and this write must not land.
-      const expected = lock?.stackFile !== undefined ? lock.stackFile : { key: stored.key, version: stored.version };
+      const expected: PreviousStackFile | null =
+        lock?.stackFile === undefined || (lock.stackFile !== null && lock.stackFile.key === stored.key && lock.stackFile.version === stored.version)
+          ? { key: stored.key, version: stored.version, bytes: stored.bytes } // the bytes just read: `.bak` needs no second read
+          : lock.stackFile;
       const written = await this.fencedWrite(lock, paths, file, expected);
-      if (!this.store.capabilities.nativeHistory) {
-        await appendHistory(
-          this.store,
-          paths,
-          ref.name,
-          {
-            kind,
-            startTime,
-            message: options.record?.message ?? "",
-            environment: {},
-            config: {},
-            version: 0,
-            result: options.record?.result ?? "succeeded",
-            endTime: options.record?.endTime ?? unixSeconds(),
-          },
-          written.bytes,
-          this.options.settings.compression,
-        );
-      }
-      await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
+      await this.recordUpdate(paths, ref, written, {
+        kind,
+        startTime,
+        message: options.record?.message ?? "",
+        environment: {},
+        config: {},
+        version: 0,
+        result: options.record?.result ?? "succeeded",
+        endTime: options.record?.endTime ?? unixSeconds(),
+      });
     };
     await (options.lockHeld ? save(this.held.get(paths.lockDir)) : this.withLock(paths, kind, save));
   }
@@ -288,7 +329,7 @@ class StoreBackend implements StateBackend {
     const lock = await this.acquire(paths, operation);
     try {
       // What this holder sees now is what its saves are fenced on.
-      const stored = await readStackFile(this.store, paths);
+      const stored = await this.readStack(paths);
       lock.stackFile = stored === undefined ? null : { key: stored.key, version: stored.version };
     } catch (error) {
       await lock.release();
@@ -303,7 +344,66 @@ class StoreBackend implements StateBackend {
   }
 
   async forceUnlock(ref: StackRef): Promise<LockInfo[]> {
-    return this.locks.breakAll((await this.pathsOf(ref)).lockDir);
+    const paths = await this.pathsOf(ref);
+    const holders = await this.locks.breakAll(paths.lockDir);
+    const journal = await this.inspectJournal(ref);
+    if (journal?.replayable) {
+      this.options.logger.warn(
+        `warning: stack ${paths.qualifiedName} has an unfinished ${journal.kind ?? "update"} (${journal.update}): ${journal.pendingEntries} journaled steps after the last checkpoint; readers replay them, and the next update writes them into the stack file`,
+      );
+    }
+    return holders;
+  }
+
+  async inspectJournal(ref: StackRef): Promise<JournalReport | undefined> {
+    const paths = await this.pathsOf(ref);
+    return reportJournals(await this.readStack(paths), await listJournals(this.store, paths));
+  }
+
+  /**
+   * Takes the lock, brings the stack file up to date with any journal a crashed update left (and
+   * records that update as failed), then starts journaling the new update.
+   */
+  async beginUpdate(ref: StackRef, kind: string, options: BeginUpdateOptions = {}): Promise<UpdateSession> {
+    const paths = await this.pathsOf(ref);
+    const lock = await this.acquire(paths, kind);
+    try {
+      let base = await this.requireStack(paths);
+      lock.stackFile = { key: base.key, version: base.version };
+      const journals = await listJournals(this.store, paths);
+      const plan = planReplay(base, journals);
+      if (plan !== undefined) {
+        const replayed = await replayJournal(this.store, paths, base, plan);
+        const file = withJournalMark(buildVersionedCheckpoint(paths.qualifiedName, replayed.current(), base.file.checkpoint.config), undefined);
+        const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes });
+        const header = plan.journal.header;
+        await this.recordUpdate(paths, ref, written, {
+          kind: header?.kind ?? "update",
+          startTime: header?.startTime ?? unixSeconds(),
+          message: `interrupted: recovered ${plan.seqs.length} journaled steps (update ${plan.journal.update})`,
+          environment: {},
+          config: {},
+          version: 0,
+          result: "failed",
+          endTime: unixSeconds(),
+        });
+        base = parseStored(written.key, written);
+      }
+      // Every journal here is now either replayed or obsolete.
+      await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));
+      const host = {
+        store: this.store,
+        paths,
+        lock,
+        compaction: this.options.compaction,
+        write: (file: VersionedCheckpoint, previous: PreviousStackFile, writeOptions: WriteStackFileOptions) => this.fencedWrite(lock, paths, file, previous, writeOptions),
+        recordUpdate: (written: { key: string; version: string; bytes: Uint8Array }, record: HistoryFileRecord) => this.recordUpdate(paths, ref, written, record),
+      };
+      return await StoreUpdateSession.start(host, randomUUID(), kind, base, unixSeconds(), options.message);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -335,15 +435,40 @@ class StoreBackend implements StateBackend {
    * Writes the stack file only while `lock` (when there is one) is still ours — renewed by a
    * compare-and-swap right before — and only over `expected`, the version the writer last saw.
    */
-  private async fencedWrite(lock: HeldLock | undefined, paths: StackPaths, file: VersionedCheckpoint, expected: StackFileVersion | null) {
+  private async fencedWrite(
+    lock: HeldLock | undefined,
+    paths: StackPaths,
+    file: VersionedCheckpoint,
+    expected: PreviousStackFile | null,
+    options: WriteStackFileOptions = {},
+  ) {
     await lock?.confirm();
-    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected);
+    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected, options);
     if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
+    this.knownKeys.set(paths.stackBase, written.key);
+    // A compaction mid-update is not indexed (the final write is): listings check versions anyway.
+    if (options.backup !== false) await this.indexes.record(paths.indexKey, baseNameOf(paths), entryOf({ key: written.key, version: written.version, file: file as StoredStackFile["file"] }));
     return written;
   }
 
+  /** History (unless the store keeps its own) and backup for an update's final stack file. */
+  private async recordUpdate(paths: StackPaths, ref: StackRef, written: { key: string; bytes: Uint8Array }, record: HistoryFileRecord): Promise<void> {
+    if (!this.store.capabilities.nativeHistory) {
+      await appendHistory(this.store, paths, ref.name, record, written.bytes, this.options.settings.compression);
+    }
+    await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
+  }
+
+  /** The stack file, read with one get when its key is known (see `knownKeys`). */
+  private async readStack(paths: StackPaths): Promise<StoredStackFile | undefined> {
+    const stored = await readStackFile(this.store, paths, this.knownKeys.get(paths.stackBase) ?? stackFileKey(paths, this.options.settings));
+    if (stored === undefined) this.knownKeys.delete(paths.stackBase);
+    else this.knownKeys.set(paths.stackBase, stored.key);
+    return stored;
+  }
+
   private async requireStack(paths: StackPaths): Promise<StoredStackFile> {
-    const stored = await readStackFile(this.store, paths);
+    const stored = await this.readStack(paths);
     if (stored === undefined) {
       throw new CairnError("NotFound", `stack ${paths.qualifiedName} does not exist`, {
         hint: "check the name with `cairn stack ls`, or create it with `cairn stack init`",
@@ -367,6 +492,11 @@ class StoreBackend implements StateBackend {
     );
     return this.mode;
   }
+}
+
+/** The stack's name as the index keys it (the last segment of its base key). */
+function baseNameOf(paths: StackPaths): string {
+  return paths.stackBase.slice(paths.stackBase.lastIndexOf("/") + 1);
 }
 
 function summarize(ref: StackRef, stored: StoredStackFile): StackSummary {
