@@ -24,6 +24,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // DEBUG_SERVER_LOGS=1 prints the servers' error lines (their logs hold no secrets).
+  if (process.env.DEBUG_SERVER_LOGS) for (const server of servers) console.log(server.logs().split("\n").filter((l) => /"level":"error"|500/.test(l)).join("\n"));
   await Promise.allSettled([...servers.map((server) => server.stop()), s3?.stop()]);
   rmSync(root, { recursive: true, force: true });
 });

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
 import { freePort, waitForPort } from "./ports.js";
 
@@ -20,7 +22,9 @@ import { freePort, waitForPort } from "./ports.js";
  * - with `If-Match: <etag>` on a key whose ETag differs → 412 PreconditionFailed;
  * - with `If-Match` on a missing key → 404 NoSuchKey.
  * Every object write (conditional or not) on one key is serialised, so check-then-write is atomic,
- * as it is on S3. One more repair: listings are returned in S3's key order (see `sortedListing`). Real S3 may also answer 409 ConditionalRequestConflict under contention; this
+ * as it is on S3; and reads of a key queue behind its writes and are buffered whole, because s3rver
+ * writes objects in place and a concurrent GET could otherwise see a half-written (or empty) object,
+ * which S3 never serves. One more repair: listings are returned in S3's key order (see `sortedListing`). Real S3 may also answer 409 ConditionalRequestConflict under contention; this
  * layer never does, so that mapping is tested with a unit test in the backend, not here.
  *
  * Credentials: s3rver knows one key pair, `S3RVER` / `S3RVER`. It rejects an unknown access key id
@@ -171,9 +175,24 @@ function objectWriteTarget(ctx: KoaContext): { bucket: string; key: string } | u
   return { bucket: decodeURIComponent(match[1]!), key: decodeURIComponent(match[2]!) };
 }
 
+/** GET/HEAD of a whole object (not a listing or a subresource). */
+function objectReadTarget(ctx: KoaContext): string | undefined {
+  const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
+  if (match === null || (ctx.method !== "GET" && ctx.method !== "HEAD")) return undefined;
+  if (["uploadId", "uploads", "tagging", "acl", "partNumber"].some((name) => name in ctx.query)) return undefined;
+  return `${decodeURIComponent(match[1]!)}/${decodeURIComponent(match[2]!)}`;
+}
+
 function conditionalWrites(app: S3rverApp): Middleware {
   const withKey = createKeyedQueue();
   return async (ctx, next) => {
+    const read = objectReadTarget(ctx);
+    if (read !== undefined) {
+      return withKey(read, async () => {
+        await next();
+        if (ctx.body instanceof Readable) ctx.body = await buffer(ctx.body);
+      });
+    }
     const target = objectWriteTarget(ctx);
     if (target === undefined) return next();
     return withKey(`${target.bucket}/${target.key}`, async () => {
