@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "../packages/core/dist/index.js";
 import { openGsStore } from "../packages/backend-gs/dist/index.js";
 import { startGcsServer } from "../packages/test-servers/dist/gcs.js";
-import { generateDeployment, median, printRatio, RUNS } from "./lib/workload.mjs";
+import { compareCheckpoint, compareListStacks, generateDeployment } from "./lib/workload.mjs";
 
 process.env.METADATA_SERVER_DETECTION = "none";
 // The SDK is a dependency of the backend package, so resolve it from there.
@@ -25,40 +25,32 @@ try {
   const backend = createStoreBackend(await openGsStore(url("bench-checkpoint"), {}), options);
   const ref = { organization: "organization", project: "demo", name: "bench" };
   await backend.createStack(ref);
-  const deployment = generateDeployment(RESOURCES);
-  const bytes = Buffer.from(JSON.stringify(deployment));
   const raw = storage.bucket("bench-checkpoint").file("raw/checkpoint.json");
-  const rawPut = await median(() => raw.save(bytes, { resumable: false }));
-  const rawGet = await median(() => raw.download());
-  const save = await median(() => backend.importDeployment(ref, deployment));
-  const load = await median(() => backend.exportDeployment(ref));
-  console.log(`checkpoint: ${RESOURCES} resources, ${(bytes.length / 1e6).toFixed(1)} MB, median of ${RUNS}`);
-  printRatio("raw SDK PUT (baseline)", rawPut, rawPut);
-  printRatio("importDeployment (save)", save, rawPut);
-  printRatio("raw SDK GET (baseline)", rawGet, rawGet);
-  printRatio("exportDeployment (load)", load, rawGet);
+  await compareCheckpoint({
+    backend,
+    ref,
+    deployment: generateDeployment(RESOURCES),
+    rawPut: (bytes) => raw.save(bytes, { resumable: false }),
+    rawGet: () => raw.download(),
+  });
 
   const many = createStoreBackend(await openGsStore(url("bench-stacks"), {}), options);
   for (let i = 0; i < STACKS; i += 25) {
     await Promise.all(Array.from({ length: Math.min(25, STACKS - i) }, (_, j) => many.createStack({ organization: "organization", project: "demo", name: `s${i + j}` })));
   }
-  const rawList = await median(async () => {
-    let count = 0;
-    let query = { prefix: ".pulumi/stacks/", maxResults: 1000, autoPaginate: false };
-    while (query) {
-      const [files, next] = await storage.bucket("bench-stacks").getFiles(query);
-      count += files.length;
-      query = next;
-    }
-    if (count < STACKS) throw new Error(`raw list saw ${count} objects`);
+  await compareListStacks({
+    backend: many,
+    expected: STACKS,
+    rawList: async () => {
+      let count = 0;
+      for (let query = { prefix: ".pulumi/stacks/", maxResults: 1000, autoPaginate: false }; query; ) {
+        const [files, next] = await storage.bucket("bench-stacks").getFiles(query);
+        count += files.length;
+        query = next;
+      }
+      return count;
+    },
   });
-  const listed = await median(async () => {
-    const stacks = await many.listStacks();
-    if (stacks.length !== STACKS) throw new Error(`listStacks saw ${stacks.length} stacks`);
-  });
-  console.log(`listStacks: ${STACKS} stacks, median of ${RUNS}`);
-  printRatio("raw SDK paged list (baseline)", rawList, rawList);
-  printRatio("listStacks()", listed, rawList);
 } finally {
   await server.close();
 }

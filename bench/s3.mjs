@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "../packages/core/dist/index.js";
 import { openS3Store, parseS3Url } from "../packages/backend-s3/dist/index.js";
 import { startS3Server } from "../packages/test-servers/dist/s3.js";
-import { generateDeployment, median, printRatio, RUNS } from "./lib/workload.mjs";
+import { compareCheckpoint, compareListStacks, generateDeployment } from "./lib/workload.mjs";
 
 // The SDK is a dependency of the backend package, so resolve it from there.
 const require = createRequire(fileURLToPath(new URL("../packages/backend-s3/package.json", import.meta.url)));
@@ -34,17 +34,14 @@ try {
   const backend = await open("checkpoint");
   const ref = { organization: "organization", project: "demo", name: "bench" };
   await backend.createStack(ref);
-  const deployment = generateDeployment(RESOURCES);
-  const bytes = Buffer.from(JSON.stringify(deployment));
-  const rawPut = await median(() => raw.send(new PutObjectCommand({ Bucket: "bench", Key: "raw/checkpoint.json", Body: bytes })));
-  const rawGet = await median(async () => (await raw.send(new GetObjectCommand({ Bucket: "bench", Key: "raw/checkpoint.json" }))).Body.transformToByteArray());
-  const save = await median(() => backend.importDeployment(ref, deployment));
-  const load = await median(() => backend.exportDeployment(ref));
-  console.log(`checkpoint: ${RESOURCES} resources, ${(bytes.length / 1e6).toFixed(1)} MB, median of ${RUNS}`);
-  printRatio("raw SDK PUT (baseline)", rawPut, rawPut);
-  printRatio("importDeployment (save)", save, rawPut);
-  printRatio("raw SDK GET (baseline)", rawGet, rawGet);
-  printRatio("exportDeployment (load)", load, rawGet);
+  const object = { Bucket: "bench", Key: "raw/checkpoint.json" };
+  await compareCheckpoint({
+    backend,
+    ref,
+    deployment: generateDeployment(RESOURCES),
+    rawPut: (bytes) => raw.send(new PutObjectCommand({ ...object, Body: bytes })),
+    rawGet: async () => (await raw.send(new GetObjectCommand(object))).Body.transformToByteArray(),
+  });
 
   // 1,000 stacks: one created through cairn, the rest written as the same stack file with the
   // name changed (setup only; creating each through the lock protocol would take minutes here).
@@ -58,23 +55,20 @@ try {
       Body: template.replace("organization/demo/s0", `organization/demo/s${i + j}`),
     }))));
   }
-  const rawList = await median(async () => {
-    let count = 0;
-    let token;
-    do {
-      const page = await raw.send(new ListObjectsV2Command({ Bucket: "bench", Prefix: "stacks/.pulumi/stacks/", ContinuationToken: token }));
-      count += page.KeyCount ?? 0;
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    if (count < STACKS) throw new Error(`raw list saw ${count} objects`);
+  await compareListStacks({
+    backend: many,
+    expected: STACKS,
+    rawList: async () => {
+      let count = 0;
+      let token;
+      do {
+        const page = await raw.send(new ListObjectsV2Command({ Bucket: "bench", Prefix: "stacks/.pulumi/stacks/", ContinuationToken: token }));
+        count += page.KeyCount ?? 0;
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return count;
+    },
   });
-  const listed = await median(async () => {
-    const stacks = await many.listStacks();
-    if (stacks.length !== STACKS) throw new Error(`listStacks saw ${stacks.length} stacks`);
-  });
-  console.log(`listStacks: ${STACKS} stacks, median of ${RUNS}`);
-  printRatio("raw SDK paged list (baseline)", rawList, rawList);
-  printRatio("listStacks()", listed, rawList);
 } finally {
   raw.destroy();
   await server.stop();

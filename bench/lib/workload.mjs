@@ -74,3 +74,36 @@ export function engineRun(count, options) {
 export function formatBytes(bytes) {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }
+
+/**
+ * Checkpoint save and load through a cairn backend against the raw SDK PUT/GET of the same bytes,
+ * all measured in this run, printed as ratios. `rawPut(bytes)`/`rawGet()` are the baselines.
+ */
+export async function compareCheckpoint({ backend, ref, deployment, rawPut, rawGet }) {
+  const bytes = Buffer.from(JSON.stringify(deployment));
+  const put = await median(() => rawPut(bytes));
+  const get = await median(() => rawGet());
+  const save = await median(() => backend.importDeployment(ref, deployment));
+  const load = await median(() => backend.exportDeployment(ref));
+  const count = deployment.deployment.resources.length;
+  console.log(`checkpoint: ${count} resources, ${(bytes.length / 1e6).toFixed(1)} MB, median of ${RUNS}`);
+  printRatio("raw SDK PUT (baseline)", put, put);
+  printRatio("importDeployment (save)", save, put);
+  printRatio("raw SDK GET (baseline)", get, get);
+  printRatio("exportDeployment (load)", load, get);
+}
+
+/** `listStacks()` over `expected` stacks against one raw paged list of the same prefix (`rawList` returns the count). */
+export async function compareListStacks({ backend, expected, rawList }) {
+  const raw = await median(async () => {
+    const count = await rawList();
+    if (count < expected) throw new Error(`raw list saw ${count} objects`);
+  });
+  const listed = await median(async () => {
+    const stacks = await backend.listStacks();
+    if (stacks.length !== expected) throw new Error(`listStacks saw ${stacks.length} stacks`);
+  });
+  console.log(`listStacks: ${expected} stacks, median of ${RUNS}`);
+  printRatio("raw SDK paged list (baseline)", raw, raw);
+  printRatio("listStacks()", listed, raw);
+}
