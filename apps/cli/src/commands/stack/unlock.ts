@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { LockInfo } from "@cairn/core";
+import type { JournalReport, LockInfo } from "@cairn/core";
 import { formatStackRef } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
@@ -19,11 +19,14 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         // Never removes anything without --force, live or expired: an expired lease is taken over
         // by the next operation anyway, and a live one belongs to a running operation.
         const holders = flags.force ? await backend.forceUnlock(ref) : await backend.getLock(ref);
+        // An update that died mid-way may have left journaled steps: say what the next reader does with them.
+        const journal = await backend.inspectJournal?.(ref);
         const now = Date.now();
         if (flags.json) {
           const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now) }));
-          return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks });
+          return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks, ...(journal ? { journal } : {}) });
         }
+        if (journal !== undefined) context.output.out(describeJournal(journal));
         if (holders.length === 0) return context.output.out(`Stack ${formatStackRef(ref)} is not locked.`);
         for (const lock of holders) context.output.out(describe(lock, now));
         if (flags.force) return context.output.out("Removed.");
@@ -55,4 +58,11 @@ function describe(lock: LockInfo, now: number): string {
   const lease =
     expired === undefined ? "no lease (a Pulumi lock: live until its holder removes it)" : expired ? `lease EXPIRED at ${lock.expires}` : `lease live until ${lock.expires}`;
   return `locked by ${lock.username}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp} (${age === undefined ? "age unknown" : `${age}s ago`})${lock.operation ? `, ${lock.operation}` : ""}; ${lease}`;
+}
+
+function describeJournal(journal: JournalReport): string {
+  const what = `update ${journal.update}${journal.kind ? ` (${journal.kind})` : ""} left ${journal.pendingEntries} journaled step(s)`;
+  return journal.replayable
+    ? `${what}: readers replay them onto the last checkpoint, and the next update records it as failed.`
+    : `${what}: obsolete (the stack was rewritten since); the next update removes them.`;
 }
