@@ -97,6 +97,13 @@ describe("cairn login / whoami / logout", () => {
     expect(result.stderr).toContain("unknown option");
   });
 
+  it("logout --local logs out of file://~", () => {
+    expect(sandbox.run(["login", "--local"], { env: { HOME: sandbox.root } }).status).toBe(0);
+    expect(sandbox.run(["logout", "--local"], { env: { HOME: sandbox.root } }).status).toBe(0);
+    expect(credentials().accounts?.["file://~"]).toBeUndefined();
+    expect(sandbox.run(["logout", "--local", "file:///elsewhere"]).status).toBe(2);
+  });
+
   it("--local is file://~", () => {
     const result = sandbox.run(["login", "--local"], { env: { HOME: sandbox.root } });
     expect(result.status).toBe(0);
