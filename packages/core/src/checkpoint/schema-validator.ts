@@ -1,15 +1,21 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { DEPLOYMENTS_SCHEMA } from "./deployments-schema.js";
 import { RESOURCES_SCHEMA } from "./resources-schema.js";
 
 /** RFC 3339 date-time, as Go's `time.Time` reads it (`format: date-time` in Pulumi's schema). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+// ajv is loaded on first use, synchronously (it is CommonJS): most commands never validate a
+// deployment, and loading it costs about a third of the CLI's start-up.
+const require = createRequire(import.meta.url);
+
 let compiled: ValidateFunction | undefined;
 
 /** Compiled once, on first use: compiling the schema costs more than validating a large state. */
 function deploymentValidator(): ValidateFunction {
   if (compiled === undefined) {
+    const { Ajv2020 } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addFormat("date-time", RFC3339);
     ajv.addSchema(RESOURCES_SCHEMA);
