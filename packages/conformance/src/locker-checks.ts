@@ -59,11 +59,12 @@ export async function checkBreakLockFreesIt([first, second]: LockerPair): Promis
   const key = lockKey("break");
   const stale = await first.acquire(key, lockInfoFor("first"));
   await second.breakLock(key);
-  const successor = await second.acquire(key, lockInfoFor("second"));
+  const successorInfo = lockInfoFor("second");
+  const successor = await second.acquire(key, successorInfo);
   try {
     await stale.release().catch(() => {}); // the old holder coming back late
     const error = await expectCairnError(() => first.acquire(key, lockInfoFor("first")), "Locked", "acquire after the broken holder released late");
-    assertNamesHolder((error as { lock?: LockInfo }).lock, lockInfoFor("second"), "the Locked error after a break");
+    assertNamesHolder((error as { lock?: LockInfo }).lock, successorInfo, "the Locked error after a break");
   } finally {
     await successor.release();
   }
