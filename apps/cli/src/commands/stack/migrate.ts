@@ -68,6 +68,10 @@ export function registerStackMigrate(stack: Command, run: RunCommand): void {
           force: Boolean(flags.force),
           dryRun: Boolean(flags.dryRun),
           parallel: flags.parallel,
+          // On a terminal, also say which stack is in flight (large stacks take a while).
+          onStackStart: (name) => {
+            if (progress && context.output.interactive) context.output.err(`… ${name}`);
+          },
           onStackDone: ({ done, total, stack: name, result, error }) => {
             if (!progress) return;
             const hint = error !== undefined && isCairnError(error) && error.hint ? ` (${error.hint})` : "";
