@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContainerSASPermissions, StorageSharedKeyCredential, generateBlobSASQueryParameters } from "@azure/storage-blob";
-import { isCairnError, type CairnError } from "@cairn/core";
 import { classifyAzblobError, openAzblobUrl } from "../src/index.js";
 import {
   AZURITE_ACCOUNT_KEY,
@@ -14,16 +13,7 @@ import {
   uniqueContainerName,
 } from "./azurite-fixture.js";
 import { inject } from "vitest";
-
-async function failure(action: () => Promise<unknown>): Promise<CairnError> {
-  try {
-    await action();
-  } catch (error) {
-    if (isCairnError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the operation to fail");
-}
+import { cairnErrorFrom } from "@cairn/conformance";
 
 const container = uniqueContainerName("errors");
 beforeAll(() => createContainer(container));
@@ -33,7 +23,7 @@ describe("azblob errors from a real Azurite", { timeout: 30_000 }, () => {
   it("reports a missing container as NotFound, with a hint to create it, on every operation", async () => {
     const store = await openAzblobUrl("azblob://no-such-container", connectionStringEnv());
     for (const action of [() => store.get("k"), () => store.put("k", new Uint8Array([1])), () => store.list(""), () => store.delete("k")]) {
-      const error = await failure(action);
+      const error = await cairnErrorFrom(action);
       expect(error.code).toBe("NotFound");
       expect(error.hint).toMatch(/container "no-such-container" does not exist.*az storage container create --name no-such-container/);
     }
@@ -43,7 +33,7 @@ describe("azblob errors from a real Azurite", { timeout: 30_000 }, () => {
     const wrongKey = Buffer.from("not-the-right-key").toString("base64");
     const env = cleanEnv({ AZURE_STORAGE_ACCOUNT: AZURITE_ACCOUNT_NAME, AZURE_STORAGE_KEY: wrongKey });
     const store = await openAzblobUrl(`azblob://${container}?${emulatorParameters()}`, env);
-    const error = await failure(() => store.get("k"));
+    const error = await cairnErrorFrom(() => store.get("k"));
     expect(["Unauthenticated", "PermissionDenied"]).toContain(error.code);
     expect(error.retryable).toBe(false);
     expect(error.hint).toMatch(/AZURE_STORAGE_KEY.*AZURE_STORAGE_SAS_TOKEN.*AZURE_STORAGE_CONNECTION_STRING.*az login/);
@@ -53,7 +43,7 @@ describe("azblob errors from a real Azurite", { timeout: 30_000 }, () => {
   it("reports an unreachable endpoint as Unavailable and retryable, after bounded retries", async () => {
     const store = await openAzblobUrl(`azblob://${container}?localemu=true&domain=127.0.0.1:1&protocol=http`, accountKeyEnv());
     const started = Date.now();
-    const error = await failure(() => store.get("k"));
+    const error = await cairnErrorFrom(() => store.get("k"));
     expect(error.code).toBe("Unavailable");
     expect(error.retryable).toBe(true);
     expect(error.hint).toMatch(/could not reach http:\/\/127\.0\.0\.1:1\/devstoreaccount1/);
@@ -63,12 +53,12 @@ describe("azblob errors from a real Azurite", { timeout: 30_000 }, () => {
   it("maps conditional-write refusals to Conflict: 409 BlobAlreadyExists and 412 ConditionNotMet", async () => {
     const store = await openAzblobUrl(`azblob://${container}/conflicts`, connectionStringEnv());
     const version = await store.put("k", new Uint8Array([1]), { ifNoneMatch: "*" });
-    const exists = await failure(() => store.put("k", new Uint8Array([2]), { ifNoneMatch: "*" }));
+    const exists = await cairnErrorFrom(() => store.put("k", new Uint8Array([2]), { ifNoneMatch: "*" }));
     expect(exists.code).toBe("Conflict");
     expect(classifyAzblobError(exists.cause)).toBe("Conflict");
     expect((exists.cause as { statusCode?: number }).statusCode).toBe(409);
     await store.put("k", new Uint8Array([3]), { ifMatch: version });
-    const stale = await failure(() => store.put("k", new Uint8Array([4]), { ifMatch: version }));
+    const stale = await cairnErrorFrom(() => store.put("k", new Uint8Array([4]), { ifMatch: version }));
     expect(stale.code).toBe("Conflict");
     expect((stale.cause as { statusCode?: number }).statusCode).toBe(412);
     expect(Array.from((await store.get("k"))!.bytes)).toEqual([3]);

@@ -1,22 +1,12 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
-import { CairnError, isCairnError } from "@cairn/core";
 import { freePort } from "@cairn/test-servers/ports";
 import { classifyS3Error } from "../src/index.js";
 import { s3Failure } from "../src/s3-errors.js";
 import { openTestStore, server, serverEnv, serverUrl } from "./helpers.js";
+import { cairnErrorFrom } from "@cairn/conformance";
 
 const text = (value: string) => new TextEncoder().encode(value);
-
-async function failure(action: () => Promise<unknown>): Promise<CairnError> {
-  try {
-    await action();
-  } catch (error) {
-    if (isCairnError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a CairnError, but the call succeeded");
-}
 
 /** A raw SDK client on the test server, to see what the server itself answers. */
 const raw = new S3Client({
@@ -32,16 +22,16 @@ afterAll(() => raw.destroy());
 describe("errors from the real server", () => {
   it("a missing bucket is NotFound with a hint to create it or check the name/region", async () => {
     const store = await openTestStore(serverUrl("p", "no-such-bucket"));
-    const error = await failure(() => store.get("k"));
+    const error = await cairnErrorFrom(() => store.get("k"));
     expect(error.code).toBe("NotFound");
     expect(error.hint).toContain("create the bucket or check the name/region");
-    expect((await failure(() => store.put("k", text("x")))).code).toBe("NotFound");
+    expect((await cairnErrorFrom(() => store.put("k", text("x")))).code).toBe("NotFound");
     await store.close();
   });
 
   it("an unknown access key is Unauthenticated, the hint names the credential sources, no secret is echoed", async () => {
     const store = await openTestStore(serverUrl(), { ...serverEnv, AWS_ACCESS_KEY_ID: "AKIAWRONGKEY", AWS_SECRET_ACCESS_KEY: "wrong-secret-value" });
-    const error = await failure(() => store.put("k", text("x")));
+    const error = await cairnErrorFrom(() => store.put("k", text("x")));
     expect(error.code).toBe("Unauthenticated");
     expect(error.hint).toContain("AWS_ACCESS_KEY_ID");
     expect(`${error.message} ${error.hint}`).not.toContain("wrong-secret-value");
@@ -60,7 +50,7 @@ describe("errors from the real server", () => {
     const port = await freePort();
     const url = `s3://b/p?endpoint=127.0.0.1:${port}&disable_https=true&use_path_style=true`;
     const store = await openTestStore(url);
-    const error = await failure(() => store.get("k"));
+    const error = await cairnErrorFrom(() => store.get("k"));
     expect(error.code).toBe("Unavailable");
     expect(error.hint).toContain("endpoint");
     await store.close();

@@ -1,4 +1,4 @@
-import { isCairnError, type ErrorCode } from "@cairn/core";
+import { isCairnError, type CairnError, type ErrorCode } from "@cairn/core";
 
 /**
  * The failures a check reports. Checks are plain functions (not vitest `expect`) so that a suite
@@ -32,6 +32,21 @@ export function assertJsonEqual(actual: unknown, expected: unknown, what: string
   const a = canonicalJson(actual);
   const e = canonicalJson(expected);
   if (a !== e) fail(`${what}:\n  got      ${truncate(a)}\n  expected ${truncate(e)}`);
+}
+
+/**
+ * The CairnError `action` fails with, whatever its code, for tests that go on to assert its code,
+ * hint or message. Fails if the action succeeds or throws anything that is not a CairnError.
+ */
+export async function cairnErrorFrom(action: () => unknown): Promise<CairnError> {
+  let outcome: unknown;
+  try {
+    outcome = await action();
+  } catch (error) {
+    if (isCairnError(error)) return error;
+    fail(`expected a CairnError, got ${String(error)}`);
+  }
+  return fail(`expected a CairnError, but the call succeeded (${truncate(String(outcome))})`);
 }
 
 /** Awaits `action` and requires it to throw a CairnError with `code`; returns that error. */

@@ -1,4 +1,4 @@
-export { ConformanceFailure } from "./assertions.js";
+export { ConformanceFailure, cairnErrorFrom } from "./assertions.js";
 export type { RequiredCapability, StoreCheck } from "./check-types.js";
 export * from "./store-checks-values.js";
 export * from "./store-checks-conditional.js";

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatJson, isCairnError, parseVersionedCheckpoint, validateDeployment, type CairnError } from "../src/index.js";
+import { formatJson, parseVersionedCheckpoint, validateDeployment } from "../src/index.js";
 import { fixtureDeployment, fixtureText } from "./layout-test-helpers.js";
-
-function rejection(action: () => unknown): CairnError {
-  try {
-    action();
-  } catch (error) {
-    if (isCairnError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a CairnError");
-}
+import { cairnErrorThrownBy } from "./cairn-error.js";
 
 function v3Deployment(): { version: number; deployment: { manifest: unknown; resources: Array<Record<string, unknown>> } } {
   return structuredClone(fixtureDeployment("checkpoint-v3.json")) as never;
@@ -27,7 +18,7 @@ describe("validateDeployment", () => {
   it("names a mistyped field by its JSON path", () => {
     const document = v3Deployment();
     (document.deployment.resources[3] as Record<string, unknown>).urn = 42;
-    const error = rejection(() => validateDeployment(document));
+    const error = cairnErrorThrownBy(() => validateDeployment(document));
     expect(error.code).toBe("InvalidArgument");
     expect(error.message).toContain("deployment.resources[3].urn: must be string");
   });
@@ -35,23 +26,23 @@ describe("validateDeployment", () => {
   it("names a missing required field", () => {
     const document = v3Deployment();
     delete (document.deployment.resources[1] as Record<string, unknown>).type;
-    expect(rejection(() => validateDeployment(document)).message).toContain("deployment.resources[1].type: is required");
+    expect(cairnErrorThrownBy(() => validateDeployment(document)).message).toContain("deployment.resources[1].type: is required");
   });
 
   it("refuses an unknown top-level field on a version 3 document", () => {
-    const error = rejection(() => validateDeployment({ ...v3Deployment(), extra: true }));
+    const error = cairnErrorThrownBy(() => validateDeployment({ ...v3Deployment(), extra: true }));
     expect(error.message).toContain("extra");
   });
 
   it("refuses a version newer than 4 with a clear message", () => {
-    const error = rejection(() => validateDeployment({ version: 5, deployment: {} }));
+    const error = cairnErrorThrownBy(() => validateDeployment({ version: 5, deployment: {} }));
     expect(error.code).toBe("InvalidArgument");
     expect(error.message).toMatch(/version 5 is newer than this cairn understands/);
     expect(error.hint).toMatch(/upgrade cairn/);
   });
 
   it("refuses a version 4 feature cairn does not support, naming it", () => {
-    const error = rejection(() => validateDeployment(fixtureDeployment("checkpoint-v4-unsupported-feature.json")));
+    const error = cairnErrorThrownBy(() => validateDeployment(fixtureDeployment("checkpoint-v4-unsupported-feature.json")));
     expect(error.code).toBe("InvalidArgument");
     expect(error.message).toContain('features[0]: the deployment requires feature "unsupported-feature"');
   });
@@ -59,13 +50,13 @@ describe("validateDeployment", () => {
   it("checks a version 4 body like a version 3 one", () => {
     const document = structuredClone(fixtureDeployment("checkpoint-v4.json")) as { deployment: { resources: Array<Record<string, unknown>> } };
     document.deployment.resources[0]!.custom = "yes";
-    expect(rejection(() => validateDeployment(document)).message).toContain("deployment.resources[0].custom: must be boolean");
+    expect(cairnErrorThrownBy(() => validateDeployment(document)).message).toContain("deployment.resources[0].custom: must be boolean");
   });
 
   it("refuses duplicate URNs, except for resources pending deletion", () => {
     const document = v3Deployment();
     document.deployment.resources.push({ ...document.deployment.resources[2]! });
-    expect(rejection(() => validateDeployment(document)).message).toMatch(/deployment\.resources\[\d+\]\.urn: duplicate URN/);
+    expect(cairnErrorThrownBy(() => validateDeployment(document)).message).toMatch(/deployment\.resources\[\d+\]\.urn: duplicate URN/);
     document.deployment.resources.at(-1)!.delete = true;
     expect(() => validateDeployment(document)).not.toThrow();
   });
@@ -95,12 +86,12 @@ describe("parseVersionedCheckpoint", () => {
     const parsed = parseVersionedCheckpoint(fixtureText("checkpoint-v4.json"));
     expect(parsed.version).toBe(4);
     expect(parsed.features).toEqual(["refreshBeforeUpdate"]);
-    const error = rejection(() => parseVersionedCheckpoint(fixtureText("checkpoint-v4-unsupported-feature.json")));
+    const error = cairnErrorThrownBy(() => parseVersionedCheckpoint(fixtureText("checkpoint-v4-unsupported-feature.json")));
     expect(error.message).toContain("unsupported-feature");
   });
 
   it("reads version 0 (a new stack as Pulumi writes it) as an empty checkpoint and refuses version 5", () => {
     expect(parseVersionedCheckpoint('{"version":0,"checkpoint":{"stack":"organization/p/dev"}}')).toEqual({ version: 3, checkpoint: { stack: "" } });
-    expect(rejection(() => parseVersionedCheckpoint('{"version":5,"checkpoint":{}}')).code).toBe("InvalidArgument");
+    expect(cairnErrorThrownBy(() => parseVersionedCheckpoint('{"version":5,"checkpoint":{}}')).code).toBe("InvalidArgument");
   });
 });

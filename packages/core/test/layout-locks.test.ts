@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CAIRN_LOCK_FILE, createStoreBackend, isCairnError, type CairnError, type LockInfo, type StateStore } from "../src/index.js";
+import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo, type StateStore } from "../src/index.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
+import { cairnErrorFrom } from "./cairn-error.js";
 
 const LOCK_DIR = ".pulumi/locks/organization/countdown/foo";
-
-async function rejection(promise: Promise<unknown>): Promise<CairnError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCairnError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a CairnError");
-}
 
 describe("stack locks", () => {
   it("lets exactly one of 20 concurrent lockStack calls from two backends win", async () => {
@@ -54,14 +45,14 @@ describe("stack locks", () => {
     const pulumiLock = `${LOCK_DIR}/3f2b8c1e-5d7a-4c1b-9e2f-0a1b2c3d4e5f.json`;
     await space.put(pulumiLock, JSON.stringify({ pid: 777, username: "carol", hostname: "ci-runner", timestamp: "2024-05-01T10:00:00.123456789Z" }));
 
-    const error = (await rejection(backend.lockStack(DEV, "update"))) as CairnError & { lock: LockInfo };
+    const error = (await cairnErrorFrom(() => backend.lockStack(DEV, "update"))) as CairnError & { lock: LockInfo };
     expect(error.code).toBe("Locked");
     expect(error.lock).toMatchObject({ pid: 777, username: "carol", hostname: "ci-runner", timestamp: "2024-05-01T10:00:00.123456789Z", key: pulumiLock });
     expect(await space.keys(".pulumi/locks/")).toEqual([pulumiLock]); // ours was taken back
 
     // Operations that lock internally refuse too, and write nothing.
     const before = await space.keys();
-    expect((await rejection(backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
+    expect((await cairnErrorFrom(() => backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
     expect(await space.keys()).toEqual(before);
 
     expect(await backend.getLock(DEV)).toEqual([expect.objectContaining({ username: "carol", pid: 777 })]);
@@ -90,7 +81,7 @@ describe("stack locks", () => {
     const backend = space.backend();
     await backend.createStack(DEV);
     const lock = await backend.lockStack(DEV, "import");
-    expect((await rejection(backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
+    expect((await cairnErrorFrom(() => backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
     await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true });
     await lock.release();
     expect((await backend.getStack(DEV))?.resourceCount).toBeGreaterThan(0);
@@ -108,12 +99,12 @@ describe("stack locks", () => {
     const plain: StateStore = Object.create(space.store, {
       capabilities: { value: { conditionalWrite: false, listAfterWriteConsistent: true } },
     }) as StateStore;
-    const error = await rejection(createStoreBackend(plain, { env: {} }).lockStack(DEV, "update"));
+    const error = await cairnErrorFrom(() => createStoreBackend(plain, { env: {} }).lockStack(DEV, "update"));
     expect(error.code).toBe("Unimplemented");
     expect(error.hint).toMatch(/unsafe/);
     const unsafe = createStoreBackend(plain, { env: {}, allowUnsafeLocking: true, username: "frank" });
     const lock = await unsafe.lockStack(DEV, "update");
-    expect((await rejection(unsafe.lockStack(DEV, "update"))).code).toBe("Locked");
+    expect((await cairnErrorFrom(() => unsafe.lockStack(DEV, "update"))).code).toBe("Locked");
     await lock.release();
   });
 });

@@ -1,16 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { formatJson, isCairnError, type CairnError, type StateBackend } from "../src/index.js";
+import { formatJson, type StateBackend } from "../src/index.js";
 import { DEV, fixtureDeployment, fixtureText, memorySpace } from "./layout-test-helpers.js";
-
-async function rejection(promise: Promise<unknown>): Promise<CairnError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isCairnError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a CairnError");
-}
+import { cairnErrorFrom } from "./cairn-error.js";
 
 const STACK_KEY = ".pulumi/stacks/countdown/foo.json";
 
@@ -32,7 +23,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(await space.text(".pulumi/meta.yaml")).toBe("version: 1\n");
     expect(JSON.parse(await space.text(STACK_KEY))).toEqual({ version: 0, checkpoint: { stack: "organization/countdown/foo" } });
     expect(await space.keys(".pulumi/locks/")).toEqual([]); // the create's lock is released
-    expect((await rejection(backend.createStack(DEV))).code).toBe("AlreadyExists");
+    expect((await cairnErrorFrom(() => backend.createStack(DEV))).code).toBe("AlreadyExists");
   });
 
   it("writes an imported v3 deployment in Pulumi's exact file format and exports it back", async () => {
@@ -131,7 +122,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
   it("refuses zstd state with Unimplemented", async () => {
     await space.put(".pulumi/meta.yaml", "version: 1\n");
     await space.store.put(`${STACK_KEY}.zst`, new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0]));
-    const error = await rejection(backend.exportDeployment(DEV));
+    const error = await cairnErrorFrom(() => backend.exportDeployment(DEV));
     expect(error.code).toBe("Unimplemented");
     expect(error.message).toContain("zstd");
   });
@@ -146,7 +137,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
       [fixtureDeployment("checkpoint-v4-unsupported-feature.json"), 'feature "unsupported-feature"'],
       [{ version: 9, deployment: {} }, "version 9 is newer"],
     ] as const) {
-      const error = await rejection(backend.importDeployment(DEV, document as never));
+      const error = await cairnErrorFrom(() => backend.importDeployment(DEV, document as never));
       expect(error.code).toBe("InvalidArgument");
       expect(error.message).toContain(fragment);
     }
@@ -168,7 +159,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
   });
 
   it("refuses any organization but `organization`", async () => {
-    const error = await rejection(backend.createStack({ ...DEV, organization: "acme" }));
+    const error = await cairnErrorFrom(() => backend.createStack({ ...DEV, organization: "acme" }));
     expect(error.code).toBe("InvalidArgument");
     expect(error.message).toContain('"acme"');
   });
@@ -180,7 +171,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
   it("refuses to remove a stack with resources unless forced, then removes history and backups", async () => {
     await backend.createStack(DEV);
     await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
-    expect((await rejection(backend.removeStack(DEV))).code).toBe("InvalidArgument");
+    expect((await cairnErrorFrom(() => backend.removeStack(DEV))).code).toBe("InvalidArgument");
     await backend.removeStack(DEV, { force: true });
     expect(await backend.getStack(DEV)).toBeUndefined();
     expect(await space.keys(".pulumi/history/")).toEqual([]);
@@ -218,7 +209,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(history.length).toBe(2);
     expect(history.every((key) => /^\.pulumi\/history\/countdown\/bar\/bar-\d{19}\./.test(key))).toBe(true);
     await backend.createStack(DEV);
-    expect((await rejection(backend.renameStack(DEV, renamed))).code).toBe("AlreadyExists");
+    expect((await cairnErrorFrom(() => backend.renameStack(DEV, renamed))).code).toBe("AlreadyExists");
   });
 });
 
@@ -253,10 +244,10 @@ describe("createStoreBackend: layout versions", () => {
   it("refuses a meta.yaml newer than it understands, and one without a version", async () => {
     const space = memorySpace();
     await space.put(".pulumi/meta.yaml", "version: 2\n");
-    const error = await rejection(space.backend().listStacks());
+    const error = await cairnErrorFrom(() => space.backend().listStacks());
     expect(error.code).toBe("Unimplemented");
     expect(error.message).toContain("version 2");
     await space.put(".pulumi/meta.yaml", "other: 1\n");
-    expect((await rejection(space.backend().listStacks())).message).toContain("no version");
+    expect((await cairnErrorFrom(() => space.backend().listStacks())).message).toContain("no version");
   });
 });

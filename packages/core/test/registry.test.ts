@@ -5,15 +5,14 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   defineBackendPlugin,
-  isCairnError,
   openBackend,
   PluginRegistry,
   pluginDirectory,
-  type CairnError,
   type StateBackend,
   type StateStore,
 } from "../src/index.js";
 import { installPluginPackage } from "./fixtures/third-party-plugin.js";
+import { cairnErrorFrom } from "./cairn-error.js";
 
 const BACKEND_MEMORY_DIR = fileURLToPath(new URL("../../backend-memory", import.meta.url));
 
@@ -32,15 +31,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<CairnError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!isCairnError(error)) throw new Error(`expected a CairnError, got ${String(error)}`);
-  return error;
-}
 
 describe("resolving a third-party plugin package", () => {
   it("loads cairn-backend-<scheme> from the project's node_modules", async () => {
@@ -94,21 +84,21 @@ describe("resolving a third-party plugin package", () => {
 describe("refusing plugins", () => {
   it("refuses an apiVersion it does not implement, naming both versions", async () => {
     await installPluginPackage(join(projectDir, "node_modules"), { name: "cairn-backend-acme", schemes: ["acme"], apiVersion: 99 });
-    const error = await failure(new PluginRegistry().resolve("acme", { home, projectDir }));
+    const error = await cairnErrorFrom(() => new PluginRegistry().resolve("acme", { home, projectDir }));
     expect(error.code).toBe("PluginIncompatible");
     expect(error.message).toMatch(/version 99.*supports version 1/);
   });
 
   it("refuses a package that does not handle the scheme it was found for", async () => {
     await installPluginPackage(join(projectDir, "node_modules"), { name: "cairn-backend-acme", schemes: ["other"] });
-    const error = await failure(new PluginRegistry().resolve("acme", { home, projectDir }));
+    const error = await cairnErrorFrom(() => new PluginRegistry().resolve("acme", { home, projectDir }));
     expect(error.code).toBe("PluginIncompatible");
     expect(error.message).toContain("does not handle acme://");
   });
 
   it("names every package tried, where, the install command and the available schemes when nothing is found", async () => {
     await installPluginPackage(join(cliDir, "node_modules"), { name: "@cairn/backend-gs", schemes: ["gs"] });
-    const error = await failure(new PluginRegistry().resolve("nope", { home, projectDir, cliDir }));
+    const error = await cairnErrorFrom(() => new PluginRegistry().resolve("nope", { home, projectDir, cliDir }));
     expect(error.code).toBe("PluginNotFound");
     for (const text of ["@cairn/backend-nope", "cairn-backend-nope", projectDir, pluginDirectory(home), cliDir, "gs://"]) {
       expect(error.message).toContain(text);
@@ -149,7 +139,7 @@ describe("registered plugins", () => {
 
 describe("openBackend", () => {
   it("rejects a string that is not a URL with an example", async () => {
-    const error = await failure(openBackend("my-bucket", { home, cwd: projectDir, env: {} }));
+    const error = await cairnErrorFrom(() => openBackend("my-bucket", { home, cwd: projectDir, env: {} }));
     expect(error.code).toBe("InvalidArgument");
     expect(error.hint).toContain("s3://");
   });
