@@ -1,20 +1,12 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createCliSandbox, type CliResult } from "@cairn/test-servers/cli-sandbox";
 
-export const CAIRN_BIN = fileURLToPath(new URL("../bin/cairn.js", import.meta.url));
-export const SAMPLE_DEPLOYMENT = fileURLToPath(new URL("../../../examples/sample-deployment.json", import.meta.url));
+export { CAIRN_BIN, SAMPLE_DEPLOYMENT } from "@cairn/test-servers/cli-sandbox";
 export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/pulumi/", import.meta.url));
 
-export interface CliResult {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A throwaway world: PULUMI_HOME, a state directory, and a project directory with Pulumi.yaml. */
+/** The shared CLI sandbox plus a file:// state directory, which most CLI tests log in to. */
 export interface Sandbox {
   root: string;
   home: string;
@@ -26,32 +18,16 @@ export interface Sandbox {
 }
 
 export function createSandbox(projectName = "demo"): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), "cairn-cli-"));
-  const home = join(root, "home");
-  const state = join(root, "state");
-  const project = join(root, "project");
-  mkdirSync(project);
-  writeFileSync(join(project, "Pulumi.yaml"), `name: ${projectName}\nruntime: nodejs\n`);
+  const cli = createCliSandbox({}, { projectName });
+  const state = join(cli.root, "state");
   return {
-    root,
-    home,
+    root: cli.root,
+    home: cli.home,
     state,
     stateUrl: `file://${state}`,
-    project,
-    run(args, options = {}) {
-      const env: Record<string, string | undefined> = { ...process.env, PULUMI_HOME: home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple", ...options.env };
-      // Variables given as undefined are removed, so a test can run without them.
-      for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-      if (!options.env || !("PULUMI_BACKEND_URL" in options.env)) delete env.PULUMI_BACKEND_URL;
-      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], {
-        cwd: options.cwd ?? project,
-        env,
-        input: options.input ?? "",
-        encoding: "utf8",
-      });
-      return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-    },
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    project: cli.project,
+    run: (args, options = {}) => cli.run(args, options.env, options),
+    dispose: cli.dispose,
   };
 }
 

@@ -19,8 +19,11 @@ export interface CliSandbox {
   root: string;
   home: string;
   project: string;
-  /** Runs `cairn args…` in the project directory with the sandbox's environment plus `env`. */
-  run(args: string[], env?: Record<string, string | undefined>): CliResult;
+  /**
+   * Runs `cairn args…` in the project directory (or `cwd`) with the sandbox's environment plus
+   * `env` (a variable given as undefined is removed), `input` on stdin.
+   */
+  run(args: string[], env?: Record<string, string | undefined>, options?: { cwd?: string; input?: string }): CliResult;
   /** credentials.json as text ("" when absent): tests check no secret or failed login lands there. */
   storedCredentials(): string;
   dispose(): void;
@@ -28,21 +31,21 @@ export interface CliSandbox {
 
 /**
  * A throwaway world for end-to-end CLI tests of a backend: HOME and PULUMI_HOME in a temp dir, a
- * project directory with `Pulumi.yaml` (`name: demo`), a passphrase, and NOTHING else from this
+ * project directory with `Pulumi.yaml` (`name: demo` unless `projectName`), a passphrase, and NOTHING else from this
  * machine's environment (no cloud credentials or config files leak in), plus `baseEnv`.
  */
-export function createCliSandbox(baseEnv: Record<string, string | undefined> = {}): CliSandbox {
+export function createCliSandbox(baseEnv: Record<string, string | undefined> = {}, options: { projectName?: string } = {}): CliSandbox {
   const root = mkdtempSync(join(tmpdir(), "cairn-cli-e2e-"));
   const home = join(root, "pulumi-home");
   const project = join(root, "project");
   mkdirSync(project);
-  writeFileSync(join(project, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+  writeFileSync(join(project, "Pulumi.yaml"), `name: ${options.projectName ?? "demo"}\nruntime: nodejs\n`);
   const credentialsFile = join(home, "credentials.json");
   return {
     root,
     home,
     project,
-    run(args, env = {}) {
+    run(args, env = {}, { cwd = project, input = "" } = {}) {
       const merged: Record<string, string | undefined> = {
         PATH: process.env.PATH,
         HOME: root,
@@ -52,7 +55,7 @@ export function createCliSandbox(baseEnv: Record<string, string | undefined> = {
         ...env,
       };
       for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
-      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd: project, env: merged, encoding: "utf8", input: "", timeout: 60_000 });
+      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd, env: merged, encoding: "utf8", input, timeout: 60_000 });
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
     storedCredentials: () => (existsSync(credentialsFile) ? readFileSync(credentialsFile, "utf8") : ""),
