@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { stopChild } from "./child-process.js";
 import { freePort, waitForPort } from "./ports.js";
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
@@ -60,15 +61,3 @@ function exitedEarly(child: ChildProcess, output: string[]): Promise<never> {
   });
 }
 
-/** SIGTERM, then SIGKILL after 3 s, so a stuck emulator never outlives the test run. */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), 3_000);
-    child.once("exit", () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
