@@ -1,4 +1,4 @@
-import { formatJson } from "../checkpoint/json-format.js";
+import { formatJsonBytes } from "../checkpoint/json-format.js";
 import { CairnError } from "../errors.js";
 import { entryHash, type PrunedRange } from "../integrity/history-chain.js";
 import type { HistorySource } from "../integrity/verify-chain.js";
@@ -93,7 +93,7 @@ export async function pruneHistory(store: StateStore, paths: StackPaths, options
     prunedAt: now.toISOString(),
   };
   if (options.dryRun) return { ...report, pruned: range };
-  await store.put(prunedRangeKey(paths), new TextEncoder().encode(formatJson(range)));
+  await store.put(prunedRangeKey(paths), formatJsonBytes(range));
   for (const { key } of doomed) {
     await deleteIfPresent(store, key);
     await deleteIfPresent(store, checkpointKeyOf(key));

@@ -1,4 +1,4 @@
-import { formatJson } from "../checkpoint/json-format.js";
+import { formatJsonBytes } from "../checkpoint/json-format.js";
 import type { UpdateRecord } from "../backend.js";
 import { listAll, type StateStore } from "../store.js";
 import { compress, compressionSuffix, decompress, type Compression } from "./compression.js";
@@ -46,7 +46,7 @@ export async function appendHistory(
   const sealed = sealEntry(record, decompress(stackFileBytes, recordKey), await lastEntryHash(store, paths));
   // The checkpoint first: a record is only ever listed once what it vouches for exists.
   await store.put(`${prefix}.checkpoint.${extension}`, stackFileBytes);
-  await store.put(recordKey, compress(new TextEncoder().encode(formatJson(sealed)), compression));
+  await store.put(recordKey, compress(formatJsonBytes(sealed), compression));
   return recordKey;
 }
 
