@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/peers.sh
 export TURBO_TELEMETRY_DISABLED=1 METADATA_SERVER_DETECTION=none
 pnpm exec turbo run lint --output-logs=errors-only
 pnpm exec vitest run "$@"
