@@ -15,6 +15,23 @@ export interface PeerManifest {
     pulumi: string;
     driver: string;
   };
+  /** moto (`moto[server]` from PyPI) in its own virtualenv: the S3 emulator. */
+  moto: {
+    /** moto's version, e.g. "5.2.5". */
+    version: string;
+    /** The virtualenv. */
+    root: string;
+    /** The virtualenv's python: run `python -m moto.server`, or cairn's `python/moto_s3.py`. */
+    python: string;
+  };
+  /** fake-gcs-server built from its Go module: the GCS JSON-API emulator. */
+  "fake-gcs-server": {
+    /** e.g. "1.56.1". */
+    version: string;
+    root: string;
+    /** The `fake-gcs-server` binary. */
+    server: string;
+  };
 }
 
 const PEERS_DIR = new URL("../../../.peers/", import.meta.url);
