@@ -26,11 +26,14 @@ export async function findStackSalt(context: CliContext, ref: StackRef, deployme
   return configFile === undefined ? undefined : readEncryptionSalt(configFile);
 }
 
-/** The project's `Pulumi.<stack>.yaml`, when the stack belongs to the project in the working directory. */
+/**
+ * The project's `Pulumi.<stack>.yaml` (in its `stackConfigDir` when it names one), when the stack
+ * belongs to the project in the working directory.
+ */
 export async function stackConfigFile(context: CliContext, ref: StackRef): Promise<string | undefined> {
   const project = await context.project();
   if (project === undefined || project.name !== ref.project) return undefined;
-  return stackConfigPath(project.file, ref.name);
+  return stackConfigPath(project.file, ref.name, project.stackConfigDir);
 }
 
 export interface PassphraseOptions {
@@ -50,6 +53,11 @@ export async function openStackSecrets(
       hint: "run `cairn stack change-secrets-provider passphrase` to give it one",
     });
   }
+  return openSaltSecrets(context, ref, salt, options);
+}
+
+/** Opens a passphrase provider from a known `encryptionsalt`, checking the passphrase against it. */
+export async function openSaltSecrets(context: CliContext, ref: StackRef, salt: string, options: PassphraseOptions): Promise<PassphraseSecretsManager> {
   const passphrase = await readPassphrase({ ...passphraseSource(context, options), stackName: ref.name });
   return openPassphraseManager(salt, passphrase);
 }

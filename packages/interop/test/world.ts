@@ -23,6 +23,8 @@ export interface DriveOptions {
   /** Mid-update the program creates `readyFile`, then waits until `waitFile` exists. */
   readyFile?: string;
   waitFile?: string;
+  /** Extra environment for this run (e.g. another passphrase). */
+  env?: Record<string, string | undefined>;
 }
 
 /** A `pulumi` program update running in the background (see `World.startDrive`). */
@@ -118,6 +120,7 @@ export function createWorld(storeName: StoreName): World {
     ...(options.readyFile !== undefined ? ["--ready-file", options.readyFile, "--wait-file", options.waitFile ?? ""] : []),
   ];
 
+  const running = new Set<RunningDrive>();
   const world: World = {
     root,
     home,
@@ -128,18 +131,25 @@ export function createWorld(storeName: StoreName): World {
     cairn: (args, options) => run(process.execPath, [CAIRN_BIN, ...args], options),
     pulumiOk: (args, options) => ok("pulumi", world.pulumi(args, options), args),
     cairnOk: (args, options) => ok("cairn", world.cairn(args, options), args),
-    drive: (verb, stack, options = {}) => run(pulumiPeer.driver, driveArgs(verb, stack, options)),
+    drive: (verb, stack, options = {}) => run(pulumiPeer.driver, driveArgs(verb, stack, options), { env: options.env }),
     startDrive(verb, stack, options = {}) {
-      const child = spawn(pulumiPeer.driver, driveArgs(verb, stack, options), { cwd: project, env: environment(), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(pulumiPeer.driver, driveArgs(verb, stack, options), { cwd: project, env: environment(options.env), stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr })));
-      return { done, kill: (signal = "SIGTERM") => child.kill(signal) };
+      const drive: RunningDrive = { done, kill: (signal = "SIGTERM") => child.kill(signal) };
+      running.add(drive);
+      void done.then(() => running.delete(drive));
+      return drive;
     },
     projectFile: (name) => (existsSync(join(project, name)) ? readFileSync(join(project, name), "utf8") : ""),
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    dispose() {
+      // A test that failed midway may leave an update running: stop it before removing its files.
+      for (const drive of running) drive.kill("SIGKILL");
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    },
   };
   return world;
 }

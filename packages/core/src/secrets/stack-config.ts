@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { isMap, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Scalar } from "yaml";
 import { CairnError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 
@@ -11,6 +11,8 @@ import { writeFileAtomic } from "../fs/atomic-write.js";
  */
 
 const SALT_KEY = "encryptionsalt";
+/** A config value `{secure: <ciphertext>}` is a secret. */
+const SECURE_KEY = "secure";
 /** Keys of other secrets providers; Pulumi clears them when a stack switches to passphrase. */
 const OTHER_PROVIDER_KEYS = ["secretsprovider", "encryptedkey"];
 
@@ -40,15 +42,45 @@ export async function readEncryptionSalt(configFile: string): Promise<string | u
  * `encryptedkey`, as Pulumi does for a passphrase stack. A new key goes first, where Pulumi puts it.
  */
 export async function writeEncryptionSalt(configFile: string, encryptionSalt: string): Promise<void> {
-  const text = await readIfExists(configFile);
-  const mode = text === undefined ? 0o644 : (await stat(configFile)).mode & 0o777;
-  const updated = isJsonFile(configFile) ? withSaltJson(configFile, text, encryptionSalt) : withSaltYaml(configFile, text, encryptionSalt);
-  await writeFileAtomic(configFile, updated, { mode });
+  await (await prepareStackConfigRewrite(configFile, encryptionSalt)).commit();
 }
 
-function withSaltYaml(configFile: string, text: string | undefined, encryptionSalt: string): string {
+/** Turns one `secure:` ciphertext of the config into the one the new provider can open. */
+export type ResealConfigSecret = (ciphertext: string) => Promise<string>;
+
+/**
+ * Sets the salt as `writeEncryptionSalt` does and, with `reseal`, replaces every `secure:` value
+ * under `config` (nested in objects and lists too) with its resealed ciphertext — in one atomic
+ * write, so the file never holds a salt that does not open its own values. Pulumi's
+ * `stack change-secrets-provider` re-encrypts the config this way. A config secret seals the raw
+ * string (a state secret seals its JSON encoding), so plaintexts pass through unchanged.
+ */
+export async function prepareStackConfigRewrite(
+  configFile: string,
+  encryptionSalt: string,
+  reseal?: ResealConfigSecret,
+): Promise<{ commit(): Promise<void> }> {
+  // Every value is resealed before anything is written: a config secret the old provider cannot
+  // open fails here, while the state is still untouched.
+  const text = await readIfExists(configFile);
+  const mode = text === undefined ? 0o644 : (await stat(configFile)).mode & 0o777;
+  const updated = isJsonFile(configFile)
+    ? await withSaltJson(configFile, text, encryptionSalt, reseal)
+    : await withSaltYaml(configFile, text, encryptionSalt, reseal);
+  return { commit: () => writeFileAtomic(configFile, updated, { mode }) };
+}
+
+/** `prepareStackConfigRewrite` then its commit. */
+export async function rewriteStackConfigSecrets(configFile: string, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<void> {
+  await (await prepareStackConfigRewrite(configFile, encryptionSalt, reseal)).commit();
+}
+
+async function withSaltYaml(configFile: string, text: string | undefined, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<string> {
   const document = parseYamlConfig(configFile, text ?? "");
   if (document.contents === null) document.contents = document.createNode({});
+  if (reseal !== undefined) {
+    for (const scalar of secureYamlScalars(document.get("config", true))) scalar.value = await reseal(scalar.value as string);
+  }
   const map = document.contents;
   if (!isMap(map)) throw malformed(configFile, "it is not a YAML mapping");
   for (const key of OTHER_PROVIDER_KEYS) map.delete(key);
@@ -58,8 +90,36 @@ function withSaltYaml(configFile: string, text: string | undefined, encryptionSa
   return document.toString({ lineWidth: 0 });
 }
 
-function withSaltJson(configFile: string, text: string | undefined, encryptionSalt: string): string {
+/** The string scalars of every `{secure: …}` mapping below `node`. */
+function secureYamlScalars(node: unknown): Scalar[] {
+  if (isSeq(node)) return node.items.flatMap(secureYamlScalars);
+  if (!isMap(node)) return [];
+  const [only] = node.items;
+  if (node.items.length === 1 && isScalar(only?.key) && only.key.value === SECURE_KEY && isScalar(only.value) && typeof only.value.value === "string") {
+    return [only.value];
+  }
+  return node.items.flatMap((pair) => secureYamlScalars(pair.value));
+}
+
+/** The same walk over a JSON config file's `config` value, resealing in place. */
+async function resealJsonSecrets(value: unknown, reseal: ResealConfigSecret): Promise<void> {
+  if (Array.isArray(value)) {
+    for (const item of value) await resealJsonSecrets(item, reseal);
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === SECURE_KEY && typeof record[SECURE_KEY] === "string") {
+    record[SECURE_KEY] = await reseal(record[SECURE_KEY]);
+    return;
+  }
+  for (const key of keys) await resealJsonSecrets(record[key], reseal);
+}
+
+async function withSaltJson(configFile: string, text: string | undefined, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<string> {
   const settings = text === undefined ? {} : parseJsonConfig(configFile, text);
+  if (reseal !== undefined) await resealJsonSecrets(settings.config, reseal);
   for (const key of OTHER_PROVIDER_KEYS) delete settings[key];
   const { [SALT_KEY]: _previous, ...rest } = settings;
   return `${JSON.stringify({ [SALT_KEY]: encryptionSalt, ...rest }, null, 4)}\n`;

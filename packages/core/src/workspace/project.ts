@@ -23,6 +23,8 @@ export interface Project {
   backendUrl?: string;
   /** `cairn.backends`: packages that provide backend plugins for URL schemes. */
   backendPackages?: Record<string, string>;
+  /** `stackConfigDir`: where `Pulumi.<stack>.yaml` files live, relative to the project directory. */
+  stackConfigDir?: string;
 }
 
 /** Pulumi's project file names, in the order Pulumi tries them in each directory. */
@@ -58,10 +60,14 @@ export async function loadProject(projectFile: string): Promise<Project> {
     return fail((error as Error).message, error);
   }
   if (!isRecord(document)) return fail("it is not a YAML mapping");
-  const { name, backend, cairn } = document;
+  const { name, backend, cairn, stackConfigDir } = document;
   if (typeof name !== "string" || name === "") return fail("`name` is missing or not a string");
 
   const project: Project = { name, file, directory: dirname(file) };
+  if (stackConfigDir !== undefined && stackConfigDir !== null) {
+    if (typeof stackConfigDir !== "string") return fail("`stackConfigDir` is not a string");
+    if (stackConfigDir !== "") project.stackConfigDir = stackConfigDir;
+  }
   if (backend !== undefined && backend !== null) {
     if (!isRecord(backend)) return fail("`backend` is not a mapping");
     if (backend.url !== undefined && backend.url !== null) {

@@ -8,11 +8,16 @@ import {
   hasEncryptedSecrets,
   PASSPHRASE_PROVIDER_TYPE,
   reencryptDeploymentSecrets,
+  readEncryptionSalt,
+  prepareStackConfigRewrite,
+  type ResealConfigSecret,
   trimGoSpace,
-  writeEncryptionSalt,
+  type PassphraseSecretsManager,
+  type StackRef,
 } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
-import { createStackSecrets, openStackSecrets, stackConfigFile } from "../../stack-secrets.js";
+import { createStackSecrets, openSaltSecrets, openStackSecrets, stackConfigFile } from "../../stack-secrets.js";
+import type { CliContext } from "../../context.js";
 
 export function registerStackChangeSecretsProvider(stack: Command, run: RunCommand): void {
   stack
@@ -45,15 +50,42 @@ export function registerStackChangeSecretsProvider(stack: Command, run: RunComma
             ...(newPassphrase === undefined ? {} : { passphrase: newPassphrase }),
           });
           const reencrypted = from === undefined ? await encryptDeploymentSecrets(deployment, to) : await reencryptDeploymentSecrets(deployment, from, to);
-          // The state is written first: its secrets_providers is what the ciphertext needs. The
-          // config file's salt follows; cairn prefers the state's salt if a crash falls in between.
-          await backend.importDeployment(ref, reencrypted, { kind: "change-secrets-provider", lockHeld: true });
+          // The config's `secure:` values move to the new passphrase too, as Pulumi moves them;
+          // resealed before anything is written, so a value the old passphrase cannot open changes nothing.
           const configFile = await stackConfigFile(context, ref);
-          if (configFile !== undefined) await writeEncryptionSalt(configFile, to.encryptionSalt);
+          const configRewrite =
+            configFile === undefined
+              ? undefined
+              : await prepareStackConfigRewrite(configFile, to.encryptionSalt, await configResealer(context, configFile, ref, from, to, nonInteractive));
+          // The state is written first: its secrets_providers is what the ciphertext needs. The
+          // config file follows; cairn prefers the state's salt if a crash falls in between.
+          await backend.importDeployment(ref, reencrypted, { kind: "change-secrets-provider", lockHeld: true });
+          await configRewrite?.commit();
         } finally {
           await lock.release();
         }
         context.output.out(`Changed the secrets provider of ${formatStackRef(ref)}: every secret is now sealed with the new passphrase`);
       }),
     );
+}
+
+/**
+ * Reseals a config secret from the provider of the config file's own salt (the state's, when they
+ * are the same) to `to`; undefined when the file has no salt, so no `secure:` value it can hold.
+ */
+async function configResealer(
+  context: CliContext,
+  configFile: string,
+  ref: StackRef,
+  from: PassphraseSecretsManager | undefined,
+  to: PassphraseSecretsManager,
+  nonInteractive: boolean,
+): Promise<ResealConfigSecret | undefined> {
+  const salt = await readEncryptionSalt(configFile);
+  if (salt === undefined) return undefined;
+  let opened: PassphraseSecretsManager | undefined = from?.encryptionSalt === salt ? from : undefined;
+  return async (ciphertext) => {
+    opened ??= await openSaltSecrets(context, ref, salt, { nonInteractive });
+    return to.encrypt(await opened.decrypt(ciphertext));
+  };
 }

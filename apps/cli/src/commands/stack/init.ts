@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { CairnError, formatStackRef, setSelectedStack, writeEncryptionSalt, PASSPHRASE_PROVIDER_TYPE, type UntypedDeployment } from "@cairn/core";
+import { CairnError, formatStackRef, readEncryptionSalt, setSelectedStack, writeEncryptionSalt, PASSPHRASE_PROVIDER_TYPE, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
-import { createStackSecrets, stackConfigFile } from "../../stack-secrets.js";
+import { createStackSecrets, openSaltSecrets, stackConfigFile } from "../../stack-secrets.js";
 
 export function registerStackInit(stack: Command, run: RunCommand): void {
   stack
@@ -28,7 +28,15 @@ export function registerStackInit(stack: Command, run: RunCommand): void {
           throw new CairnError("AlreadyExists", `stack ${formatStackRef(ref)} already exists`, { hint: "choose another name, or `cairn stack select` it" });
         }
         // The passphrase is asked for before anything is written, so a missing one changes nothing.
-        const secrets = await createStackSecrets(context, ref, { nonInteractive: Boolean(flags.nonInteractive) });
+        // A salt already in Pulumi.<stack>.yaml is kept, as Pulumi keeps it: the config's `secure:`
+        // values were sealed under it (the passphrase must then match it).
+        const configFile = await stackConfigFile(context, ref);
+        const existingSalt = configFile === undefined ? undefined : await readEncryptionSalt(configFile);
+        const passphraseOptions = { nonInteractive: Boolean(flags.nonInteractive) };
+        const secrets =
+          existingSalt === undefined
+            ? await createStackSecrets(context, ref, passphraseOptions)
+            : await openSaltSecrets(context, ref, existingSalt, passphraseOptions);
         const initialDeployment: UntypedDeployment = {
           version: 3,
           deployment: {
@@ -37,8 +45,7 @@ export function registerStackInit(stack: Command, run: RunCommand): void {
           },
         };
         await backend.createStack(ref, { initialDeployment });
-        const configFile = await stackConfigFile(context, ref);
-        if (configFile !== undefined) await writeEncryptionSalt(configFile, secrets.encryptionSalt);
+        if (configFile !== undefined && existingSalt === undefined) await writeEncryptionSalt(configFile, secrets.encryptionSalt);
 
         const project = await context.project();
         if (flags.select && project !== undefined && project.name === ref.project) {
