@@ -62,5 +62,18 @@ export interface VersionedCheckpoint {
 
 /** The deployment version cairn writes unless a feature needs a newer one. */
 export const CURRENT_DEPLOYMENT_VERSION = 3;
-/** Features of a version 4 checkpoint that cairn understands (it only carries them through). */
-export const SUPPORTED_FEATURES: ReadonlySet<string> = new Set(["refreshBeforeUpdate"]);
+/**
+ * Features a version 4 deployment may require: exactly the set Pulumi supports
+ * (`supportedFeatures` in `pkg/resource/stack/deployment.go`). cairn only stores state, and the
+ * fields these features add are carried through untouched, so it accepts what Pulumi accepts.
+ */
+export const SUPPORTED_FEATURES: ReadonlySet<string> = new Set([
+  "refreshBeforeUpdate",
+  "views",
+  "hooks",
+  "taint",
+  "replaceWith",
+  "snippets-prototype",
+  "extensionParameterization",
+  "byteString",
+]);

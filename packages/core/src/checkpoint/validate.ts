@@ -1,6 +1,8 @@
 import { CairnError } from "../errors.js";
+import { checkDeploymentBody } from "./deployment-body.js";
 import { migrateDeploymentToV3, isObject } from "./migrate.js";
-import { findSchemaViolation } from "./schema-validator.js";
+import { invalidDeployment, joinPath } from "./validation-error.js";
+import { emptyDeployment } from "./empty-deployment.js";
 import { CURRENT_DEPLOYMENT_VERSION, SUPPORTED_FEATURES, type Deployment, type UntypedDeployment } from "./types.js";
 
 /** The newest deployment/checkpoint version cairn reads (Pulumi's `DeploymentSchemaVersionLatest`). */
@@ -9,64 +11,61 @@ export const LATEST_DEPLOYMENT_VERSION = 4;
 export const OLDEST_DEPLOYMENT_VERSION = 1;
 
 /**
- * Validates a `stack import` document and returns it in the form cairn stores: version 1 and 2
- * deployments are migrated to version 3 (as Pulumi's CLI does before importing), version 3 and 4
- * are returned unchanged. Throws `InvalidArgument` naming the offending field by JSON path.
+ * Validates a `stack import` document (or a deployment an update saves) and returns it in the
+ * form cairn stores. Pulumi never checks imports against its `deployments.json` schema, so this is
+ * not that schema: it refuses what would break cairn or stop Pulumi reading the state, and accepts
+ * everything else, unknown fields included (they are stored untouched, so a newer Pulumi's state
+ * survives a round trip through cairn).
+ * - Versions 3 and 4 are returned as the same object: no copy, however large the state.
+ * - Versions 1 and 2 are migrated to version 3, as Pulumi's CLI does before importing.
+ * - `"deployment": null` is how Pulumi exports a stack that was never updated; Go reads it as an
+ *   empty deployment, and cairn stores it as the empty deployment its own export shows.
+ * Throws `InvalidArgument` naming the offending value by JSON path, before anything is written.
  */
 export function validateDeployment(value: unknown): UntypedDeployment {
-  const violation = findSchemaViolation(value);
-  if (violation !== undefined) throw invalid(violation);
-  // The schema guarantees an object with an integer version and an object deployment.
-  const document = value as { version: number; features?: string[]; deployment: Record<string, unknown> };
-  checkVersionAndFeatures(document.version, document.features, "");
+  if (!isObject(value)) throw invalidDeployment("", "must be a JSON object with `version` and `deployment`", "import the file `cairn stack export` or `pulumi stack export` wrote");
+  const { version, features, deployment } = value;
+  if (version === undefined) throw invalidDeployment("version", "is required (the deployment format, 1–4)", "import the file `cairn stack export` or `pulumi stack export` wrote, which has one");
+  if (typeof version !== "number") throw invalidDeployment("version", "must be integer", "set it to the deployment format version (1–4)");
+  checkVersionAndFeatures(version, features, "");
 
-  let normalized: UntypedDeployment;
-  if (document.version === 1 || document.version === 2) {
-    normalized = { version: CURRENT_DEPLOYMENT_VERSION, deployment: migrateDeploymentToV3(document.version, document.deployment) };
-  } else {
-    normalized = document;
+  if (deployment === null) return { ...value, version, deployment: emptyDeployment() } as UntypedDeployment;
+  if (!isObject(deployment)) {
+    throw invalidDeployment("deployment", deployment === undefined ? "is required (use null for an empty stack)" : "must be an object (or null for an empty stack)", "import the file `cairn stack export` or `pulumi stack export` wrote");
   }
-  if (normalized.version !== CURRENT_DEPLOYMENT_VERSION) {
-    // Pulumi's schema checks a deployment's body only under version 3; a version 4 body has the
-    // same shape (version 4 only adds `features`), so check it as version 3 too. Migrated v1/v2
-    // bodies are checked the same way.
-    const bodyViolation = findSchemaViolation({ version: CURRENT_DEPLOYMENT_VERSION, deployment: normalized.deployment });
-    if (bodyViolation !== undefined) throw invalid(bodyViolation);
-  } else if (normalized !== document) {
-    const bodyViolation = findSchemaViolation(normalized);
-    if (bodyViolation !== undefined) throw invalid(bodyViolation);
-  }
-  checkUniqueUrns(normalized.deployment as Deployment, "deployment");
-  return normalized;
+  // Old versions are checked as written, so paths point into the user's file; their resources
+  // keep their order through migration, so nothing needs checking again afterwards.
+  checkDeploymentBody(deployment, "deployment");
+  if (version === 1 || version === 2) return { version: CURRENT_DEPLOYMENT_VERSION, deployment: migrateDeploymentToV3(version, deployment) };
+  return value as unknown as UntypedDeployment;
 }
 
 /**
  * Versions 1–4 are read; a newer one needs a newer cairn. A version 4 document must not require a
- * feature cairn does not implement (Pulumi refuses those as well), and only version 4 has features.
+ * feature Pulumi does not implement (Pulumi refuses those as well), and only version 4 has features.
  * `prefix` is the JSON path of the object holding `version` and `features` (`""` at the top).
  */
 export function checkVersionAndFeatures(version: number, features: unknown, prefix: string): void {
-  const at = (field: string) => (prefix === "" ? field : `${prefix}.${field}`);
   if (!Number.isInteger(version) || version < OLDEST_DEPLOYMENT_VERSION) {
-    throw invalid(`${at("version")}: ${version} is not a deployment version (versions ${OLDEST_DEPLOYMENT_VERSION}–${LATEST_DEPLOYMENT_VERSION} exist)`);
+    throw invalidDeployment(joinPath(prefix, "version"), `${version} is not a deployment version (versions ${OLDEST_DEPLOYMENT_VERSION}–${LATEST_DEPLOYMENT_VERSION} exist)`, "set it to the deployment format version (1–4)");
   }
   if (version > LATEST_DEPLOYMENT_VERSION) {
     throw new CairnError(
       "InvalidArgument",
-      `${at("version")}: deployment version ${version} is newer than this cairn understands (it reads versions ${OLDEST_DEPLOYMENT_VERSION}–${LATEST_DEPLOYMENT_VERSION})`,
+      `${joinPath(prefix, "version")}: deployment version ${version} is newer than this cairn understands (it reads versions ${OLDEST_DEPLOYMENT_VERSION}–${LATEST_DEPLOYMENT_VERSION})`,
       { hint: "upgrade cairn, or export the state with the Pulumi version that wrote it using an older format" },
     );
   }
-  if (features === undefined) return;
-  if (!Array.isArray(features)) throw invalid(`${at("features")}: must be array`);
+  if (features === undefined || features === null) return;
+  if (!Array.isArray(features)) throw invalidDeployment(joinPath(prefix, "features"), "must be an array of feature names", "list the features as strings, or remove `features`");
   if (version < LATEST_DEPLOYMENT_VERSION && features.length > 0) {
-    throw invalid(`${at("features")}: only version ${LATEST_DEPLOYMENT_VERSION} deployments may list features (this one is version ${version})`);
+    throw invalidDeployment(joinPath(prefix, "features"), `only version ${LATEST_DEPLOYMENT_VERSION} deployments may list features (this one is version ${version})`, `set version to ${LATEST_DEPLOYMENT_VERSION}, or remove \`features\``);
   }
   features.forEach((feature, index) => {
     if (typeof feature !== "string" || !SUPPORTED_FEATURES.has(feature)) {
       throw new CairnError(
         "InvalidArgument",
-        `${at("features")}[${index}]: the deployment requires feature ${JSON.stringify(feature)}, which this cairn does not support (supported: ${[...SUPPORTED_FEATURES].join(", ")})`,
+        `${joinPath(prefix, "features", index)}: the deployment requires feature ${JSON.stringify(feature)}, which this cairn does not support (supported: ${[...SUPPORTED_FEATURES].join(", ")})`,
         { hint: "upgrade cairn to a version that supports this feature" },
       );
     }
@@ -75,7 +74,8 @@ export function checkVersionAndFeatures(version: number, features: unknown, pref
 
 /**
  * A URN names one live resource. It may repeat only for resources pending deletion (`delete: true`),
- * which Pulumi keeps beside their replacement.
+ * which Pulumi keeps beside their replacement. (The light check for stack files being read; a
+ * deployment being stored gets the whole of `validateDeployment`.)
  */
 export function checkUniqueUrns(deployment: Deployment, prefix: string): void {
   const seen = new Map<string, number>();
@@ -83,14 +83,8 @@ export function checkUniqueUrns(deployment: Deployment, prefix: string): void {
     if (!isObject(resource) || resource.delete === true) return;
     const first = seen.get(resource.urn);
     if (first !== undefined) {
-      throw invalid(`${prefix}.resources[${index}].urn: duplicate URN ${JSON.stringify(resource.urn)} (also at ${prefix}.resources[${first}])`);
+      throw invalidDeployment(`${prefix}.resources[${index}].urn`, `duplicate URN ${JSON.stringify(resource.urn)} (also at ${prefix}.resources[${first}]); only resources marked "delete": true may repeat a URN`, "remove one of the two, or mark the one being replaced \"delete\": true");
     }
     seen.set(resource.urn, index);
-  });
-}
-
-function invalid(message: string): CairnError {
-  return new CairnError("InvalidArgument", `invalid deployment: ${message}`, {
-    hint: "fix the field named above in the exported file and import it again",
   });
 }

@@ -1,4 +1,5 @@
 import { CairnError } from "../errors.js";
+import { emptyDeployment } from "./empty-deployment.js";
 import { migrateCheckpointToV3, isObject } from "./migrate.js";
 import { checkUniqueUrns, checkVersionAndFeatures } from "./validate.js";
 import { CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type Deployment, type UntypedDeployment, type VersionedCheckpoint } from "./types.js";
@@ -33,7 +34,8 @@ export function parseVersionedCheckpoint(bytes: Uint8Array | string, source = "c
     return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(version, inner) };
   }
   const checkpoint = inner as Checkpoint;
-  if (checkpoint.latest !== undefined) checkUniqueUrns(checkpoint.latest, `${source}: checkpoint.latest`);
+  // Go reads `"latest": null` as no deployment yet, like a missing one.
+  if (isObject(checkpoint.latest)) checkUniqueUrns(checkpoint.latest, `${source}: checkpoint.latest`);
   const features = document.features as string[] | undefined;
   return features === undefined ? { version, checkpoint } : { version, features, checkpoint };
 }
@@ -67,7 +69,4 @@ export function deploymentOf(file: VersionedCheckpoint & { checkpoint: Checkpoin
     : { version, deployment };
 }
 
-/** A stack that was created but never updated has no deployment; export shows an empty one. */
-export function emptyDeployment(): Deployment {
-  return { manifest: { time: "0001-01-01T00:00:00Z", magic: "", version: "" } };
-}
+export { emptyDeployment } from "./empty-deployment.js";
