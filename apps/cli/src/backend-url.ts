@@ -1,12 +1,6 @@
 import { hostname } from "node:os";
 
-/** What `Logged into HOST` shows: the machine for file URLs, the host (bucket) otherwise. */
-export function hostOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol === "file:") return hostname();
-    return parsed.host || parsed.protocol.replace(/:$/, "");
-  } catch {
-    return url;
-  }
+/** What Pulumi's self-managed backend calls itself (`diyBackend.Name()`): the hostname, else `diy`. */
+export function machineName(): string {
+  return hostname() || "diy";
 }

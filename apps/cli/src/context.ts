@@ -29,6 +29,8 @@ export interface CliContext {
   project(): Promise<Project | undefined>;
   /** The backend URL in effect, or a NotFound error telling the user to log in. */
   backendUrl(): Promise<string>;
+  /** The backend URL in effect, if any. */
+  backendUrlOrUndefined(): Promise<string | undefined>;
   /** Opens the backend in effect (or `url`), loading only that backend's plugin. */
   openBackend(url?: string): Promise<StateBackend>;
   /** `--stack` if given, else the project's selected stack. */
@@ -53,8 +55,11 @@ export function createContext(output: Output, env = process.env, cwd = process.c
     home,
     credentials,
     project: () => (project ??= findProject(cwd)),
+    async backendUrlOrUndefined() {
+      return resolveBackendUrl({ env, project: await context.project(), credentials: await credentials.read() });
+    },
     async backendUrl() {
-      const url = await resolveBackendUrl({ env, project: await context.project(), credentials: await credentials.read() });
+      const url = await context.backendUrlOrUndefined();
       if (url === undefined) {
         throw new CairnError("Unauthenticated", "you are not logged in to any backend", {
           hint: "run `cairn login` (a local file:// backend in ~/.pulumi) or `cairn login <url>`",

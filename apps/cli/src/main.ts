@@ -8,6 +8,8 @@ import { registerWhoami } from "./commands/whoami.js";
 import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
 
+const CLI_VERSION = "0.1.0";
+
 export type RunCommand = <A extends unknown[]>(fn: (context: CliContext, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 
 export interface MainOptions {
@@ -32,7 +34,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 
   const program = new Command("cairn")
     .description("Manage infrastructure-as-code state on any backend, compatible with Pulumi's self-managed backends.")
-    .version("0.1.0")
+    .version(CLI_VERSION)
+    // Root options (`--version`) only before the command, so `stack export --version 3` is the command's.
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: (text) => output.out(text.replace(/\n$/, "")), writeErr: (text) => output.err(text.replace(/\n$/, "")) })
     .exitOverride();
@@ -41,7 +45,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   registerWhoami(program, run);
   registerStack(program, run);
   registerState(program, run);
-  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) command.exitOverride();
+  program
+    .command("version")
+    .description("Print cairn's version (as `cairn --version`)")
+    .option("-j, --json", "print JSON")
+    .action((flags: { json?: boolean }) => output.out(flags.json ? JSON.stringify({ version: CLI_VERSION }) : CLI_VERSION));
+  const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+  for (const command of everyCommand(program)) command.exitOverride();
 
   try {
     await program.parseAsync(argv, { from: "user" });

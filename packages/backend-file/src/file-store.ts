@@ -67,6 +67,15 @@ export class FileStore implements StateStore {
   }
 
   private async write(key: string, path: string, bytes: Uint8Array, options: PutOptions): Promise<string> {
+    const version = await this.writeObject(key, path, bytes, options);
+    // gocloud's fileblob (Pulumi on file://) keeps `<file>.attrs` beside what it wrote: its MD5
+    // and content type. Once cairn has replaced the bytes that sidecar describes another object,
+    // so it goes; fileblob reads an object without one as plain bytes.
+    await removeAttrsSidecar(path);
+    return version;
+  }
+
+  private async writeObject(key: string, path: string, bytes: Uint8Array, options: PutOptions): Promise<string> {
     if (options.ifNoneMatch === "*") {
       try {
         await createFileExclusive(path, bytes);
@@ -97,12 +106,17 @@ export class FileStore implements StateStore {
       if (error.code === "ENOENT" || error.code === "ENOTDIR" || (await isDirectory(path))) return; // nothing stored under this key
       throw error;
     });
-    if (options.ifMatch === undefined) return remove();
-    const expected = options.ifMatch;
-    await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
-      await this.requireVersion(key, path, expected);
+    if (options.ifMatch === undefined) {
       await remove();
-    });
+    } else {
+      const expected = options.ifMatch;
+      await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
+        await this.requireVersion(key, path, expected);
+        await remove();
+      });
+    }
+    // As fileblob's Delete: the object's `.attrs` sidecar goes with it.
+    await removeAttrsSidecar(path);
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
@@ -159,6 +173,12 @@ export class FileStore implements StateStore {
     }
     return join(this.root, ...segments);
   }
+}
+
+async function removeAttrsSidecar(path: string): Promise<void> {
+  await unlink(`${path}${ATTRS_SUFFIX}`).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT" && error.code !== "ENOTDIR") throw error;
+  });
 }
 
 /** Linux refuses to unlink a directory with EISDIR, macOS with EPERM: both mean "no object here". */

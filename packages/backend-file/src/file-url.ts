@@ -29,3 +29,17 @@ export function fileBackendRoot(url: URL, cwd: string, home = homedir()): string
 function invalid(url: URL, why: string): CairnError {
   return new CairnError("InvalidArgument", `invalid file backend URL ${url.href}: ${why}`, { hint: `use ${ACCEPTED_FORMS}` });
 }
+
+/**
+ * Whether `text` is a file URL with no path that Pulumi resolves to the working directory:
+ * `file://` (an empty path made absolute), and `file:` or `file:<opaque>` (gocloud's fileblob
+ * opens an empty URL path, which is the working directory). WHATWG parsing would read all of them
+ * as `/` or `/<opaque>`, so they are recognised from the text the user wrote.
+ */
+export function isWorkingDirectoryUrl(text: string): boolean {
+  // With parameters it is left to `fileBackendRoot`, which refuses them.
+  if (!/^file:/i.test(text) || /[?#]/.test(text)) return false;
+  const rest = text.slice("file:".length);
+  if (rest === "" || rest === "//") return true;
+  return !rest.startsWith("/");
+}

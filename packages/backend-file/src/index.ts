@@ -1,9 +1,9 @@
 import { defineBackendPlugin } from "@cairn/core";
 import { FileStore } from "./file-store.js";
-import { fileBackendRoot } from "./file-url.js";
+import { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 
 export { FileStore } from "./file-store.js";
-export { fileBackendRoot } from "./file-url.js";
+export { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 export { classifyFileError } from "./file-errors.js";
 
 /** `file://` URLs: state in a local directory, written atomically, locked by exclusive create. */
@@ -12,6 +12,9 @@ export default defineBackendPlugin({
   schemes: ["file"],
   credentials: [{ id: "none", description: "local files need no credential; the operating system's permissions apply" }],
   async open(url, context) {
+    // `file://`, `file:` and `file:<relative>` name the working directory, as in Pulumi; the
+    // backend keeps the URL as written (Pulumi's `URL()` is the original URL).
+    if (context.urlText !== undefined && isWorkingDirectoryUrl(context.urlText)) return new FileStore(context.cwd, context.urlText);
     return new FileStore(fileBackendRoot(url, context.cwd, context.env.HOME), url.href.replace(/\/$/, "") === "file://~" ? "file://~" : url.href);
   },
 });

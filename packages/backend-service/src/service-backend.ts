@@ -10,6 +10,7 @@ import {
   type BackendLoginResult,
   type CreateStackOptions,
   type LockInfo,
+  type RemoveStackOptions,
   type SaveOptions,
   type StackFilter,
   type StackLock,
@@ -43,7 +44,7 @@ export interface ServiceBackendOptions {
 interface ServiceUser {
   githubLogin: string;
   organizations: Array<{ githubLogin: string }>;
-  tokenInfo?: { name?: string };
+  tokenInfo?: { name?: string; organization?: string; team?: string };
 }
 
 interface ServiceStack {
@@ -122,6 +123,10 @@ export class ServiceBackend implements StateBackend {
     if (this.token !== undefined) {
       info.token = { redacted: redactToken(this.token.value), source: this.token.source, ...(user.tokenInfo?.name ? { name: user.tokenInfo.name } : {}) };
     }
+    if (user.tokenInfo !== undefined) {
+      const { name = "", organization, team } = user.tokenInfo;
+      info.tokenInformation = { name, ...(organization ? { organization } : {}), ...(team ? { team } : {}) };
+    }
     return info;
   }
 
@@ -135,6 +140,8 @@ export class ServiceBackend implements StateBackend {
     do {
       const query = new URLSearchParams();
       if (filter.project !== undefined) query.set("project", filter.project);
+      if (filter.tagName !== undefined) query.set("tagName", filter.tagName);
+      if (filter.tagValue !== undefined) query.set("tagValue", filter.tagValue);
       if (continuation !== undefined) query.set("continuationToken", continuation);
       const page = await this.client.request<{ stacks: ServiceStack[]; continuationToken?: string }>("GET", `/api/user/stacks?${query}`);
       for (const stack of page.stacks) summaries.push(await this.summaryOf(stack));
@@ -156,7 +163,7 @@ export class ServiceBackend implements StateBackend {
     return { ref, resourceCount: ((state?.deployment as { resources?: unknown[] } | undefined)?.resources ?? []).length };
   }
 
-  async removeStack(ref: StackRef, options: { force?: boolean } = {}): Promise<void> {
+  async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
     await this.client.request("DELETE", `${await this.stackPath(ref)}${options.force ? "?force=true" : ""}`, { stackLabel: formatStackRef(ref) });
   }
 

@@ -26,8 +26,11 @@ export interface StateBackend {
   listStacks(filter?: StackFilter): Promise<StackSummary[]>;
   getStack(ref: StackRef): Promise<StackSummary | undefined>;
   createStack(ref: StackRef, options?: CreateStackOptions): Promise<StackSummary>;
-  /** Refuses a stack that still has resources unless `force`. */
-  removeStack(ref: StackRef, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Refuses a stack that still has resources unless `force`. As Pulumi, the stack file is kept as
+   * its `.bak` copy and its backups stay, unless `removeBackups`; its history and tags go.
+   */
+  removeStack(ref: StackRef, options?: RemoveStackOptions): Promise<void>;
   renameStack(ref: StackRef, to: StackRef): Promise<void>;
 
   /**
@@ -39,6 +42,17 @@ export interface StateBackend {
   importDeployment(ref: StackRef, deployment: UntypedDeployment, options?: SaveOptions): Promise<void>;
 
   listHistory(ref: StackRef, options?: { limit?: number }): Promise<UpdateRecord[]>;
+
+  /**
+   * The stack's tags (name → value). Self-managed stores keep them as Pulumi's DIY backend does
+   * (`<stack>.pulumi-tags` beside the stack file). Backends without tags leave both methods out.
+   */
+  getStackTags?(ref: StackRef): Promise<Record<string, string>>;
+  /**
+   * Replaces the stack's tags with what `change` returns from the current ones (an atomic
+   * read-modify-write where the backend allows it); returns the tags stored.
+   */
+  updateStackTags?(ref: StackRef, change: (tags: Record<string, string>) => Record<string, string>): Promise<Record<string, string>>;
 
   /** Takes the stack's lock or throws `LockedError` naming the holder. */
   lockStack(ref: StackRef, operation: string): Promise<StackLock>;
@@ -95,6 +109,13 @@ export interface StateBackend {
   inspectJournal?(ref: StackRef): Promise<JournalReport | undefined>;
 
   close(): Promise<void>;
+}
+
+export interface RemoveStackOptions {
+  /** Remove a stack that still has resources (they are then no longer managed). */
+  force?: boolean;
+  /** Also remove the stack file's `.bak` copy and the stack's backups (Pulumi's `--remove-backups`). */
+  removeBackups?: boolean;
 }
 
 export interface BeginUpdateOptions {
@@ -197,6 +218,18 @@ export interface UserInfo {
   organizations: string[];
   /** The credential in use, for `whoami -v` (never the token itself). */
   token?: TokenInfo;
+  /**
+   * What the backend says about the token (Pulumi's `workspace.TokenInformation`): absent for a
+   * personal token and for self-managed backends, which `whoami -v` then shows as `Token type: personal`.
+   */
+  tokenInformation?: UserTokenInformation;
+}
+
+/** Pulumi's `TokenInformation` as a backend reports it: one (or neither) of `organization` and `team` is set. */
+export interface UserTokenInformation {
+  name: string;
+  organization?: string;
+  team?: string;
 }
 
 export interface TokenInfo {
@@ -210,6 +243,10 @@ export interface TokenInfo {
 
 export interface StackFilter {
   project?: string;
+  /** Only stacks with this tag (Pulumi's `stack ls --tag name[=value]`). */
+  tagName?: string;
+  /** With `tagName`: only stacks whose tag has this value; alone: stacks with any tag of this value. */
+  tagValue?: string;
 }
 
 export interface StackSummary {

@@ -19,6 +19,11 @@ export interface OpenContext {
   env: Readonly<Record<string, string | undefined>>;
   /** The credential stored for this URL at login, if any. */
   storedCredential?: string;
+  /**
+   * The URL exactly as the user wrote it. WHATWG parsing rewrites some forms (`file://` and
+   * `file:` become `file:///`, `file:x` becomes `file:///x`) that Pulumi reads differently.
+   */
+  urlText?: string;
 }
 
 export interface BackendPlugin {

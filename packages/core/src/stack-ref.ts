@@ -31,19 +31,21 @@ export function validateName(kind: "stack" | "project" | "organization", name: s
 }
 
 /**
- * Parses `[org/][project/]stack`. A missing project falls back to `defaultProject` (the project of
- * the working directory); a missing organization to `organization`.
+ * Parses a stack reference as Pulumi does (`pkg/backend/diy/store.go` ParseReference): `stack`,
+ * `org/stack` or `org/project/stack`. Two parts are an organization and a stack, never a project:
+ * the project then comes from `defaultProject` (the project of the working directory), as it does
+ * for one part. A missing organization is `organization`.
  */
 export function parseStackRef(text: string, defaultProject?: string): StackRef {
   const parts = text.split("/");
-  if (parts.length > 3) {
+  if (text === "" || parts.length > 3) {
     throw new CairnError("InvalidArgument", `invalid stack reference ${JSON.stringify(text)}`, {
-      hint: "use [organization/][project/]stack",
+      hint: "use <stack>, organization/<stack> or organization/<project>/<stack>",
     });
   }
   const name = parts.at(-1) ?? "";
-  const project = parts.length >= 2 ? parts.at(-2) : defaultProject;
-  const organization = parts.length === 3 ? (parts[0] ?? "") : DEFAULT_ORGANIZATION;
+  const project = parts.length === 3 ? parts[1] : defaultProject;
+  const organization = parts.length >= 2 ? (parts[0] ?? "") : DEFAULT_ORGANIZATION;
   validateName("stack", name);
   if (project !== undefined) validateName("project", project);
   validateName("organization", organization);

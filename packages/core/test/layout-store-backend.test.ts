@@ -168,15 +168,39 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(await backend.currentUser()).toEqual({ name: "alice", organizations: [] });
   });
 
-  it("refuses to remove a stack with resources unless forced, then removes history and backups", async () => {
+  it("refuses to remove a stack with resources unless forced; forced, it keeps .bak and backups as Pulumi does", async () => {
     await backend.createStack(DEV);
     await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    await backend.updateStackTags!(DEV, () => ({ team: "platform" }));
     expect((await cairnErrorFrom(() => backend.removeStack(DEV))).code).toBe("InvalidArgument");
     await backend.removeStack(DEV, { force: true });
     expect(await backend.getStack(DEV)).toBeUndefined();
     expect(await space.keys(".pulumi/history/")).toEqual([]);
+    expect(await space.keys(".pulumi/backups/")).not.toEqual([]);
+    // The stack file becomes its .bak; the tags file goes (pkg/backend/diy/state.go removeStack).
+    expect(await space.keys(".pulumi/stacks/")).toEqual([`${STACK_KEY}.bak`]);
+  });
+
+  it("removes the .bak and backups too with removeBackups", async () => {
+    await backend.createStack(DEV);
+    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"));
+    await backend.removeStack(DEV, { force: true, removeBackups: true });
+    expect(await space.keys(".pulumi/history/")).toEqual([]);
     expect(await space.keys(".pulumi/backups/")).toEqual([]);
     expect(await space.keys(".pulumi/stacks/")).toEqual([]);
+  });
+
+  it("keeps tags as Pulumi's <stack>.pulumi-tags, removing the file with the last tag", async () => {
+    await backend.createStack(DEV);
+    expect(await backend.getStackTags!(DEV)).toEqual({});
+    await backend.updateStackTags!(DEV, (tags) => ({ ...tags, team: "a<b&c", owner: "alice" }));
+    expect(await space.text(".pulumi/stacks/countdown/foo.pulumi-tags")).toBe('{"version":1,"tags":{"owner":"alice","team":"a<b&c"}}');
+    expect(await backend.listStacks({ tagName: "owner", tagValue: "alice" })).toHaveLength(1);
+    expect(await backend.listStacks({ tagName: "owner", tagValue: "bob" })).toHaveLength(0);
+    expect(await backend.listStacks({ tagValue: "a<b&c" })).toHaveLength(1);
+    await backend.updateStackTags!(DEV, () => ({}));
+    expect(await space.keys(".pulumi/stacks/")).toEqual([STACK_KEY]);
+    expect(await backend.listStacks({ tagName: "owner" })).toHaveLength(0);
   });
 
   it("removes an empty stack by moving its file to .bak", async () => {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CairnError, createNoEchoPrompt } from "@cairn/core";
 import type { RunCommand } from "../main.js";
-import { hostOf } from "../backend-url.js";
+import { machineName } from "../backend-url.js";
 import { ALLOW_UNSAFE_STORE_FLAG, checkStorePreconditions } from "./login-probe.js";
 
 /** `file://~`: the embedded default, as `pulumi login --local`. */
@@ -39,12 +39,23 @@ export function registerLogin(program: Command, run: RunCommand): void {
         await backend.verify();
         await checkStorePreconditions(context, url, backend, Boolean(flags.allowUnsafeStore));
         const user = await backend.currentUser();
-        await context.credentials.login(url, {
-          ...(credential?.accessToken === undefined ? {} : { accessToken: credential.accessToken }),
-          username: user.name,
-          organizations: user.organizations,
-        });
-        context.output.out(`Logged into ${hostOf(url)} as ${user.name} (${backend.url})`);
+        // A backend with accounts (the service) is stored with its user, as Pulumi's httpstate
+        // login does; a self-managed store as Pulumi's DIY login stores it: an empty account.
+        const hasAccounts = backend.login !== undefined;
+        await context.credentials.login(
+          url,
+          hasAccounts
+            ? {
+                ...(credential?.accessToken === undefined ? {} : { accessToken: credential.accessToken }),
+                username: user.name,
+                organizations: user.organizations,
+              }
+            : {},
+        );
+        // Pulumi's line: `be.Name()` is the machine's hostname for every self-managed store, the
+        // service's URL otherwise.
+        const name = hasAccounts ? backend.url : machineName();
+        context.output.out(user.name === "" ? `Logged in to ${name} (${backend.url})` : `Logged in to ${name} as ${user.name} (${backend.url})`);
       }),
     );
 }

@@ -3,6 +3,9 @@ import { CairnError } from "@cairn/core";
 import type { RunCommand } from "../main.js";
 import { LOCAL_BACKEND_URL } from "./login.js";
 
+/** Where Pulumi logs out of when no backend is in effect (`httpstate.ValueOrDefaultURL`). */
+const PULUMI_CLOUD_URL = "https://api.pulumi.com";
+
 export function registerLogout(program: Command, run: RunCommand): void {
   program
     .command("logout")
@@ -10,7 +13,7 @@ export function registerLogout(program: Command, run: RunCommand): void {
     .argument("[url]", "backend URL; defaults to the current backend")
     .option("--all", "log out of every backend")
     .option("-l, --local", "log out of the local file backend (file://~)")
-    .option("-f, --force", "succeed even if not logged in to that backend")
+    .option("-f, --force", "accepted for compatibility: logging out of a backend you are not logged in to always succeeds")
     .option("--non-interactive", "never prompt")
     .option("-c, --cloud-url <url>", "deprecated: pass the URL as an argument")
     .action(
@@ -21,24 +24,17 @@ export function registerLogout(program: Command, run: RunCommand): void {
         const named = given[0];
         if (flags.all) {
           if (named !== undefined) throw new CairnError("InvalidArgument", "--all logs out of every backend; do not also name one");
-          const removed = await context.credentials.logoutAll();
-          context.output.out(removed.length === 0 ? "Not logged in to any backend" : `Logged out of ${removed.length} backend(s)`);
+          // As `pulumi logout --all`: credentials.json is removed, whatever it held.
+          await context.credentials.logoutAll();
+          context.output.out("Logged out of everything");
           return;
         }
+        // The backend in effect, in Pulumi's order; with none, Pulumi's default (its cloud).
+        const url = named ?? (await context.backendUrlOrUndefined()) ?? PULUMI_CLOUD_URL;
         const credentials = await context.credentials.read();
-        const url = named ?? context.env.PULUMI_BACKEND_URL ?? credentials.current;
-        if (url === undefined) {
-          if (flags.force) return context.output.out("Not logged in to any backend");
-          throw new CairnError("NotFound", "you are not logged in to any backend", { hint: "nothing to do; --force makes this succeed" });
-        }
         const loggedIn = url in (credentials.accounts ?? {}) || url in (credentials.accessTokens ?? {}) || credentials.current === url;
-        if (!loggedIn) {
-          if (flags.force) return context.output.out(`Not logged in to ${url}`);
-          throw new CairnError("NotFound", `you are not logged in to ${url}`, {
-            hint: "`cairn whoami -v` shows the current backend; --force makes this succeed anyway",
-          });
-        }
-        await context.credentials.logout(url);
+        // Like Pulumi, logging out of a backend one is not logged in to succeeds and changes nothing.
+        if (loggedIn) await context.credentials.logout(url);
         context.output.out(`Logged out of ${url}`);
       }),
     );

@@ -12,11 +12,12 @@ import { registerStackUnlock } from "./stack/unlock.js";
 import { registerStackChangeSecretsProvider } from "./stack/change-secrets-provider.js";
 import { registerStackMigrate } from "./stack/migrate.js";
 import { registerStackVerify } from "./stack/verify.js";
+import { registerStackTag } from "./stack/tag.js";
 
 export function registerStack(program: Command, run: RunCommand): void {
   const stack = program
     .command("stack")
-    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate, verify");
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate, verify, tag");
   for (const register of [
     registerStackInit,
     registerStackLs,
@@ -30,6 +31,7 @@ export function registerStack(program: Command, run: RunCommand): void {
     registerStackChangeSecretsProvider,
     registerStackMigrate,
     registerStackVerify,
+    registerStackTag,
   ]) {
     register(stack, run);
   }

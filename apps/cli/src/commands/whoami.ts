@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { isUnsafeStoreAllowed } from "@cairn/core";
+import { isUnsafeStoreAllowed, type UserInfo } from "@cairn/core";
 import type { RunCommand } from "../main.js";
 import { printJson } from "../output.js";
 
@@ -18,15 +18,41 @@ export function registerWhoami(program: Command, run: RunCommand): void {
         const credentialSource = backend.credentialSource ?? user.token?.source;
         const unsafeStore = flags.verbose ? await isUnsafeStoreAllowed(context.home, url) : false;
         if (flags.json) {
+          // Pulumi's `whoAmIJSON` (user, organizations when any, url, tokenInformation when any),
+          // then cairn's own keys.
           const verbose = flags.verbose ? { ...(credentialSource === undefined ? {} : { credentialSource }), unsafeStoreAllowed: unsafeStore } : {};
-          return printJson(context.output, { user: user.name, organizations: user.organizations, url: backend.url, ...verbose });
+          return printJson(context.output, {
+            user: user.name,
+            ...(user.organizations.length > 0 ? { organizations: user.organizations } : {}),
+            url: backend.url,
+            ...(user.tokenInformation === undefined ? {} : { tokenInformation: user.tokenInformation }),
+            ...verbose,
+          });
         }
         if (!flags.verbose) return context.output.out(user.name);
+        // Pulumi's lines, in its order (`cmd/pulumi/whoami`), then cairn's.
+        context.output.out(`Access token source: ${accessTokenSource(user)}`);
         context.output.out(`User: ${user.name}`);
         context.output.out(`Organizations: ${user.organizations.join(", ")}`);
         context.output.out(`Backend URL: ${backend.url}`);
+        const info = user.tokenInformation;
+        if (info === undefined) {
+          context.output.out("Token type: personal");
+        } else {
+          context.output.out(`Token type: ${info.team ? `team: ${info.team}` : info.organization ? `organization: ${info.organization}` : "unknown"}`);
+          context.output.out(`Token name: ${info.name}`);
+        }
         context.output.out(`Credential source: ${credentialSource ?? "not reported by this backend"}`);
         if (unsafeStore) context.output.out("Unsafe store: allowed (cairn login --allow-unsafe-store): this store ignores preconditions, so locks do not exclude concurrent writers");
       }),
     );
+}
+
+/**
+ * Pulumi's `Access token source:` value: `none` for self-managed backends (no token), else
+ * `PULUMI_ACCESS_TOKEN` when the token came from the environment, `stored account` otherwise.
+ */
+function accessTokenSource(user: UserInfo): string {
+  if (user.token === undefined) return "none";
+  return user.token.source === "env:PULUMI_ACCESS_TOKEN" ? "PULUMI_ACCESS_TOKEN" : "stored account";
 }

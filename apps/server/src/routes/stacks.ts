@@ -96,7 +96,7 @@ export function addStackRoutes(router: Router, services: Services): void {
 
   router.add("DELETE", "/api/stacks/:org/:project/:stack", stackRoute("write", async ({ response, query }, id) => {
     await services.updates.leases.refuseIfLeased(id);
-    await services.state.backendFor(id.org).removeStack(layoutRef(id), { force: query.get("force") === "true" });
+    await services.state.backendFor(id.org).removeStack(layoutRef(id), { force: query.get("force") === "true", removeBackups: true });
     await services.updates.forget(id);
     sendJson(response, 200, {});
   }));

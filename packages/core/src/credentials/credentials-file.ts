@@ -109,10 +109,14 @@ function checkAccount(raw: Record<string, unknown>, url: string, fail: (what: st
  * order, omitempty, sorted map keys), followed by any fields Pulumi does not know.
  */
 export function formatCredentials(credentials: Credentials): string {
-  const { current, accessTokens, accounts, ...unknown } = credentials;
+  const { version, credentialHelper, current, accessTokens, accounts, ...unknown } = credentials;
   const top = new Map<string, unknown>();
+  // Pulumi's field order: version, credentialHelper, current, accessTokens, accounts.
+  if (version !== undefined && version !== 0) top.set("version", version);
+  if (credentialHelper !== undefined && credentialHelper !== null) top.set("credentialHelper", credentialHelper);
   if (current) top.set("current", current);
-  if (accessTokens && Object.keys(accessTokens).length > 0) top.set("accessTokens", sortedByGoKeyOrder(accessTokens));
+  const tokens = derivedAccessTokens(credentials);
+  if (Object.keys(tokens).length > 0) top.set("accessTokens", sortedByGoKeyOrder(tokens));
   if (accounts && Object.keys(accounts).length > 0) {
     const ordered = new Map<string, unknown>();
     for (const [url, account] of sortedByGoKeyOrder(accounts)) ordered.set(url, accountFields(account));
@@ -120,6 +124,33 @@ export function formatCredentials(credentials: Credentials): string {
   }
   for (const [key, value] of Object.entries(unknown)) top.set(key, value);
   return formatGoJson(top);
+}
+
+/**
+ * `accessTokens` as Pulumi (3.266 and later) writes it: derived from `accounts`, one entry per
+ * account with its token ("" for a self-managed backend). A token an older CLI kept only under
+ * `accessTokens`, and entries with no account, are kept rather than dropped.
+ */
+export function derivedAccessTokens(credentials: Credentials): Record<string, string> {
+  const tokens: Record<string, string> = { ...credentials.accessTokens };
+  for (const [url, account] of Object.entries(credentials.accounts ?? {})) tokens[url] = account.accessToken || tokens[url] || "";
+  return tokens;
+}
+
+/**
+ * Whether Pulumi would store these credentials by removing the file (`writeCredentialsFile`: no
+ * account, no current backend, no credential helper). cairn also keeps a file that still holds a
+ * bare `accessTokens` entry of an older CLI, or fields it does not know.
+ */
+export function isEmptyCredentials(credentials: Credentials): boolean {
+  const { current, accessTokens, accounts, version: _version, credentialHelper, ...unknown } = credentials;
+  return (
+    !current &&
+    Object.keys(accounts ?? {}).length === 0 &&
+    Object.keys(accessTokens ?? {}).length === 0 &&
+    (credentialHelper === undefined || credentialHelper === null) &&
+    Object.keys(unknown).length === 0
+  );
 }
 
 function accountFields(account: Account): Map<string, unknown> {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CairnError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { withFileLock } from "../fs/file-lock.js";
-import { formatCredentials, parseCredentials, type Account, type Credentials } from "./credentials-file.js";
+import { formatCredentials, isEmptyCredentials, parseCredentials, type Account, type Credentials } from "./credentials-file.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,7 +42,7 @@ export class CredentialsStore {
 
   /**
    * Applies `mutate` to the current credentials under the file lock and writes the result. As in
-   * Pulumi, credentials with no access tokens left are stored by removing the file.
+   * Pulumi, credentials with no account and no current backend left are stored by removing the file.
    */
   async update<T>(mutate: (credentials: Credentials) => T | Promise<T>): Promise<T> {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
@@ -111,7 +111,7 @@ export class CredentialsStore {
   }
 
   private async write(credentials: Credentials): Promise<void> {
-    if (Object.keys(credentials.accessTokens ?? {}).length === 0) {
+    if (isEmptyCredentials(credentials)) {
       await unlink(this.file).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== "ENOENT") throw error;
       });

@@ -48,7 +48,7 @@ export function stackPaths(mode: LayoutMode, ref: StackRef): StackPaths {
     throw new CairnError(
       "InvalidArgument",
       `organization ${JSON.stringify(ref.organization)} does not exist on a self-managed backend: its only organization is "${DEFAULT_ORGANIZATION}"`,
-      { hint: `name the stack ${DEFAULT_ORGANIZATION}/<project>/<stack>, or just <project>/<stack>` },
+      { hint: `name the stack <stack>, ${DEFAULT_ORGANIZATION}/<stack> or ${DEFAULT_ORGANIZATION}/<project>/<stack>` },
     );
   }
   validateName("stack", ref.name);

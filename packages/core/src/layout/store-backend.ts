@@ -5,6 +5,7 @@ import type {
   JournalReport,
   UpdateSession,
   CreateStackOptions,
+  RemoveStackOptions,
   SaveOptions,
   StackFilter,
   StackLock,
@@ -48,6 +49,7 @@ import {
 } from "./stack-files.js";
 import { currentDeployment, deleteJournalKeys, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
 import { entryOf, StackIndexes } from "./stack-index.js";
+import { deleteStackTags, readStackTags, updateStackTags } from "./stack-tags.js";
 import { StoreUpdateSession } from "./store-session.js";
 import type { HistoryFileRecord } from "./history.js";
 import type { ListedObject } from "../store.js";
@@ -130,6 +132,36 @@ class StoreBackend implements StateBackend {
    * whose index entry was not built from the listed file are read (see `stack-index.ts`).
    */
   async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
+    const summaries = await this.listStacksOfProject(filter);
+    if (filter.tagName === undefined && filter.tagValue === undefined) return summaries;
+    // As Pulumi's DIY ListStacks: a second pass reading each stack's tags file.
+    const mode = await this.layoutMode();
+    const matching: StackSummary[] = [];
+    for (const summary of summaries) {
+      const tags = await readStackTags(this.store, stackPaths(mode, summary.ref)).catch(() => undefined); // unreadable tags: not a match, as in Pulumi
+      if (tags === undefined) continue;
+      const matches =
+        filter.tagName !== undefined
+          ? Object.hasOwn(tags, filter.tagName) && (filter.tagValue === undefined || tags[filter.tagName] === filter.tagValue)
+          : Object.values(tags).includes(filter.tagValue!);
+      if (matches) matching.push(summary);
+    }
+    return matching;
+  }
+
+  async getStackTags(ref: StackRef): Promise<Record<string, string>> {
+    const paths = await this.pathsOf(ref);
+    await this.requireStack(paths);
+    return readStackTags(this.store, paths);
+  }
+
+  async updateStackTags(ref: StackRef, change: (tags: Record<string, string>) => Record<string, string>): Promise<Record<string, string>> {
+    const paths = await this.pathsOf(ref);
+    await this.requireStack(paths);
+    return updateStackTags(this.store, paths, change);
+  }
+
+  private async listStacksOfProject(filter: StackFilter): Promise<StackSummary[]> {
     const mode = await this.layoutMode();
     const files = new Map<string, { ref: StackRef; object: ListedObject }>();
     for (const object of await listAll(this.store, `${STACKS_DIR}/`)) {
@@ -178,7 +210,7 @@ class StoreBackend implements StateBackend {
     });
   }
 
-  async removeStack(ref: StackRef, options: { force?: boolean } = {}): Promise<void> {
+  async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
     const paths = await this.pathsOf(ref);
     await this.withLock(paths, "remove", async (lock) => {
       const stored = await this.requireStack(paths);
@@ -186,11 +218,11 @@ class StoreBackend implements StateBackend {
       const resources = resourcesOf(stored.file.checkpoint.latest);
       const onlyRootStack = resources.length === 1 && resources[0]?.type === ROOT_STACK_TYPE;
       if (!options.force && resources.length > 0 && !onlyRootStack) {
-        throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName}: it still has ${resources.length} resources`, {
+        throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName} because it still contains ${resources.length} resources`, {
           hint: "destroy the stack's resources first, or remove it anyway with --force (the resources are then no longer managed)",
         });
       }
-      if (options.force) {
+      if (options.removeBackups) {
         // Gone for good, with its `.bak` copy and backups (Pulumi's `--remove-backups`).
         await deleteStackFile(this.store, paths, stored);
         await deleteIfPresent(this.store, `${stored.key}.bak`);
@@ -199,6 +231,7 @@ class StoreBackend implements StateBackend {
         await retireStackFile(this.store, paths, stored);
       }
       this.knownKeys.delete(paths.stackBase);
+      await deleteStackTags(this.store, paths);
       await removeAllUnder(this.store, paths.historyDir);
       await removeAllUnder(this.store, paths.journalDir);
       await this.indexes.record(paths.indexKey, ref.name, undefined);

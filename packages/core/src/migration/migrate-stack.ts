@@ -131,6 +131,6 @@ function historyRecord(record: UpdateRecord): NonNullable<import("../backend.js"
 }
 
 async function rollBack(target: StateBackend, ref: StackRef, previous: UntypedDeployment | undefined): Promise<void> {
-  if (previous === undefined) await target.removeStack(ref, { force: true });
+  if (previous === undefined) await target.removeStack(ref, { force: true, removeBackups: true });
   else await target.importDeployment(ref, previous, { kind: "migrate-rollback" });
 }

@@ -43,6 +43,7 @@ export async function openBackend(urlText: string, context: OpenBackendContext):
     home: context.home,
     cwd: context.cwd,
     env: context.env,
+    urlText,
     ...(storedCredential === undefined ? {} : { storedCredential }),
   };
   const opened = await plugin.open(url, openContext);

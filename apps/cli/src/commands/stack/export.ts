@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
+import { CairnError, decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 
@@ -12,12 +12,13 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
     .option("--file <path>", "write to this file (atomically) instead of stdout")
     .option("--show-secrets", "decrypt secret values to plaintext (needs the stack's passphrase)")
     .option("--non-interactive", "never prompt for a passphrase")
+    .option("--version <n>", "export the deployment as it stood after this update (`cairn stack history` numbers them, 1 = oldest)", parseVersion)
     .action(
-      run(async (context, flags: { stack?: string; file?: string; showSecrets?: boolean; nonInteractive?: boolean }) => {
+      run(async (context, flags: { stack?: string; file?: string; showSecrets?: boolean; nonInteractive?: boolean; version?: number }) => {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
-        let deployment = await backend.exportDeployment(ref);
+        let deployment = await backend.exportDeployment(ref, flags.version === undefined ? {} : { version: flags.version });
         if (flags.showSecrets && hasEncryptedSecrets(deployment)) {
           const secrets = await openStackSecrets(context, ref, deployment, { nonInteractive: Boolean(flags.nonInteractive) });
           deployment = await decryptDeploymentSecrets(deployment, secrets);
@@ -28,4 +29,14 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
         context.output.err(`Exported stack to ${flags.file}`);
       }),
     );
+}
+
+function parseVersion(text: string): number {
+  const version = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(version) || version < 1) {
+    throw new CairnError("InvalidArgument", `--version ${JSON.stringify(text)} is not an update version`, {
+      hint: "give a positive whole number from `cairn stack history` (1 = the oldest update)",
+    });
+  }
+  return version;
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { UpdateRecord } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
 import { registerHistorySubcommands } from "./history-prune.js";
@@ -16,7 +17,7 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
         const history = await backend.listHistory(ref, flags.pageSize === undefined ? {} : { limit: flags.pageSize });
-        if (flags.json) return printJson(context.output, history);
+        if (flags.json) return printJson(context.output, history.map(historyJson));
         if (history.length === 0) return context.output.out("This stack has no updates yet.");
         const rows = history.map((update, index) => [
           String(update.version ?? history.length - index),
@@ -30,4 +31,40 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
       }),
     );
   registerHistorySubcommands(history, run);
+}
+
+/** The fields Pulumi's `stack history --json` prints (`updateInfoJSON`), in its order. */
+const PULUMI_FIELDS = new Set(["version", "kind", "startTime", "message", "environment", "config", "result", "endTime", "resourceChanges"]);
+
+/**
+ * One update as Pulumi's `stack history --json` prints it: times as RFC 3339, `config` values as
+ * `{value, secret}`, `endTime` and `resourceChanges` once the update has finished. cairn numbers
+ * `version` (1 = oldest) where Pulumi's self-managed backend prints 0, and adds what else it knows
+ * (its history chain hashes, `resourceCount`) after Pulumi's fields.
+ */
+function historyJson(update: UpdateRecord): Record<string, unknown> {
+  const finished = update.result !== "in-progress";
+  const extras = Object.fromEntries(Object.entries(update).filter(([field]) => !PULUMI_FIELDS.has(field)));
+  return {
+    version: update.version ?? 0,
+    kind: update.kind,
+    startTime: new Date(update.startTime * 1000).toISOString(),
+    message: typeof update.message === "string" ? update.message : "",
+    environment: isRecord(update.environment) ? update.environment : {},
+    config: Object.fromEntries(Object.entries(isRecord(update.config) ? update.config : {}).map(([key, value]) => [key, configValueJson(value)])),
+    result: update.result,
+    ...(finished ? { endTime: new Date(update.endTime * 1000).toISOString(), resourceChanges: isRecord(update.resourceChanges) ? update.resourceChanges : {} } : {}),
+    ...extras,
+  };
+}
+
+/** Pulumi's `configValueJSON`: a secret's value is not shown (cairn has no `--show-secrets` here). */
+function configValueJson(value: unknown): { value?: string; objectValue?: unknown; secret: boolean } {
+  if (typeof value === "string") return { value, secret: false };
+  if (isRecord(value) && typeof value.secure === "string") return { secret: true };
+  return { value: JSON.stringify(value), objectValue: value, secret: false };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

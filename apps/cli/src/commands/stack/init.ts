@@ -7,7 +7,7 @@ export function registerStackInit(stack: Command, run: RunCommand): void {
   stack
     .command("init")
     .description("Create an empty stack with a passphrase secrets provider, and select it")
-    .argument("[stack]", "[organization/][project/]stack")
+    .argument("[stack]", "<stack>, organization/<stack> or organization/<project>/<stack>")
     .option("-s, --stack <stack>", "the stack to create (same as the argument)")
     .option("--secrets-provider <provider>", "secrets provider: passphrase", PASSPHRASE_PROVIDER_TYPE)
     .option("--no-select", "do not select the new stack")

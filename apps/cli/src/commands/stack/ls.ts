@@ -10,29 +10,33 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
     .option("-a, --all", "list stacks of every project")
     .option("-p, --project <project>", "list stacks of this project")
     .option("-j, --json", "print JSON")
+    .option("-t, --tag <tag>", "only stacks with this tag: tag-name or tag-name=tag-value")
     .action(
-      run(async (context, flags: { all?: boolean; project?: string; json?: boolean }) => {
+      run(async (context, flags: { all?: boolean; project?: string; json?: boolean; tag?: string }) => {
         const url = await context.backendUrl();
         const project = await context.project();
         const filterProject = flags.all ? undefined : (flags.project ?? project?.name);
         const backend = await context.openBackend(url);
-        const stacks = await backend.listStacks(filterProject === undefined ? {} : { project: filterProject });
+        const tagFilter = flags.tag === undefined ? {} : parseTagFilter(flags.tag);
+        const stacks = await backend.listStacks({ ...(filterProject === undefined ? {} : { project: filterProject }), ...tagFilter });
         const selectedName = project && (await getSelectedStack(context.home, project.file, url));
         const selected = selectedName === undefined ? undefined : parseStackRef(selectedName, project?.name);
         const isCurrent = (summary: StackSummary) => selected !== undefined && sameStack(summary.ref, selected);
         const display = (summary: StackSummary) =>
-          summary.ref.project === project?.name ? summary.ref.name : formatStackRef(summary.ref).replace(/^organization\//, "");
+          // As Pulumi's DIY references print: the bare name in the current project or in a legacy
+          // (project-less) store, else fully qualified.
+          summary.ref.project === undefined || summary.ref.project === project?.name ? summary.ref.name : formatStackRef(summary.ref);
 
         if (flags.json) {
           return printJson(
             context.output,
+            // Pulumi's shape (`stackSummaryJSON`): a self-managed backend reports no progress and
+            // has no console, so `updateInProgress` and `url` are left out, as Pulumi leaves them.
             stacks.map((summary) => ({
               name: display(summary),
               current: isCurrent(summary),
               ...(summary.lastUpdate ? { lastUpdate: summary.lastUpdate.toISOString() } : {}),
-              updateInProgress: false,
               ...(summary.resourceCount !== undefined ? { resourceCount: summary.resourceCount } : {}),
-              url: `${backend.url}`,
             })),
           );
         }
@@ -47,4 +51,10 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
         context.output.out(formatTable(["NAME", "LAST UPDATE", "RESOURCE COUNT"], rows));
       }),
     );
+}
+
+/** Pulumi's `--tag`: `name` or `name=value` (split at the first `=`). */
+function parseTagFilter(text: string): { tagName: string; tagValue?: string } {
+  const equals = text.indexOf("=");
+  return equals === -1 ? { tagName: text } : { tagName: text.slice(0, equals), tagValue: text.slice(equals + 1) };
 }

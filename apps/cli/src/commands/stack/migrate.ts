@@ -32,7 +32,7 @@ export function registerStackMigrate(stack: Command, run: RunCommand): void {
   stack
     .command("migrate")
     .description("Copy stacks to another backend in one verified step: lock, copy, verify by hash, release")
-    .argument("[stacks...]", "[organization/][project/]stack names; defaults to the selected stack")
+    .argument("[stacks...]", "stack names (<stack>, organization/<stack> or organization/<project>/<stack>); defaults to the selected stack")
     .requiredOption("--to <url>", "the target backend URL (you must be able to open it: credentials as for `cairn login`)")
     .option("--from <url>", "the source backend URL; defaults to the current backend")
     .option("--all", "migrate every stack of the source backend")

@@ -8,7 +8,7 @@ export function registerStackRename(stack: Command, run: RunCommand): void {
   stack
     .command("rename")
     .description("Rename a stack (its state, history and config file)")
-    .argument("<new-name>", "[organization/][project/]stack")
+    .argument("<new-name>", "<stack>, organization/<stack> or organization/<project>/<stack>")
     .option("-s, --stack <stack>", "the stack to rename; defaults to the selected stack")
     .action(
       run(async (context, newName: string, flags: { stack?: string }) => {

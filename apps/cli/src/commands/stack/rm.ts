@@ -9,14 +9,15 @@ export function registerStackRm(stack: Command, run: RunCommand): void {
   stack
     .command("rm")
     .description("Remove a stack and its history and configuration (it must have no resources, unless --force)")
-    .argument("[stack]", "[organization/][project/]stack; defaults to the selected stack")
+    .argument("[stack]", "<stack>, organization/<stack> or organization/<project>/<stack>; defaults to the selected stack")
     .option("-s, --stack <stack>", "the stack to remove")
     .option("-f, --force", "remove even if the stack still has resources (they are NOT destroyed)")
     .option("-y, --yes", "skip the confirmation prompt")
     .option("--preserve-config", "keep the Pulumi.<stack>.yaml config file")
+    .option("--remove-backups", "also remove the stack's backups and its .bak copy (by default they are kept, as Pulumi keeps them)")
     .option("--non-interactive", "never prompt")
     .action(
-      run(async (context, name: string | undefined, flags: { stack?: string; force?: boolean; yes?: boolean; preserveConfig?: boolean; nonInteractive?: boolean }) => {
+      run(async (context, name: string | undefined, flags: { stack?: string; force?: boolean; yes?: boolean; preserveConfig?: boolean; removeBackups?: boolean; nonInteractive?: boolean }) => {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, name ?? flags.stack);
         const backend = await context.openBackend(url);
@@ -26,7 +27,7 @@ export function registerStackRm(stack: Command, run: RunCommand): void {
         if (!flags.yes) {
           await confirmByTyping(context.output, `This will permanently remove the '${formatStackRef(ref)}' stack!`, ref.name, "--yes", Boolean(flags.nonInteractive));
         }
-        await backend.removeStack(ref, { force: Boolean(flags.force) });
+        await backend.removeStack(ref, { force: Boolean(flags.force), removeBackups: Boolean(flags.removeBackups) });
 
         const project = await context.project();
         if (project !== undefined && project.name === ref.project) {

@@ -6,7 +6,7 @@ export function registerStackSelect(stack: Command, run: RunCommand): void {
   stack
     .command("select")
     .description("Select the current stack of this project")
-    .argument("[stack]", "[organization/][project/]stack")
+    .argument("[stack]", "<stack>, organization/<stack> or organization/<project>/<stack>")
     .option("-s, --stack <stack>", "the stack to select (same as the argument)")
     .option("-c, --create", "create the stack if it does not exist")
     .action(
