@@ -1,4 +1,5 @@
-import { open, readdir, unlink, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { open, readdir, readFile, unlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CairnError,
@@ -67,11 +68,14 @@ export class FileStore implements StateStore {
   }
 
   private async write(key: string, path: string, bytes: Uint8Array, options: PutOptions): Promise<string> {
-    const version = await this.writeObject(key, path, bytes, options);
     // gocloud's fileblob (Pulumi on file://) keeps `<file>.attrs` beside what it wrote: its MD5
-    // and content type. Once cairn has replaced the bytes that sidecar describes another object,
-    // so it goes; fileblob reads an object without one as plain bytes.
-    await removeAttrsSidecar(path);
+    // and content type. When cairn replaces such a file the sidecar is rewritten for the new bytes,
+    // as fileblob would have written it; one cairn cannot read goes (fileblob reads an object
+    // without a sidecar as plain bytes). Files without a sidecar get none.
+    const sidecar = await readAttrsSidecar(path);
+    const version = await this.writeObject(key, path, bytes, options);
+    if (sidecar === "unreadable") await removeAttrsSidecar(path);
+    else if (sidecar !== undefined) await writeFileAtomic(`${path}${ATTRS_SUFFIX}`, refreshedAttrs(sidecar, bytes));
     return version;
   }
 
@@ -173,6 +177,40 @@ export class FileStore implements StateStore {
     }
     return join(this.root, ...segments);
   }
+}
+
+/** fileblob's `xattrs`, in its field order (`gocloud.dev/blob/fileblob/attrs.go`). */
+const ATTRS_FIELDS = ["user.cache_control", "user.content_disposition", "user.content_encoding", "user.content_language", "user.content_type", "user.metadata", "md5"] as const;
+
+async function readAttrsSidecar(path: string): Promise<Record<string, unknown> | "unreadable" | undefined> {
+  let text: string;
+  try {
+    text = await readFile(`${path}${ATTRS_SUFFIX}`, "utf8");
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    return "unreadable";
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : "unreadable";
+  } catch {
+    return "unreadable";
+  }
+}
+
+/**
+ * The sidecar fileblob writes for `bytes`: the previous attributes with the new MD5 (Go's
+ * `json.Encoder`: compact, `[]byte` as base64, a final newline); gzip content is typed as Go's
+ * content sniffing types it.
+ */
+function refreshedAttrs(previous: Record<string, unknown>, bytes: Uint8Array): string {
+  const attrs: Record<string, unknown> = {};
+  for (const field of ATTRS_FIELDS) attrs[field] = previous[field] ?? (field === "user.metadata" ? null : "");
+  for (const [field, value] of Object.entries(previous)) if (!(field in attrs)) attrs[field] = value;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) attrs["user.content_type"] = "application/x-gzip";
+  attrs.md5 = createHash("md5").update(bytes).digest("base64");
+  return `${JSON.stringify(attrs)}\n`;
 }
 
 async function removeAttrsSidecar(path: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { STORE_NAMES, type StoreName } from "./stores.js";
 import { createWorld, type World } from "./world.js";
@@ -80,4 +81,45 @@ describe.each(STORE_NAMES)("stacks over %s: what one tool makes, the other lists
       expect(readdirSync(`${state}/.pulumi/stacks/${w.projectName}`)).toContain("dev.json.bak");
     }
   });
+
+  if (name === "file") {
+    for (const flags of [["--force"], ["--force", "--remove-backups"]]) {
+      it(`stack rm ${flags.join(" ")} leaves exactly the files Pulumi leaves (tags, .bak, backups, history, .attrs)`, () => {
+        const w = open(name);
+        const state = new URL(w.store.url).pathname;
+        const left = (stack: string) => filesOf(join(state, ".pulumi"), stack);
+        for (const stack of ["bypulumi", "bycairn"]) {
+          w.pulumiOk(["stack", "init", stack]);
+          w.drive("up", stack, { components: 1 });
+          w.pulumiOk(["stack", "tag", "set", "team", "platform", "--stack", stack]);
+        }
+        w.pulumiOk(["stack", "rm", "bypulumi", "--yes", ...flags]);
+        w.cairnOk(["stack", "rm", "bycairn", "--yes", ...flags]);
+        expect(left("bycairn")).toEqual(left("bypulumi"));
+        expect(left("bycairn").some((file) => file.endsWith(".pulumi-tags"))).toBe(false);
+        expect(left("bycairn").some((file) => file.includes("history/"))).toBe(false);
+      });
+    }
+  }
 });
+
+/**
+ * The files under `.pulumi` that belong to `stack`, with the stack's name replaced by `<stack>`
+ * and Unix-nanosecond stamps by `<nanos>`, so two stacks' leftovers compare. cairn's own
+ * bookkeeping (`cairn-index`, `cairn-journal`) and empty lock directories are not compared.
+ */
+function filesOf(root: string, stack: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(join(dir, entry.name), path);
+      else if (path.split("/").includes(stack) || entry.name.startsWith(`${stack}.`) || entry.name.startsWith(`${stack}-`)) files.push(path);
+    }
+  };
+  walk(root, "");
+  return files
+    .filter((file) => !file.startsWith("cairn-") && !file.startsWith("locks/"))
+    .map((file) => file.split(stack).join("<stack>").replace(/\d{16,}/g, "<nanos>"))
+    .sort();
+}

@@ -47,19 +47,24 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-/** URNs are `urn:pulumi:<stack>::<project>::…`; importing another stack's resources is usually a mistake. */
+/**
+ * URNs are `urn:pulumi:<stack>::<project>::…`; importing another stack's resources is usually a
+ * mistake. Like Pulumi, every such resource is named, and `--force` is the way on.
+ */
 function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef): void {
-  const resources = (deployment.deployment as { resources?: Array<{ urn?: unknown }> }).resources ?? [];
+  const resources = (deployment.deployment as { resources?: Array<{ urn?: unknown }> } | null)?.resources ?? [];
+  const problems: string[] = [];
   for (const resource of resources) {
     const match = typeof resource.urn === "string" ? /^urn:pulumi:([^:]*)::([^:]*)::/.exec(resource.urn) : null;
     if (match === null) continue;
     const [, stackName, projectName] = match;
-    if (stackName !== ref.name || (ref.project !== undefined && projectName !== ref.project)) {
-      throw new CairnError("InvalidArgument", `resource ${resource.urn} belongs to stack ${projectName}/${stackName}, not ${formatStackRef(ref)}`, {
-        hint: "import into the stack it came from, or pass --force if this is intended",
-      });
-    }
+    if (stackName !== ref.name) problems.push(`resource '${resource.urn}' is from a different stack (${stackName} != ${ref.name})`);
+    else if (ref.project !== undefined && projectName !== ref.project) problems.push(`resource '${resource.urn}' is from a different project (${projectName} != ${ref.project})`);
   }
+  if (problems.length === 0) return;
+  throw new CairnError("InvalidArgument", `cannot import into ${formatStackRef(ref)}:\n${problems.map((problem) => `    ${problem}`).join("\n")}`, {
+    hint: "importing this file could be dangerous; import into the stack it came from, or rerun with --force to proceed anyway",
+  });
 }
 
 async function readStdin(): Promise<string> {
