@@ -7,7 +7,7 @@ const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
 const backendOptions = { env: {}, username: "conformance", hostname: "s3-test", pid: 4242 };
 
 // A fresh prefix per store: checks never see each other's keys.
-describeStoreConformance("S3Store on s3rver", { create: () => openTestStore() });
+describeStoreConformance("S3Store on moto", { create: () => openTestStore() });
 
 // The second instance is a separate S3Store (its own client) on the same prefix: a second process.
 let lastUrl = "";

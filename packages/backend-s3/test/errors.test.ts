@@ -38,11 +38,12 @@ describe("errors from the real server", () => {
     await store.close();
   });
 
-  it("anonymous=true sends unsigned requests (s3rver serves them; real S3 only for public buckets)", async () => {
+  it("anonymous=true sends unsigned requests, which a private bucket refuses with AccessDenied (PermissionDenied)", async () => {
     const store = await openTestStore(serverUrl(undefined, undefined, "&anonymous=true"), {});
-    const version = await store.put("public", text("open"));
-    expect(new TextDecoder().decode((await store.get("public"))?.bytes)).toBe("open");
-    expect((await store.get("public"))?.version).toBe(version);
+    // Not InvalidAccessKeyId or SignatureDoesNotMatch (what a signed request with bad keys gets).
+    const error = await cairnErrorFrom(() => store.put("public", text("open")));
+    expect(error.code).toBe("PermissionDenied");
+    expect((await cairnErrorFrom(() => store.get("public"))).code).toBe("PermissionDenied");
     await store.close();
   });
 
@@ -56,7 +57,15 @@ describe("errors from the real server", () => {
     await store.close();
   });
 
-  it("the conditional layer answers like AWS: 412 PreconditionFailed, and 404 NoSuchKey for If-Match on a missing key", async () => {
+  it("a wrong secret for a known access key is Unauthenticated (SignatureDoesNotMatch), no secret is echoed", async () => {
+    const store = await openTestStore(serverUrl(), { ...serverEnv, AWS_SECRET_ACCESS_KEY: "wrong-secret-value" });
+    const error = await cairnErrorFrom(() => store.put("k", text("x")));
+    expect(error.code).toBe("Unauthenticated");
+    expect(`${error.message} ${error.hint}`).not.toContain("wrong-secret-value");
+    await store.close();
+  });
+
+  it("the server answers like AWS: 412 PreconditionFailed, and 404 NoSuchKey for If-Match on a missing key", async () => {
     const Key = `raw-${Date.now()}`;
     await raw.send(new PutObjectCommand({ Bucket: server.bucket, Key, Body: "one" }));
     const exists = await raw.send(new PutObjectCommand({ Bucket: server.bucket, Key, Body: "two", IfNoneMatch: "*" })).catch((e: unknown) => e);
@@ -83,7 +92,7 @@ describe("errors from the real server", () => {
   });
 });
 
-describe("classifyS3Error / s3Failure for answers s3rver cannot produce", () => {
+describe("classifyS3Error / s3Failure for answers the test server does not produce", () => {
   const sdkError = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
   it.each([

@@ -7,7 +7,7 @@ declare module "vitest" {
   }
 }
 
-/** One s3rver (with the conditional-write layer) for the whole package; tests use fresh prefixes. */
+/** One S3 test server (moto) for the whole package; tests use fresh prefixes. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startS3Server({ buckets: ["cairn-test"] });
   project.provide("s3", {

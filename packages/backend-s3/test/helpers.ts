@@ -17,7 +17,7 @@ export function serverUrl(prefix = `t-${randomUUID()}`, bucket = server.bucket, 
   return s3UrlFor(server.endpoint, bucket, prefix, extra);
 }
 
-/** An s3:// URL for an s3rver at `endpoint` (`http://host:port`), path-style over plain HTTP. */
+/** An s3:// URL for an S3 test server at `endpoint` (`http://host:port`), path-style over plain HTTP. */
 export function s3UrlFor(endpoint: string, bucket: string, prefix = `t-${randomUUID()}`, extra = ""): string {
   return `s3://${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint.replace(/^http:\/\//, ""))}&disable_https=true&use_path_style=true${extra}`;
 }

@@ -3,10 +3,10 @@ import { probeConditionalWrites } from "@cairn/core";
 import { createCliSandbox, type CliSandbox } from "@cairn/test-servers/cli-sandbox";
 import { startS3Server, type S3TestServer } from "@cairn/test-servers/s3";
 import { openS3Store, parseS3Url } from "../src/index.js";
-import { openTestStore, s3UrlFor, serverEnv } from "./helpers.js";
+import { openTestStore, s3UrlFor } from "./helpers.js";
 
 const BUCKET = "cairn-plain";
-/** s3rver without the conditional layer: it accepts If-None-Match and ignores it, as some S3-compatible stores do. */
+/** moto with If-None-Match / If-Match stripped from writes: it accepts them and ignores them, as some S3-compatible stores do. */
 let plain: S3TestServer;
 beforeAll(async () => {
   plain = await startS3Server({ buckets: [BUCKET], conditionalWrites: false });
@@ -16,13 +16,15 @@ afterAll(() => plain?.stop());
 let cli: CliSandbox | undefined;
 afterEach(() => cli?.dispose());
 // Only the test server's keys; nothing from this machine's AWS setup, no instance-metadata probing.
-const openCli = () => (cli = createCliSandbox({ AWS_EC2_METADATA_DISABLED: "true", ...serverEnv }));
+// That server has its own key pair.
+const plainEnv = () => ({ AWS_ACCESS_KEY_ID: plain.accessKeyId, AWS_SECRET_ACCESS_KEY: plain.secretAccessKey, AWS_REGION: plain.region });
+const openCli = () => (cli = createCliSandbox({ AWS_EC2_METADATA_DISABLED: "true", ...plainEnv() }));
 const plainUrl = () => s3UrlFor(plain.endpoint, BUCKET);
 
 describe("the login probe over S3", { timeout: 60_000 }, () => {
-  it("reports that plain s3rver does not honour create-only writes", async () => {
+  it("reports that a store ignoring preconditions does not honour create-only writes", async () => {
     const url = plainUrl();
-    const store = await openS3Store({ ...parseS3Url(new URL(url)), url, env: serverEnv });
+    const store = await openS3Store({ ...parseS3Url(new URL(url)), url, env: plainEnv() });
     try {
       const probe = await probeConditionalWrites(store);
       expect(probe.honoured).toBe(false);
@@ -34,7 +36,7 @@ describe("the login probe over S3", { timeout: 60_000 }, () => {
     }
   });
 
-  it("passes on the s3rver with the honest conditional layer", async () => {
+  it("passes on moto, which honours them", async () => {
     const store = await openTestStore();
     try {
       expect(await probeConditionalWrites(store)).toEqual({ honoured: true });
@@ -43,7 +45,7 @@ describe("the login probe over S3", { timeout: 60_000 }, () => {
     }
   });
 
-  it("cairn login refuses plain s3rver, explaining why and how to opt out, storing nothing", () => {
+  it("cairn login refuses a store ignoring preconditions, explaining why and how to opt out, storing nothing", () => {
     const result = openCli().run(["login", plainUrl()]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/refusing to use s3:\/\/cairn-plain\//);
