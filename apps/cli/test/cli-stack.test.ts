@@ -147,7 +147,7 @@ describe("cairn stack", () => {
     expect(sandbox.run(["stack", "init", "organization/other/dev"], { cwd: elsewhere }).status).toBe(0);
     expect(sandbox.run(["stack", "import", "--stack", "organization/other/dev", "--force", "--file", SAMPLE_DEPLOYMENT], { cwd: elsewhere }).status).toBe(0);
     const ls = JSON.parse(sandbox.run(["stack", "ls", "--json"], { cwd: elsewhere }).stdout);
-    expect(ls.map((s: { name: string }) => s.name)).toEqual(["other/dev"]);
+    expect(ls.map((s: { name: string }) => s.name)).toEqual(["organization/other/dev"]); // Pulumi prints other projects' stacks fully qualified
     const noStack = sandbox.run(["stack", "export"], { cwd: elsewhere });
     expect(noStack.status).toBe(2);
     expect(noStack.stderr).toContain("--stack");

@@ -64,7 +64,7 @@ it("refuses, changing nothing, when a stack's project cannot be told; --project 
 
   // The upgraded store works as a project-scoped one, history included; a re-run is a no-op.
   expect(JSON.parse(sandbox.run(["stack", "ls", "--json"]).stdout).map((s: { name: string }) => s.name).sort()).toEqual(["dev", "empty"]);
-  expect(JSON.parse(sandbox.run(["stack", "history", "--stack", "dev", "--json"]).stdout)).toMatchObject([{ kind: "update", startTime: 1700000000 }]);
+  expect(JSON.parse(sandbox.run(["stack", "history", "--stack", "dev", "--json"]).stdout)).toMatchObject([{ kind: "update", startTime: "2023-11-14T22:13:20.000Z" }]);
   expect(JSON.parse(sandbox.run(["stack", "export", "--stack", "dev"]).stdout).deployment.resources).toHaveLength(3);
   const again = sandbox.run(["state", "upgrade", "--yes"]);
   expect(again.stdout).toContain("nothing to do");

@@ -38,7 +38,7 @@ export function validateName(kind: "stack" | "project" | "organization", name: s
  */
 export function parseStackRef(text: string, defaultProject?: string): StackRef {
   const parts = text.split("/");
-  if (text === "" || parts.length > 3) {
+  if (parts.length > 3) {
     throw new CairnError("InvalidArgument", `invalid stack reference ${JSON.stringify(text)}`, {
       hint: "use <stack>, organization/<stack> or organization/<project>/<stack>",
     });

@@ -21,7 +21,7 @@ describe("parseStackRef", () => {
   });
 
   it("refuses empty and four-part references", () => {
-    expect(() => parseStackRef("")).toThrow(/invalid stack reference/);
+    expect(() => parseStackRef("")).toThrow(/invalid stack name "": it is empty/);
     expect(() => parseStackRef("a/b/c/d")).toThrow(/invalid stack reference/);
   });
 });

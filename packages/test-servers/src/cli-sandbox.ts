@@ -83,7 +83,8 @@ export function checkCliLifecycle(cli: CliSandbox, url: string, options: Lifecyc
   const login = cli.run(["login", url], env);
   expect(login.stderr).toBe("");
   expect(login.status).toBe(0);
-  expect(login.stdout).toMatch(/^Logged into .+ as .+ \(.+\)\n$/);
+  // Pulumi's login line: `Logged in to <hostname, or the service URL> as <user> (<url>)`.
+  expect(login.stdout).toMatch(/^Logged in to .+ as .+ \(.+\)\n$/);
   if (options.credentialSource !== undefined) {
     const whoami = cli.run(["whoami", "-v"], env);
     expect(whoami.status).toBe(0);
