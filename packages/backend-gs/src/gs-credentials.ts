@@ -10,6 +10,8 @@ export type GsAuth =
   | { source: "anonymous" }
   /** `GOOGLE_CREDENTIALS`: the content of a service-account (or other) JSON key, as Pulumi reads it. */
   | { source: "env:GOOGLE_CREDENTIALS"; credentials: Record<string, unknown> }
+  /** `GOOGLE_OAUTH_ACCESS_TOKEN`: a short-lived OAuth access token, as Pulumi (and Terraform) read it. */
+  | { source: "env:GOOGLE_OAUTH_ACCESS_TOKEN"; accessToken: string }
   /** `GOOGLE_APPLICATION_CREDENTIALS`: the path of such a JSON key file. */
   | { source: "env:GOOGLE_APPLICATION_CREDENTIALS"; keyFilename: string }
   /** Application Default Credentials: gcloud's ADC file, then the metadata server on GCP. */
@@ -20,12 +22,13 @@ export type GsAuth =
 export const GS_CREDENTIAL_SOURCES: readonly CredentialSource[] = [
   { id: "anonymous", description: "?anonymous=true: no credentials (public buckets)" },
   { id: "env:GOOGLE_CREDENTIALS", description: "the JSON content of a service-account key (what Pulumi reads first)" },
+  { id: "env:GOOGLE_OAUTH_ACCESS_TOKEN", description: "an OAuth access token (what Pulumi reads second)" },
   { id: "env:GOOGLE_APPLICATION_CREDENTIALS", description: "the path of a JSON key file" },
   { id: "sdk-default-chain", description: "Application Default Credentials: `gcloud auth application-default login`, then the GCP metadata server" },
 ];
 
 export const GS_CREDENTIALS_HINT =
-  "gs:// credentials come from GOOGLE_CREDENTIALS (JSON key content), then GOOGLE_APPLICATION_CREDENTIALS (key file path), " +
+  "gs:// credentials come from GOOGLE_CREDENTIALS (JSON key content), then GOOGLE_OAUTH_ACCESS_TOKEN, then GOOGLE_APPLICATION_CREDENTIALS (key file path), " +
   "then Application Default Credentials (`gcloud auth application-default login`, or the metadata server on GCP); " +
   "add ?anonymous=true for a public bucket";
 
@@ -47,6 +50,8 @@ export function resolveGsAuth(location: GsLocation, env: Readonly<Record<string,
     }
     return { source: "env:GOOGLE_CREDENTIALS", credentials: credentials as Record<string, unknown> };
   }
+  const accessToken = env.GOOGLE_OAUTH_ACCESS_TOKEN;
+  if (accessToken !== undefined && accessToken !== "") return { source: "env:GOOGLE_OAUTH_ACCESS_TOKEN", accessToken };
   const keyFilename = env.GOOGLE_APPLICATION_CREDENTIALS;
   if (keyFilename !== undefined && keyFilename !== "") {
     if (!existsSync(keyFilename)) {
@@ -56,7 +61,8 @@ export function resolveGsAuth(location: GsLocation, env: Readonly<Record<string,
     }
     return { source: "env:GOOGLE_APPLICATION_CREDENTIALS", keyFilename };
   }
-  // Emulators take no credentials; a real alternative endpoint gets them only when given explicitly.
+  // Emulators (?endpoint= or STORAGE_EMULATOR_HOST) take no credentials; a real alternative
+  // endpoint gets them only when given explicitly.
   if (location.endpoint !== undefined) return { source: "none (emulator endpoint)" };
   return { source: "gcp:application-default" };
 }

@@ -36,7 +36,7 @@ export class GsStore implements StateStore {
     auth: GsAuth,
   ) {
     this.credentialSource = auth.source;
-    this.storage = new Storage(storageOptions(location, auth));
+    this.storage = withoutEmulatorHostVariable(() => new Storage(storageOptions(location, auth)));
     // The anonymous client below signs nothing, which the resumable-upload path cannot use.
     this.resumableAllowed = auth.source !== "anonymous";
   }
@@ -158,7 +158,7 @@ function storageOptions(location: GsLocation, auth: GsAuth): StorageOptions {
   if (location.endpoint !== undefined) {
     options.apiEndpoint = location.endpoint;
     // resolveGsAuth sends an emulator nothing unless a key was given explicitly.
-    options.useAuthWithCustomEndpoint = auth.source === "env:GOOGLE_CREDENTIALS" || auth.source === "env:GOOGLE_APPLICATION_CREDENTIALS";
+    options.useAuthWithCustomEndpoint = auth.source === "env:GOOGLE_CREDENTIALS" || auth.source === "env:GOOGLE_APPLICATION_CREDENTIALS" || auth.source === "env:GOOGLE_OAUTH_ACCESS_TOKEN";
   }
   switch (auth.source) {
     case "anonymous":
@@ -170,11 +170,40 @@ function storageOptions(location: GsLocation, auth: GsAuth): StorageOptions {
     case "env:GOOGLE_APPLICATION_CREDENTIALS":
       options.keyFilename = auth.keyFilename;
       break;
+    case "env:GOOGLE_OAUTH_ACCESS_TOKEN":
+      options.authClient = bearerAuthClient(auth.accessToken);
+      break;
     case "gcp:application-default":
     case "none (emulator endpoint)":
       break;
   }
   return options;
+}
+
+/**
+ * Constructs the SDK client with `STORAGE_EMULATOR_HOST` hidden from it. The variable is
+ * `host:port` for Google's Go SDK (and so Pulumi); the Node SDK reads it from the process itself
+ * and expects a different form (a URL that already ends in the API path), so the same setting
+ * would break every request. The endpoint was already taken from the context's environment
+ * (`withEmulatorHost`) and is passed explicitly.
+ */
+function withoutEmulatorHostVariable<T>(make: () => T): T {
+  const saved = process.env.STORAGE_EMULATOR_HOST;
+  if (saved === undefined) return make();
+  delete process.env.STORAGE_EMULATOR_HOST;
+  try {
+    return make();
+  } finally {
+    process.env.STORAGE_EMULATOR_HOST = saved;
+  }
+}
+
+/** An auth client that sends a fixed OAuth access token (it is not refreshed: it is the caller's). */
+function bearerAuthClient(accessToken: string): StorageOptions["authClient"] {
+  return {
+    getRequestHeaders: async () => ({ Authorization: `Bearer ${accessToken}` }),
+    getProjectId: async () => undefined,
+  } as unknown as StorageOptions["authClient"];
 }
 
 /** An auth client that adds no headers: requests go out unauthenticated (public buckets). */

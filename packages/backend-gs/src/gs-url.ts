@@ -63,3 +63,13 @@ function parseEndpoint(value: string): string {
 function invalid(url: URL, why: string): CairnError {
   return new CairnError("InvalidArgument", `invalid gs backend URL ${url.protocol}//${url.host}${url.pathname}: ${why}`, { hint: `use ${ACCEPTED_FORM}` });
 }
+
+/**
+ * `STORAGE_EMULATOR_HOST` (`host:port` or a URL), as Google's SDKs and so Pulumi honour it: the
+ * same `gs://` URL then reaches an emulator in both tools. An `?endpoint=` in the URL wins.
+ */
+export function withEmulatorHost(location: GsLocation, env: Readonly<Record<string, string | undefined>>): GsLocation {
+  const host = env.STORAGE_EMULATOR_HOST;
+  if (location.endpoint !== undefined || host === undefined || host === "") return location;
+  return { ...location, endpoint: parseEndpoint(/^https?:\/\//.test(host) ? host : `http://${host}`) };
+}

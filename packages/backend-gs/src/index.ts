@@ -1,6 +1,6 @@
 import { defineBackendPlugin } from "@cairn/core";
 import { GS_CREDENTIAL_SOURCES, resolveGsAuth } from "./gs-credentials.js";
-import { parseGsUrl } from "./gs-url.js";
+import { parseGsUrl, withEmulatorHost } from "./gs-url.js";
 
 export { parseGsUrl, GS_URL_PARAMETERS, type GsLocation } from "./gs-url.js";
 export { resolveGsAuth, GS_CREDENTIAL_SOURCES, type GsAuth } from "./gs-credentials.js";
@@ -9,7 +9,7 @@ export type { GsStore } from "./gs-store.js";
 
 /** Opens a `gs://` URL as a store. The SDK is loaded here, only when a gs:// URL is used. */
 export async function openGsStore(url: URL, env: Readonly<Record<string, string | undefined>>) {
-  const location = parseGsUrl(url);
+  const location = withEmulatorHost(parseGsUrl(url), env);
   const auth = resolveGsAuth(location, env);
   const { GsStore } = await import("./gs-store.js");
   return new GsStore(url.href, location, auth);

@@ -46,8 +46,13 @@ export function storeUnderTest(name: StoreName, scratch: string): StoreUnderTest
     }
     case "gs": {
       // Pulumi's gcsblob takes no endpoint parameter: the Go SDK (and cairn) read STORAGE_EMULATOR_HOST.
+      // Pulumi insists on a credential even then; an OAuth token is the one both tools read from the environment.
       const { endpoint } = inject("interopGcs");
-      return { name, url: `gs://${BUCKET}/${prefix}`, env: { STORAGE_EMULATOR_HOST: endpoint.replace(/^https?:\/\//, "") } };
+      return {
+        name,
+        url: `gs://${BUCKET}/${prefix}`,
+        env: { STORAGE_EMULATOR_HOST: endpoint.replace(/^https?:\/\//, ""), GOOGLE_OAUTH_ACCESS_TOKEN: "interop-emulator-token" },
+      };
     }
   }
 }

@@ -62,7 +62,8 @@ export interface World {
 export const PASSPHRASE = "interop passphrase: correct horse battery staple";
 const PROJECT = "interop";
 
-export function createWorld(storeName: StoreName): World {
+/** `baseEnv` applies to every command of both tools (e.g. a PULUMI_DIY_BACKEND_* switch). */
+export function createWorld(storeName: StoreName, baseEnv: Record<string, string> = {}): World {
   const pulumiPeer = peer("pulumi");
   const root = mkdtempSync(join(tmpdir(), `cairn-interop-${storeName}-`));
   const home = join(root, "pulumi-home");
@@ -84,6 +85,7 @@ export function createWorld(storeName: StoreName): World {
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
       NO_COLOR: "1",
       ...store.env,
+      ...baseEnv,
       ...extra,
     };
     const env: Record<string, string> = {};

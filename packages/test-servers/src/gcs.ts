@@ -144,7 +144,12 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Ru
       front.close(() => resolve());
     });
   // -external-url: the links in object resources (mediaLink, selfLink) name the front too.
-  const args = ["-scheme", "http", "-backend", "memory", "-host", "127.0.0.1", "-port", String(upstreamPort), "-external-url", endpoint, "-log-level", "error"];
+  // -public-host: Google's Go SDK (Pulumi) reads objects over the XML API at `<host>/<bucket>/<object>`;
+  // the emulator serves that path only for requests to its public host, which is the front's.
+  const args = [
+    "-scheme", "http", "-backend", "memory", "-host", "127.0.0.1", "-port", String(upstreamPort),
+    "-external-url", endpoint, "-public-host", new URL(endpoint).host, "-log-level", "error",
+  ];
   const child = spawn(server, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-16_384));

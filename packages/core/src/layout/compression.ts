@@ -15,13 +15,15 @@ export function compressionSuffix(compression: Compression): string {
   return compression === "gzip" ? ".gz" : compression === "zstd" ? ".zst" : "";
 }
 
-export function compress(bytes: Uint8Array, compression: Compression): Uint8Array {
+/** Compresses `bytes` for a file whose name ends in `compressionSuffix(compression)`. */
+export async function compress(bytes: Uint8Array, compression: Compression): Promise<Uint8Array> {
   if (compression === "gzip") return gzipSync(bytes);
-  if (compression === "zstd") throw zstdUnsupported("write");
+  if (compression === "zstd") return (await zstdCodec()).compress(bytes, ZSTD_LEVEL);
   return bytes;
 }
 
-export function decompress(bytes: Uint8Array, key: string): Uint8Array {
+/** The content of a stack, history or backup file, whatever compression its bytes begin with. */
+export async function decompress(bytes: Uint8Array, key: string): Promise<Uint8Array> {
   if (startsWith(bytes, GZIP_MAGIC)) {
     try {
       return gunzipSync(bytes);
@@ -29,14 +31,36 @@ export function decompress(bytes: Uint8Array, key: string): Uint8Array {
       throw new CairnError("Internal", `${key} is not a valid gzip file: ${(error as Error).message}`, { cause: error });
     }
   }
-  if (startsWith(bytes, ZSTD_MAGIC) || key.endsWith(".zst")) throw zstdUnsupported(`read ${key}`);
+  if (startsWith(bytes, ZSTD_MAGIC)) {
+    try {
+      return (await zstdCodec()).decompress(bytes);
+    } catch (error) {
+      throw new CairnError("Internal", `${key} is not a valid zstd file: ${(error as Error).message}`, { cause: error });
+    }
+  }
   return bytes;
 }
 
-function zstdUnsupported(what: string): CairnError {
-  return new CairnError("Unimplemented", `cannot ${what}: zstd-compressed state is not supported (Node.js 20's zlib has no zstd)`, {
-    hint: "rewrite the state with Pulumi using PULUMI_DIY_BACKEND_GZIP=true (or neither switch) instead of PULUMI_DIY_BACKEND_ZSTD",
+/** Pulumi's writer uses zstd's default level. */
+const ZSTD_LEVEL = 3;
+
+interface ZstdCodec {
+  compress(bytes: Uint8Array, level: number): Uint8Array;
+  decompress(bytes: Uint8Array): Uint8Array;
+}
+
+let zstd: Promise<ZstdCodec> | undefined;
+
+/**
+ * Node.js 20's zlib has no zstd, so a WebAssembly build of the reference library is loaded — only
+ * when a zstd file is met or written, keeping it off every other command's start-up.
+ */
+function zstdCodec(): Promise<ZstdCodec> {
+  zstd ??= import("@bokuweb/zstd-wasm").then(async (module) => {
+    await module.init();
+    return { compress: (bytes, level) => module.compress(bytes, level), decompress: (bytes) => module.decompress(bytes) };
   });
+  return zstd;
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {

@@ -26,8 +26,8 @@ export async function readHistorySource(store: StateStore, paths: StackPaths): P
     const checkpoint = await store.get(checkpointKey);
     entries.push({
       name: baseName(key),
-      record: decompress(record.bytes, key),
-      checkpoint: checkpoint === undefined ? undefined : decompress(checkpoint.bytes, checkpointKey),
+      record: await decompress(record.bytes, key),
+      checkpoint: checkpoint === undefined ? undefined : await decompress(checkpoint.bytes, checkpointKey),
     });
   }
   const pruned = await readPrunedRange(store, paths);
@@ -70,7 +70,7 @@ export async function pruneHistory(store: StateStore, paths: StackPaths, options
   for (const key of recordKeys) {
     const found = await store.get(key);
     if (found === undefined) continue;
-    records.push({ key, record: JSON.parse(new TextDecoder().decode(decompress(found.bytes, key))) as Record<string, unknown> });
+    records.push({ key, record: JSON.parse(new TextDecoder().decode(await decompress(found.bytes, key))) as Record<string, unknown> });
   }
   const existing = await readPrunedRange(store, paths);
   // An interrupted earlier prune: its declared entries go first, whatever the new limit says.

@@ -43,10 +43,10 @@ export async function appendHistory(
   const prefix = `${paths.historyDir}/${stackName}-${unixNanos()}`;
   const extension = `json${compressionSuffix(compression)}`;
   const recordKey = `${prefix}.history.${extension}`;
-  const sealed = sealEntry(record, decompress(stackFileBytes, recordKey), await lastEntryHash(store, paths));
+  const sealed = sealEntry(record, await decompress(stackFileBytes, recordKey), await lastEntryHash(store, paths));
   // The checkpoint first: a record is only ever listed once what it vouches for exists.
   await store.put(`${prefix}.checkpoint.${extension}`, stackFileBytes);
-  await store.put(recordKey, compress(formatJsonBytes(sealed), compression));
+  await store.put(recordKey, await compress(formatJsonBytes(sealed), compression));
   return recordKey;
 }
 
@@ -57,7 +57,7 @@ async function lastEntryHash(store: StateStore, paths: StackPaths): Promise<stri
     const found = await store.get(newest);
     if (found !== undefined) {
       try {
-        return entryHash(JSON.parse(new TextDecoder().decode(decompress(found.bytes, newest))) as Record<string, unknown>);
+        return entryHash(JSON.parse(new TextDecoder().decode(await decompress(found.bytes, newest))) as Record<string, unknown>);
       } catch {
         // An unreadable newest record: chain to nothing; `verify` reports the damage there.
       }
@@ -97,7 +97,7 @@ export async function readHistoryCheckpoint(store: StateStore, paths: StackPaths
   if (recordKey === undefined) return undefined;
   const checkpointKey = checkpointKeyOf(recordKey);
   const found = await store.get(checkpointKey);
-  return found === undefined ? undefined : decompress(found.bytes, checkpointKey);
+  return found === undefined ? undefined : await decompress(found.bytes, checkpointKey);
 }
 
 /** The stack's updates, newest first (file names sort oldest first). */
@@ -109,7 +109,7 @@ export async function readHistory(store: StateStore, paths: StackPaths, limit?: 
   for (const [index, key] of newestFirst.entries()) {
     const found = await store.get(key);
     if (found === undefined) continue;
-    const record = JSON.parse(new TextDecoder().decode(decompress(found.bytes, key))) as HistoryFileRecord;
+    const record = JSON.parse(new TextDecoder().decode(await decompress(found.bytes, key))) as HistoryFileRecord;
     // Pulumi writes version 0 here; number the records by position (oldest = 1) so callers can
     // tell them apart, keeping a version the file does carry.
     records.push({ ...record, version: record.version > 0 ? record.version : total - index });

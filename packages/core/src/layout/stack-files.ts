@@ -52,8 +52,8 @@ export async function readStackFile(store: StateStore, paths: StackPaths, hint?:
 }
 
 /** A stack file from bytes already fetched (e.g. by a listing-driven read). */
-export function parseStored(key: string, found: { bytes: Uint8Array; version: string }): StoredStackFile {
-  const file = parseVersionedCheckpoint(decompress(found.bytes, key), key);
+export async function parseStored(key: string, found: { bytes: Uint8Array; version: string }): Promise<StoredStackFile> {
+  const file = parseVersionedCheckpoint(await decompress(found.bytes, key), key);
   return { key, bytes: found.bytes, version: found.version, file };
 }
 
@@ -89,7 +89,7 @@ export async function writeStackFile(
   previous: PreviousStackFile | null,
   options: WriteStackFileOptions = {},
 ): Promise<StackFileVersion & { bytes: Uint8Array }> {
-  const bytes = compress(formatJsonBytes(file), settings.compression);
+  const bytes = await compress(formatJsonBytes(file), settings.compression);
   const key = stackFileKey(paths, settings);
   const precondition = await preconditionFor(store, key, previous);
   if (previous !== null && options.backup !== false) {

@@ -81,7 +81,7 @@ export class StackIndexes {
         changed = true;
         const found = await this.store.get(object.key);
         if (found === undefined) return undefined; // removed since the listing
-        const fresh = entryOf(parseStored(object.key, found));
+        const fresh = entryOf(await parseStored(object.key, found));
         // The listing's size and time describe the file read only if it is the version already
         // indexed (nothing was written between the index entry and the read, so neither since the
         // listing); otherwise the next listing reads it once more.

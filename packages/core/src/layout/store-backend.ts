@@ -420,7 +420,7 @@ class StoreBackend implements StateBackend {
           result: "failed",
           endTime: unixSeconds(),
         });
-        base = parseStored(written.key, written);
+        base = await parseStored(written.key, written);
       }
       // Every journal here is now either replayed or obsolete.
       await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));

@@ -77,7 +77,7 @@ export async function upgradeLayout(store: StateStore, options: UpgradeOptions =
 
   for (const item of plan) {
     const renamed = { ...item.stored.file, checkpoint: { ...item.stored.file.checkpoint, stack: item.toPaths.qualifiedName } };
-    await store.put(item.to, compress(formatJsonBytes(renamed), compressionOfKey(item.to)));
+    await store.put(item.to, await compress(formatJsonBytes(renamed), compressionOfKey(item.to)));
     for (const [fromDir, toDir] of [
       [item.fromPaths.historyDir, item.toPaths.historyDir],
       [item.fromPaths.backupDir, item.toPaths.backupDir],
