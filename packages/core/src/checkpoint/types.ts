@@ -60,6 +60,14 @@ export interface VersionedCheckpoint {
   checkpoint: Checkpoint | Record<string, unknown>;
 }
 
+/**
+ * The feature a stack file carries while a cairn journaled update is in flight (with the journal
+ * mark): Pulumi refuses a checkpoint that lists a feature it does not know, so it can never act
+ * on a stack file that lags its journal — not even after `pulumi cancel` removed a crashed
+ * updater's lock. cairn strips it on read; it is never part of a deployment, and imports refuse it.
+ */
+export const CAIRN_JOURNAL_FEATURE = "cairn-journal";
+
 /** The deployment version cairn writes unless a feature needs a newer one. */
 export const CURRENT_DEPLOYMENT_VERSION = 3;
 /**

@@ -2,7 +2,7 @@ import { CairnError } from "../errors.js";
 import { emptyDeployment } from "./empty-deployment.js";
 import { migrateCheckpointToV3, isObject } from "./migrate.js";
 import { checkUniqueUrns, checkVersionAndFeatures } from "./validate.js";
-import { CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type Deployment, type UntypedDeployment, type VersionedCheckpoint } from "./types.js";
+import { CAIRN_JOURNAL_FEATURE, CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type Deployment, type UntypedDeployment, type VersionedCheckpoint } from "./types.js";
 
 /**
  * Reads a stack file (`{"version", "features"?, "checkpoint"}`) and returns it as version 3 (or 4,
@@ -19,16 +19,25 @@ export function parseVersionedCheckpoint(bytes: Uint8Array | string, source = "c
     throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (!isObject(document)) throw new CairnError("InvalidArgument", `${source} is not a JSON object`);
-  const version = document.version ?? 0;
-  if (typeof version !== "number") throw new CairnError("InvalidArgument", `${source}: version: must be integer`);
-  if (version === 0) return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(1, document) };
+  const rawVersion = document.version ?? 0;
+  if (typeof rawVersion !== "number") throw new CairnError("InvalidArgument", `${source}: version: must be integer`);
+  let version: number = rawVersion;
+  let file = document;
+  if (Array.isArray(document.features) && document.features.includes(CAIRN_JOURNAL_FEATURE)) {
+    // cairn's own in-flight marker (see CAIRN_JOURNAL_FEATURE): read as if it were absent.
+    const others = (document.features as unknown[]).filter((feature) => feature !== CAIRN_JOURNAL_FEATURE);
+    const { features: _marker, ...rest } = document;
+    file = (others.length > 0 ? { ...rest, features: others } : rest) as typeof document;
+    if (others.length === 0 && version === 4) version = CURRENT_DEPLOYMENT_VERSION;
+  }
+  if (version === 0) return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(1, file) };
 
   try {
-    checkVersionAndFeatures(version, document.features, "");
+    checkVersionAndFeatures(version, file.features, "");
   } catch (error) {
     throw new CairnError("InvalidArgument", `${source}: ${(error as Error).message}`, { cause: error, hint: (error as CairnError).hint });
   }
-  const inner = document.checkpoint;
+  const inner = file.checkpoint;
   if (!isObject(inner)) throw new CairnError("InvalidArgument", `${source}: checkpoint: must be object`);
   if (version === 1 || version === 2) {
     return { version: CURRENT_DEPLOYMENT_VERSION, checkpoint: migrateCheckpointToV3(version, inner) };
@@ -36,7 +45,7 @@ export function parseVersionedCheckpoint(bytes: Uint8Array | string, source = "c
   const checkpoint = inner as Checkpoint;
   // Go reads `"latest": null` as no deployment yet, like a missing one.
   if (isObject(checkpoint.latest)) checkUniqueUrns(checkpoint.latest, `${source}: checkpoint.latest`);
-  const features = document.features as string[] | undefined;
+  const features = file.features as string[] | undefined;
   return features === undefined ? { version, checkpoint } : { version, features, checkpoint };
 }
 

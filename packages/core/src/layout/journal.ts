@@ -1,6 +1,6 @@
 import type { JournalEntry, JournalReport } from "../backend.js";
 import { deploymentOf } from "../checkpoint/versioned-checkpoint.js";
-import type { Checkpoint, UntypedDeployment, VersionedCheckpoint } from "../checkpoint/types.js";
+import { CAIRN_JOURNAL_FEATURE, CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type UntypedDeployment, type VersionedCheckpoint } from "../checkpoint/types.js";
 import { CairnError, isCairnError } from "../errors.js";
 import { JournaledDeployment } from "../session/journal-replay.js";
 import { listAll, type StateStore } from "../store.js";
@@ -79,10 +79,20 @@ export function journalMarkOf(file: VersionedCheckpoint): JournalMark | undefine
   return typeof mark?.update === "string" && typeof mark.seq === "number" ? { update: mark.update, seq: mark.seq } : undefined;
 }
 
-/** The checkpoint with the mark set (or, with `undefined`, removed), fields otherwise unchanged. */
+/**
+ * The checkpoint with the mark set (or, with `undefined`, removed), fields otherwise unchanged. A
+ * marked file also lists `CAIRN_JOURNAL_FEATURE` (as version 4), so Pulumi refuses to load it.
+ */
 export function withJournalMark<T extends VersionedCheckpoint>(file: T, mark: JournalMark | undefined): T {
   const { [JOURNAL_MARK_FIELD]: _previous, ...checkpoint } = file.checkpoint as Checkpoint;
-  return { ...file, checkpoint: mark === undefined ? checkpoint : { ...checkpoint, [JOURNAL_MARK_FIELD]: mark } };
+  const otherFeatures = (file.features ?? []).filter((feature) => feature !== CAIRN_JOURNAL_FEATURE);
+  if (mark === undefined) {
+    const { features: _features, ...rest } = file;
+    if (otherFeatures.length > 0) return { ...rest, features: otherFeatures, checkpoint } as T;
+    // Only the marker needed version 4: without it the file is the version 3 cairn writes.
+    return { ...rest, version: rest.version === 4 ? CURRENT_DEPLOYMENT_VERSION : rest.version, checkpoint } as T;
+  }
+  return { ...file, version: 4, features: [...otherFeatures, CAIRN_JOURNAL_FEATURE], checkpoint: { ...checkpoint, [JOURNAL_MARK_FIELD]: mark } };
 }
 
 /** One update's journal as listed: its header (when readable) and the sequence numbers present. */

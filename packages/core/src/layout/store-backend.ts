@@ -47,7 +47,7 @@ import {
   type StoredStackFile,
   type WriteStackFileOptions,
 } from "./stack-files.js";
-import { currentDeployment, deleteJournalKeys, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
+import { currentDeployment, deleteJournalKeys, journalMarkOf, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
 import { entryOf, StackIndexes } from "./stack-index.js";
 import { deleteStackTags, readStackTags, updateStackTags } from "./stack-tags.js";
 import { StoreUpdateSession } from "./store-session.js";
@@ -381,11 +381,54 @@ class StoreBackend implements StateBackend {
     const holders = await this.locks.breakAll(paths.lockDir);
     const journal = await this.inspectJournal(ref);
     if (journal?.replayable) {
-      this.options.logger.warn(
-        `warning: stack ${paths.qualifiedName} has an unfinished ${journal.kind ?? "update"} (${journal.update}): ${journal.pendingEntries} journaled steps after the last checkpoint; readers replay them, and the next update writes them into the stack file`,
-      );
+      // The crashed update's steps go into a plain stack file now, so Pulumi (which refuses the
+      // marked file and ignores journals) can use the stack again with nothing lost.
+      const lock = await this.acquire(paths, "recover");
+      try {
+        const recovered = await this.recoverJournal(lock, paths, ref, await this.requireStack(paths));
+        this.options.logger.warn(
+          `warning: stack ${paths.qualifiedName} had an unfinished ${journal.kind ?? "update"} (${journal.update}): recovered ${recovered.steps} journaled steps into the stack file`,
+        );
+      } finally {
+        await lock.release();
+      }
     }
     return holders;
+  }
+
+  /**
+   * Brings the stack file up to date with any journal a crashed update left (recording that update
+   * as failed) and removes every journal of the stack, replayed or obsolete. Needs the lock.
+   */
+  private async recoverJournal(lock: HeldLock, paths: StackPaths, ref: StackRef, stored: StoredStackFile): Promise<{ base: StoredStackFile; steps: number }> {
+    let base = stored;
+    const journals = await listJournals(this.store, paths);
+    const plan = planReplay(base, journals);
+    if (plan !== undefined) {
+      const replayed = await replayJournal(this.store, paths, base, plan);
+      const file = withJournalMark(buildVersionedCheckpoint(paths.qualifiedName, replayed.current(), base.file.checkpoint.config), undefined);
+      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes });
+      const header = plan.journal.header;
+      await this.recordUpdate(paths, ref, written, {
+        kind: header?.kind ?? "update",
+        startTime: header?.startTime ?? unixSeconds(),
+        message: `interrupted: recovered ${plan.seqs.length} journaled steps (update ${plan.journal.update})`,
+        environment: {},
+        config: {},
+        version: 0,
+        result: "failed",
+        endTime: unixSeconds(),
+      });
+      base = await parseStored(written.key, written);
+    } else if (journalMarkOf(base.file) !== undefined) {
+      // Marked, but nothing to replay (the journal is gone): unmark, or Pulumi refuses it forever.
+      const file = withJournalMark(base.file, undefined);
+      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes }, { backup: false });
+      base = await parseStored(written.key, written);
+    }
+    // Every journal here is now either replayed or obsolete.
+    await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));
+    return { base, steps: plan?.seqs.length ?? 0 };
   }
 
   async inspectJournal(ref: StackRef): Promise<JournalReport | undefined> {
@@ -401,29 +444,9 @@ class StoreBackend implements StateBackend {
     const paths = await this.pathsOf(ref);
     const lock = await this.acquire(paths, kind);
     try {
-      let base = await this.requireStack(paths);
-      lock.stackFile = { key: base.key, version: base.version };
-      const journals = await listJournals(this.store, paths);
-      const plan = planReplay(base, journals);
-      if (plan !== undefined) {
-        const replayed = await replayJournal(this.store, paths, base, plan);
-        const file = withJournalMark(buildVersionedCheckpoint(paths.qualifiedName, replayed.current(), base.file.checkpoint.config), undefined);
-        const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes });
-        const header = plan.journal.header;
-        await this.recordUpdate(paths, ref, written, {
-          kind: header?.kind ?? "update",
-          startTime: header?.startTime ?? unixSeconds(),
-          message: `interrupted: recovered ${plan.seqs.length} journaled steps (update ${plan.journal.update})`,
-          environment: {},
-          config: {},
-          version: 0,
-          result: "failed",
-          endTime: unixSeconds(),
-        });
-        base = await parseStored(written.key, written);
-      }
-      // Every journal here is now either replayed or obsolete.
-      await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));
+      const stored = await this.requireStack(paths);
+      lock.stackFile = { key: stored.key, version: stored.version };
+      const { base } = await this.recoverJournal(lock, paths, ref, stored);
       const host = {
         store: this.store,
         paths,

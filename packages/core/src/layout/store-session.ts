@@ -57,7 +57,11 @@ export class StoreUpdateSession implements UpdateSession {
   static async start(host: SessionHost, id: string, kind: string, base: StoredStackFile, startTime: number, message?: string): Promise<StoreUpdateSession> {
     const header: JournalHeader = { update: id, kind, base: { key: base.key, version: base.version }, startTime, ...(message === undefined ? {} : { message }) };
     await createJournalObject(host.store, journalEntryKey(host.paths, id, 0), encodeHeader(header));
-    return new StoreUpdateSession(host, id, header, base);
+    const session = new StoreUpdateSession(host, id, header, base);
+    // Mark the stack file before the first step: from here until the update ends it lags the
+    // journal, and the mark's feature makes Pulumi (which ignores journals) refuse to act on it.
+    await session.writeCheckpoint(session.state.current(), true);
+    return session;
   }
 
   get info(): LockInfo {
