@@ -3,14 +3,18 @@ import { formatJson } from "../src/index.js";
 import { fixtureText } from "./layout-test-helpers.js";
 
 describe("formatJson", () => {
-  it("reproduces Pulumi's checkpoint-v3.json byte for byte, final newline included", () => {
-    const text = fixtureText("checkpoint-v3.json");
-    expect(formatJson(JSON.parse(text))).toBe(text);
+  it("reproduces a stack file Pulumi wrote byte for byte: compact, no final newline", () => {
+    for (const name of ["checkpoint-v3.json", "checkpoint-secrets.json", "checkpoint-v4.json"]) {
+      const text = fixtureText(name);
+      expect(text.endsWith("}"), name).toBe(true);
+      expect(formatJson(JSON.parse(text), { indent: 0, trailingNewline: false }), name).toBe(text);
+    }
   });
 
-  it("reproduces the secrets fixture, whose values contain escaped HTML characters", () => {
-    const text = fixtureText("checkpoint-secrets.json");
-    expect(text).toContain("\\u003e");
+  it("reproduces `pulumi stack export` output byte for byte, whose plaintexts hold Go-escaped HTML characters", () => {
+    const text = fixtureText("export-secrets-shown.json");
+    expect(text).toContain("\\\\u003c"); // the secret's JSON encoding, escaped by Go, inside a JSON string
+    expect(text.endsWith("}\n")).toBe(true);
     expect(formatJson(JSON.parse(text))).toBe(text);
   });
 

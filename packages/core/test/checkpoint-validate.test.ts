@@ -238,7 +238,7 @@ describe("parseVersionedCheckpoint", () => {
   it("keeps version 4 with its features and refuses unsupported ones", () => {
     const parsed = parseVersionedCheckpoint(fixtureText("checkpoint-v4.json"));
     expect(parsed.version).toBe(4);
-    expect(parsed.features).toEqual(["refreshBeforeUpdate"]);
+    expect(parsed.features).toEqual(["taint"]); // what `pulumi state taint` wrote
     const error = cairnErrorThrownBy(() => parseVersionedCheckpoint(fixtureText("checkpoint-v4-unsupported-feature.json")));
     expect(error.message).toContain("unsupported-feature");
   });

@@ -5,8 +5,11 @@ import { cairnErrorFrom } from "./cairn-error.js";
 
 const STACK_KEY = ".pulumi/stacks/countdown/foo.json";
 
+/** Pulumi's rename: every URN moves to the new stack, and the root stack resource's name (`<project>-<stack>`) with it. */
 function renameFooToBar(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(/^urn:pulumi:foo::/, "urn:pulumi:bar::");
+  if (typeof value === "string") {
+    return value.replace(/^urn:pulumi:foo::/, "urn:pulumi:bar::").replace(/::pulumi:pulumi:Stack::countdown-foo$/, "::pulumi:pulumi:Stack::countdown-bar");
+  }
   return Array.isArray(value) ? value.map(renameFooToBar) : value;
 }
 
@@ -30,9 +33,8 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     await backend.createStack(DEV);
     const deployment = fixtureDeployment("checkpoint-v3.json");
     await backend.importDeployment(DEV, deployment);
-    // The fixture is a stack file whose `stack` is empty; ours names the stack.
-    const expected = fixtureText("checkpoint-v3.json").replace('"stack": ""', '"stack": "organization/countdown/foo"');
-    expect(await space.text(STACK_KEY)).toBe(expected);
+    // The fixture is the stack file Pulumi itself wrote for this stack, byte for byte.
+    expect(await space.text(STACK_KEY)).toBe(fixtureText("checkpoint-v3.json"));
     expect(await backend.exportDeployment(DEV)).toEqual(deployment);
   });
 
@@ -44,15 +46,19 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(JSON.parse(await space.text(STACK_KEY)).version).toBe(deployment.version);
   });
 
-  it("imports a v1 deployment and exports it as v3", async () => {
+  it("imports a v1 deployment and exports it as v3, as Pulumi migrates it", async () => {
     await backend.createStack(DEV);
     const v1 = JSON.parse(fixtureText("checkpoint-v1.json")) as { checkpoint: { latest: Record<string, unknown> } };
     await backend.importDeployment(DEV, { version: 1, deployment: v1.checkpoint.latest });
     const exported = await backend.exportDeployment(DEV);
-    const v3 = fixtureDeployment("checkpoint-v3.json") as { deployment: Record<string, unknown> };
-    delete v3.deployment.secrets_providers;
-    expect(exported.version).toBe(3);
-    expect(exported.deployment).toEqual(v3.deployment);
+    // What `pulumi stack export` printed after `pulumi stack import` of this same v1 deployment.
+    const migrated = JSON.parse(fixtureText("export-v1-migrated.json")) as { version: number; deployment: Record<string, unknown> };
+    expect(exported.version).toBe(migrated.version);
+    // Pulumi's own save also adds an empty top-level `metadata` (a v3.274 field, not part of the
+    // migration); cairn does not add it, so the comparison leaves that one key out.
+    const { metadata, ...body } = migrated.deployment;
+    expect(metadata).toEqual({});
+    expect(exported.deployment).toEqual(body);
   });
 
   it("exports a v1 stack file written by an old Pulumi as v3", async () => {
@@ -60,9 +66,8 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     await space.put(STACK_KEY, fixtureText("checkpoint-v1.json"));
     const exported = await backend.exportDeployment(DEV);
     expect(exported.version).toBe(3);
-    expect((exported.deployment as { resources: unknown[] }).resources).toHaveLength(
-      (fixtureDeployment("checkpoint-v3.json").deployment as { resources: unknown[] }).resources.length,
-    );
+    const migrated = JSON.parse(fixtureText("export-v1-migrated.json")) as { deployment: { resources: unknown[] } };
+    expect((exported.deployment as { resources: unknown[] }).resources).toEqual(migrated.deployment.resources);
   });
 
   it("keeps .bak, backups and history at Pulumi's keys", async () => {

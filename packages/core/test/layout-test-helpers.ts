@@ -11,7 +11,11 @@ import { createStoreBackend, listAll, type StackRef, type StateBackend, type Sta
 const MEMORY_STORE_SOURCE = fileURLToPath(new URL("../../backend-memory/src/memory-store.ts", import.meta.url));
 const { MemoryStore } = (await import(MEMORY_STORE_SOURCE)) as { MemoryStore: new (name?: string) => StateStore };
 
-export const FIXTURES = new URL("../../../../shared/fixtures/pulumi/", import.meta.url);
+/** Written by the real Pulumi CLI: see fixtures/pulumi/README.md and generate.mjs there. */
+export const FIXTURES = new URL("./fixtures/pulumi/", import.meta.url);
+
+/** The passphrase the fixtures' secrets are sealed with (fixtures/pulumi/README.md). */
+export const FIXTURE_PASSPHRASE = "cairn fixtures: correct horse battery staple";
 
 export function fixtureText(name: string): string {
   return readFileSync(new URL(name, FIXTURES), "utf8");

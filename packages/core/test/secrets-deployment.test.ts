@@ -16,13 +16,16 @@ import {
   type SecretsManager,
   type UntypedDeployment,
 } from "@cairn/core";
+import { FIXTURE_PASSPHRASE, FIXTURES } from "./layout-test-helpers.js";
 
-const FIXTURE = new URL("../../../../shared/fixtures/pulumi/checkpoint-secrets.json", import.meta.url);
+/** Pulumi's own state, written by the real Pulumi CLI (fixtures/pulumi/README.md). */
+const FIXTURE = new URL("checkpoint-secrets.json", FIXTURES);
+/** `pulumi stack export --show-secrets` of that same state: Pulumi's own decryption of it. */
+const SHOWN = new URL("export-secrets-shown.json", FIXTURES);
 
 /**
- * Pulumi's test-only `b64` provider (`pkg/secrets/b64/manager.go`, described in the fixtures'
- * SOURCE.md): a "ciphertext" is the standard base64 of the plaintext. Counts its calls so tests
- * can see batching.
+ * A stand-in provider of another type: a "ciphertext" is the standard base64 of the plaintext.
+ * Counts its calls.
  */
 function b64Manager(): SecretsManager & { decryptCalls: number } {
   return {
@@ -39,9 +42,31 @@ function b64Manager(): SecretsManager & { decryptCalls: number } {
   };
 }
 
+/** `manager`, counting its decrypt calls (so tests can see batching). */
+function counting(manager: SecretsManager): SecretsManager & { decryptCalls: number } {
+  const wrapped = {
+    type: manager.type,
+    state: manager.state,
+    decryptCalls: 0,
+    encrypt: (plaintext: string) => manager.encrypt(plaintext),
+    decrypt: (ciphertext: string) => {
+      wrapped.decryptCalls += 1;
+      return manager.decrypt(ciphertext);
+    },
+  };
+  return wrapped;
+}
+
 async function fixtureDeployment(): Promise<UntypedDeployment> {
   const file = JSON.parse(await readFile(FIXTURE, "utf8")) as { version: number; checkpoint: { latest: Record<string, unknown> } };
   return { version: file.version, deployment: file.checkpoint.latest };
+}
+
+/** The passphrase provider the fixture's `secrets_providers` records, opened with its passphrase. */
+async function fixtureManager(deployment: UntypedDeployment): Promise<PassphraseSecretsManager> {
+  const provider = (deployment.deployment as { secrets_providers: { type: string; state: { salt: string } } }).secrets_providers;
+  expect(provider.type).toBe("passphrase");
+  return openPassphraseManager(provider.state, FIXTURE_PASSPHRASE);
 }
 
 const secret = (plaintext: unknown) => ({ [SIGNATURE_KEY]: SECRET_SIGNATURE, plaintext: JSON.stringify(plaintext) });
@@ -76,55 +101,66 @@ function plaintextDeployment(): UntypedDeployment {
 }
 const PLAINTEXT_MARKERS = ["hunter2-db-password", "tok-8c1f9e", "key-one-9a7", "pending-secret-55e"];
 
-describe("the secret walker on Pulumi's b64 fixture", () => {
-  it("finds every secret and decrypts each to the value's JSON encoding", async () => {
+describe("the secret walker on Pulumi's passphrase fixture", () => {
+  let fixtureKey: PassphraseSecretsManager;
+  beforeAll(async () => {
+    fixtureKey = await fixtureManager(await fixtureDeployment());
+  });
+
+  it("finds every secret and decrypts each to what `pulumi stack export --show-secrets` printed", async () => {
     const deployment = await fixtureDeployment();
     const raw = await readFile(FIXTURE, "utf8");
     const expectedCount = raw.split(SECRET_SIGNATURE).length - 1;
+    expect(expectedCount).toBeGreaterThan(2);
     const found = findSecretValues(deployment.deployment, ["secrets_providers"]);
     expect(found).toHaveLength(expectedCount);
     expect(found.map((item) => item.path)).toEqual(
-      expect.arrayContaining([
-        "resources[3].outputs.uniqueId",
-        "resources[6].inputs.deadLetterConfig[0].targetArn",
-        "resources[29].inputs.scheduleExpression",
-      ]),
+      expect.arrayContaining(["resources[0].outputs.configSecret", "resources[0].outputs.secretOutput", "resources[1].outputs.secret"]),
     );
 
-    const manager = b64Manager();
+    const manager = counting(fixtureKey);
     const decrypted = await decryptDeploymentSecrets(deployment, manager);
-    const body = decrypted.deployment as { resources: Array<Record<string, Record<string, Record<string, unknown>>>> };
-    expect(body.resources[3]!["outputs"]!["uniqueId"]).toEqual({ [SIGNATURE_KEY]: SECRET_SIGNATURE, plaintext: '"AROAJBQANPFEXFW2SEVJM"' });
-    expect(JSON.parse(body.resources[29]!["inputs"]!["scheduleExpression"]!["plaintext"] as string)).toBe("rate(5 minutes)");
-    const policy = JSON.parse(JSON.parse(body.resources[3]!["inputs"]!["assumeRolePolicy"]!["plaintext"] as string) as string);
-    expect(policy).toMatchObject({ Version: "2012-10-17", Statement: [{ Action: "sts:AssumeRole" }] });
+    const shown = JSON.parse(await readFile(SHOWN, "utf8")) as UntypedDeployment;
+    const pathsAndSecrets = (body: unknown) => findSecretValues(body, ["secrets_providers"]).map(({ path, secret }) => ({ path, secret }));
+    // Pulumi's own decryption of the same state, secret by secret.
+    expect(pathsAndSecrets(decrypted.deployment)).toEqual(pathsAndSecrets(shown.deployment));
     for (const item of findSecretValues(decrypted.deployment)) {
       expect(Object.keys(item.secret)).toEqual([SIGNATURE_KEY, "plaintext"]);
       expect(typeof JSON.parse(item.secret["plaintext"] as string)).toBe("string");
     }
-    // Batched: a ciphertext repeated in inputs and outputs (b64 is deterministic) is decrypted once.
-    const distinct = new Set(found.map((item) => item.secret["ciphertext"])).size;
-    expect(distinct).toBeLessThan(expectedCount);
-    expect(manager.decryptCalls).toBe(distinct);
+    expect(manager.decryptCalls).toBe(new Set(found.map((item) => item.secret["ciphertext"])).size);
     expect(hasPlaintextSecrets(decrypted)).toBe(true);
     expect(hasEncryptedSecrets(decrypted)).toBe(false);
+  });
+
+  it("decrypts a ciphertext that occurs twice only once", async () => {
+    const deployment = await fixtureDeployment();
+    const [first, second] = findSecretValues(deployment.deployment, ["secrets_providers"]);
+    (second!.container as Record<string | number, unknown>)[second!.key] = structuredClone(first!.secret);
+    const count = findSecretValues(deployment.deployment, ["secrets_providers"]).length;
+    const manager = counting(fixtureKey);
+    const decrypted = await decryptDeploymentSecrets(deployment, manager);
+    expect(manager.decryptCalls).toBe(count - 1);
+    const revealed = findSecretValues(decrypted.deployment, ["secrets_providers"]);
+    expect(revealed[1]!.secret).toEqual(revealed[0]!.secret);
   });
 
   it("never mutates its input", async () => {
     const deployment = await fixtureDeployment();
     const before = JSON.stringify(deployment);
-    const decrypted = await decryptDeploymentSecrets(deployment, b64Manager());
-    await encryptDeploymentSecrets(decrypted, b64Manager());
+    const decrypted = await decryptDeploymentSecrets(deployment, fixtureKey);
+    await encryptDeploymentSecrets(decrypted, fixtureKey);
     expect(JSON.stringify(deployment)).toBe(before);
     expect(hasPlaintextSecrets(deployment)).toBe(false);
   });
 
-  it("refuses to decrypt with a provider of another type", async () => {
+  it("refuses another passphrase, and a provider of another type", async () => {
     const deployment = await fixtureDeployment();
-    const manager = await createPassphraseManager("type-check");
-    await expect(decryptDeploymentSecrets(deployment, manager)).rejects.toMatchObject({
+    const state = (deployment.deployment as { secrets_providers: { state: { salt: string } } }).secrets_providers.state;
+    await expect(openPassphraseManager(state, `${FIXTURE_PASSPHRASE}!`)).rejects.toMatchObject({ code: "PermissionDenied" });
+    await expect(decryptDeploymentSecrets(deployment, b64Manager())).rejects.toMatchObject({
       code: "InvalidArgument",
-      message: expect.stringContaining("b64"),
+      message: expect.stringContaining("passphrase"),
     });
   });
 });
