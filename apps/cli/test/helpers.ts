@@ -4,7 +4,10 @@ import { fileURLToPath } from "node:url";
 import { createCliSandbox, type CliResult } from "@cairn/test-servers/cli-sandbox";
 
 export { CAIRN_BIN, SAMPLE_DEPLOYMENT } from "@cairn/test-servers/cli-sandbox";
-export const FIXTURES = fileURLToPath(new URL("../../../../shared/fixtures/pulumi/", import.meta.url));
+/** Pulumi's own files, written by the real Pulumi CLI: packages/core/test/fixtures/pulumi/README.md. */
+export const FIXTURES = fileURLToPath(new URL("../../../packages/core/test/fixtures/pulumi/", import.meta.url));
+/** The passphrase those fixtures' secrets are sealed with (their README). */
+export const FIXTURE_PASSPHRASE = "cairn fixtures: correct horse battery staple";
 
 /** The shared CLI sandbox plus a file:// state directory, which most CLI tests log in to. */
 export interface Sandbox {
