@@ -4,14 +4,27 @@
 export const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /**
- * A version 3 deployment (what `stack export` prints) with `count` resources: a root stack and
- * buckets with a handful of inputs and outputs each, about 600 bytes per resource.
+ * A version 3 deployment (what `stack export` prints) with `count` resources: a root stack, the
+ * default aws provider and buckets with a handful of inputs and outputs each, about 600 bytes per
+ * resource. In Pulumi's order: every resource after the ones it refers to (parent, provider).
  */
 export function generateDeployment(count, { project = "demo", stack = "bench" } = {}) {
   const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
-  const provider = `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default_6_66_0::5b9f3e2a-8c1d-4b7e-9a6f-2d3c4e5f6a7b`;
+  const providerUrn = `urn:pulumi:${stack}::${project}::pulumi:providers:aws::default_6_66_0`;
+  const providerId = "5b9f3e2a-8c1d-4b7e-9a6f-2d3c4e5f6a7b";
+  const provider = `${providerUrn}::${providerId}`;
   const resources = [{ urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: {} }];
-  for (let i = 1; i < count; i++) {
+  if (count > 1) {
+    resources.push({
+      urn: providerUrn,
+      custom: true,
+      id: providerId,
+      type: "pulumi:providers:aws",
+      inputs: { region: "eu-west-1", version: "6.66.0" },
+      outputs: { region: "eu-west-1", version: "6.66.0" },
+    });
+  }
+  for (let i = 1; i < count - 1; i++) {
     const name = `bucket-${i}`;
     resources.push({
       urn: `urn:pulumi:${stack}::${project}::aws:s3/bucketV2:BucketV2::${name}`,
