@@ -110,8 +110,9 @@ describe("cairn stack migrate", () => {
     for (let i = 0; i < 50; i++) {
       const deployment = structuredClone(sample.deployment);
       deployment.resources[0].outputs.index = i;
-      for (const resource of deployment.resources) resource.urn = resource.urn.replace("urn:pulumi:dev::", `urn:pulumi:s${i}::`);
-      writeFileSync(join(stacksDir, `s${i}.json`), JSON.stringify({ version: 3, checkpoint: { stack: `organization/demo/s${i}`, latest: deployment } }));
+      // Every URN moves to stack s<i>: each resource's own and those it refers to (parent, provider, dependencies).
+      const latest = JSON.parse(JSON.stringify(deployment).replaceAll('"urn:pulumi:dev::', `"urn:pulumi:s${i}::`));
+      writeFileSync(join(stacksDir, `s${i}.json`), JSON.stringify({ version: 3, checkpoint: { stack: `organization/demo/s${i}`, latest } }));
     }
     // Start, and kill -9 once some but not all stacks are on the target.
     const child = spawn(process.execPath, [CAIRN_BIN, "stack", "migrate", "--to", targetUrl, "--all", "--yes", "--parallel", "2"], {
