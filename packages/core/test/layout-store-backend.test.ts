@@ -120,7 +120,7 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(await backend.exportDeployment(DEV)).toEqual(deployment);
     await backend.importDeployment(DEV, deployment);
     expect((await space.keys(".pulumi/stacks/")).filter((key) => !key.endsWith(".bak"))).toEqual([STACK_KEY]);
-    expect(await space.text(STACK_KEY)).toContain('"stack": "organization/countdown/foo"');
+    expect(await space.text(STACK_KEY)).toContain('"stack":"organization/countdown/foo"');
     expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["import", "import"]);
   });
 

@@ -169,6 +169,7 @@ describe("openBackend", () => {
       cwd: projectDir,
       env: { ACME_REGION: "north" },
       storedCredential: "tok-for-acme-0000",
+      urlText: "acme://x/state",
     });
   });
 

@@ -1,16 +1,10 @@
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { STORE_NAMES, type StoreName } from "./stores.js";
-import { createWorld, type World } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { STORE_NAMES } from "./stores.js";
+import { worldPerTest, type World } from "./world.js";
 
-let world: World | undefined;
-afterEach(() => world?.dispose());
-const open = (name: StoreName, env: Record<string, string> = {}) => {
-  world = createWorld(name, env);
-  world.pulumiOk(["login", world.store.url]);
-  return world;
-};
+const open = worldPerTest();
 
 interface Deployment {
   version: number;
@@ -47,21 +41,11 @@ describe.each(STORE_NAMES)("state formats over %s: everything Pulumi writes, cai
     expect(parse(w.cairnOk(["stack", "export"])).deployment!.resources!.find((r) => r.urn === component.urn)!.taint).toBeUndefined();
   });
 
-  it("gzip stacks: pulumi's .json.gz is read by cairn, and cairn's is read by pulumi", () => {
-    const w = open(name, { PULUMI_DIY_BACKEND_GZIP: "true" });
-    w.pulumiOk(["stack", "init", "dev"]);
-    w.drive("up", "dev", { components: 2 });
-    expectSameView(w, "dev");
-    w.cairnOk(["stack", "init", "cairn-made"]);
-    const file = join(w.root, "dev.json");
-    writeFileSync(file, w.pulumiOk(["stack", "export", "--stack", "dev"]));
-    w.cairnOk(["stack", "import", "--file", file, "--force"]);
-    expectSameView(w, "cairn-made");
-    expect(w.drive("up", "cairn-made", { components: 2 }).status).toBe(0);
-  });
-
-  it("zstd stacks: pulumi's .json.zst is read by cairn, and cairn's is read by pulumi", () => {
-    const w = open(name, { PULUMI_DIY_BACKEND_ZSTD: "true" });
+  it.each([
+    ["gzip", ".json.gz", "PULUMI_DIY_BACKEND_GZIP"],
+    ["zstd", ".json.zst", "PULUMI_DIY_BACKEND_ZSTD"],
+  ])("%s stacks: pulumi's %s is read by cairn, and cairn's is read by pulumi", (_compression, _suffix, switchName) => {
+    const w = open(name, { [switchName]: "true" });
     w.pulumiOk(["stack", "init", "dev"]);
     w.drive("up", "dev", { components: 2 });
     expectSameView(w, "dev");

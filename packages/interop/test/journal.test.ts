@@ -1,17 +1,10 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { STORE_NAMES, type StoreName } from "./stores.js";
-import { createWorld, type World } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { STORE_NAMES } from "./stores.js";
+import { worldPerTest, type World } from "./world.js";
 
-let world: World | undefined;
-afterEach(() => world?.dispose());
-const open = (name: StoreName) => {
-  world = createWorld(name);
-  world.pulumiOk(["login", world.store.url]);
-  world.pulumiOk(["stack", "init", "dev"]);
-  return world;
-};
+const open = worldPerTest({ stack: "dev" });
 
 const UPDATER = fileURLToPath(new URL("fixtures/journal-updater.mjs", import.meta.url));
 const CLI_DIR = fileURLToPath(new URL("../../../apps/cli/", import.meta.url));

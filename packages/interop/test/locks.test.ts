@@ -1,18 +1,11 @@
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openCairnBackend, stackRef } from "./cairn-backend.js";
-import { STORE_NAMES, type StoreName } from "./stores.js";
+import { STORE_NAMES } from "./stores.js";
 import { writeFileSync } from "node:fs";
-import { createWorld, waitForFile, type World } from "./world.js";
+import { worldPerTest, waitForFile } from "./world.js";
 
-let world: World | undefined;
-afterEach(() => world?.dispose());
-const open = (name: StoreName) => {
-  world = createWorld(name);
-  world.pulumiOk(["login", world.store.url]);
-  world.pulumiOk(["stack", "init", "dev"]);
-  return world;
-};
+const open = worldPerTest({ stack: "dev" });
 
 describe.each(STORE_NAMES)("locks over %s: neither tool writes through the other's lock", (name) => {
   it("a running `pulumi up` is seen by cairn: holder shown, writes refused, the live lock never broken", async () => {

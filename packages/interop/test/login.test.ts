@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { STORE_NAMES, type StoreName } from "./stores.js";
-import { createWorld, type World } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { STORE_NAMES } from "./stores.js";
+import { worldPerTest, type World } from "./world.js";
 
-let world: World | undefined;
-afterEach(() => world?.dispose());
-const open = (name: StoreName) => (world = createWorld(name));
+const open = worldPerTest({ login: false });
 
 /** Another tool's entries in credentials.json, which neither pulumi nor cairn may drop. */
 const FOREIGN = {

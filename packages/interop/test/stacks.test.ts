@@ -1,16 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { STORE_NAMES, type StoreName } from "./stores.js";
-import { createWorld, type World } from "./world.js";
+import { describe, expect, it } from "vitest";
+import { STORE_NAMES } from "./stores.js";
+import { worldPerTest } from "./world.js";
 
-let world: World | undefined;
-afterEach(() => world?.dispose());
-const open = (name: StoreName) => {
-  world = createWorld(name);
-  world.pulumiOk(["login", world.store.url]);
-  return world;
-};
+const open = worldPerTest();
 
 interface ListedStack {
   name: string;

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { afterEach } from "vitest";
 import { join } from "node:path";
 import { CAIRN_BIN } from "@cairn/test-servers/cli-sandbox";
 import { peer } from "@cairn/test-servers/peers";
@@ -164,4 +165,29 @@ export async function waitForFile(file: string, drive: RunningDrive): Promise<vo
     if (finished !== undefined) throw new Error(`the update ended before it was ready:\n${finished.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 25)); // polls for an event, not for time to pass
   }
+}
+
+export interface WorldSetup {
+  /** `pulumi login` to the store first (default true). */
+  login?: boolean;
+  /** Then `pulumi stack init` this stack. */
+  stack?: string;
+}
+
+/**
+ * For a test file: `open(store, env?)` makes a fresh world per test, set up as `setup` says, and
+ * disposes of it after the test, whether it passed or not.
+ */
+export function worldPerTest(setup: WorldSetup = {}): (name: StoreName, env?: Record<string, string>) => World {
+  let current: World | undefined;
+  afterEach(() => {
+    current?.dispose();
+    current = undefined;
+  });
+  return (name, env = {}) => {
+    const world = (current = createWorld(name, env));
+    if (setup.login ?? true) world.pulumiOk(["login", world.store.url]);
+    if (setup.stack !== undefined) world.pulumiOk(["stack", "init", setup.stack]);
+    return world;
+  };
 }

@@ -42,6 +42,12 @@ export function formatJson(value: unknown, options: JsonFormatOptions = {}): str
   return trailingNewline ? `${escaped}\n` : escaped;
 }
 
+/**
+ * How Pulumi v3.274.1 writes DIY state files (stack, history, backup): compact, HTML characters as
+ * they are, no final newline (`pkg/backend/diy/state.go`, `compactJSONMarshaler`).
+ */
+export const PULUMI_STATE_FORMAT: JsonFormatOptions = { indent: 0, escapeHtml: false, trailingNewline: false };
+
 /** `formatJson` as UTF-8 bytes, ready for a store. */
 export function formatJsonBytes(value: unknown, options?: JsonFormatOptions): Uint8Array {
   return new TextEncoder().encode(formatJson(value, options));

@@ -1,4 +1,4 @@
-import { formatJsonBytes } from "../checkpoint/json-format.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
 import type { UpdateRecord } from "../backend.js";
 import { listAll, type StateStore } from "../store.js";
 import { compress, compressionSuffix, decompress, type Compression } from "./compression.js";
@@ -46,7 +46,7 @@ export async function appendHistory(
   const sealed = sealEntry(record, await decompress(stackFileBytes, recordKey), await lastEntryHash(store, paths));
   // The checkpoint first: a record is only ever listed once what it vouches for exists.
   await store.put(`${prefix}.checkpoint.${extension}`, stackFileBytes);
-  await store.put(recordKey, await compress(formatJsonBytes(sealed), compression));
+  await store.put(recordKey, await compress(formatJsonBytes(sealed, PULUMI_STATE_FORMAT), compression));
   return recordKey;
 }
 

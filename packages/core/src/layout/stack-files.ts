@@ -1,4 +1,4 @@
-import { formatJsonBytes } from "../checkpoint/json-format.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
 import { parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
 import type { Checkpoint, VersionedCheckpoint } from "../checkpoint/types.js";
 import { CairnError, isCairnError } from "../errors.js";
@@ -89,7 +89,7 @@ export async function writeStackFile(
   previous: PreviousStackFile | null,
   options: WriteStackFileOptions = {},
 ): Promise<StackFileVersion & { bytes: Uint8Array }> {
-  const bytes = await compress(formatJsonBytes(file), settings.compression);
+  const bytes = await compress(formatJsonBytes(file, PULUMI_STATE_FORMAT), settings.compression);
   const key = stackFileKey(paths, settings);
   const precondition = await preconditionFor(store, key, previous);
   if (previous !== null && options.backup !== false) {

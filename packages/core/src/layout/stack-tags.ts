@@ -1,4 +1,4 @@
-import { formatJsonBytes } from "../checkpoint/json-format.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
 import { CairnError, isCairnError } from "../errors.js";
 import type { PutOptions, StateStore } from "../store.js";
 import { deleteIfPresent } from "./objects.js";
@@ -65,7 +65,7 @@ export async function readStackTags(store: StateStore, paths: StackPaths): Promi
 export function formatStackTags(tags: StackTags): Uint8Array {
   const names = Object.keys(tags).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const sorted = new Map(names.map((name) => [name, tags[name]]));
-  return formatJsonBytes({ version: STACK_TAGS_VERSION, tags: Object.fromEntries(sorted) }, { indent: 0, escapeHtml: false, trailingNewline: false });
+  return formatJsonBytes({ version: STACK_TAGS_VERSION, tags: Object.fromEntries(sorted) }, PULUMI_STATE_FORMAT);
 }
 
 /**

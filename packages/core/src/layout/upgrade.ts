@@ -1,4 +1,4 @@
-import { formatJsonBytes } from "../checkpoint/json-format.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
 import { CairnError } from "../errors.js";
 import { DEFAULT_ORGANIZATION } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
@@ -77,7 +77,7 @@ export async function upgradeLayout(store: StateStore, options: UpgradeOptions =
 
   for (const item of plan) {
     const renamed = { ...item.stored.file, checkpoint: { ...item.stored.file.checkpoint, stack: item.toPaths.qualifiedName } };
-    await store.put(item.to, await compress(formatJsonBytes(renamed), compressionOfKey(item.to)));
+    await store.put(item.to, await compress(formatJsonBytes(renamed, PULUMI_STATE_FORMAT), compressionOfKey(item.to)));
     for (const [fromDir, toDir] of [
       [item.fromPaths.historyDir, item.toPaths.historyDir],
       [item.fromPaths.backupDir, item.toPaths.backupDir],
