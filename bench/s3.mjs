@@ -1,4 +1,4 @@
-// s3:// over s3rver (with cairn's test conditional-write layer): checkpoint save/load of a
+// s3:// over moto (the S3 emulator the tests use): checkpoint save/load of a
 // 10,000-resource deployment through createStoreBackend, as a ratio to a raw SDK PUT/GET of the same
 // bytes in the same run; and listStacks() over 1,000 stacks as a ratio to one raw paged
 // ListObjectsV2 of the same prefix. Run after `pnpm exec tsc -b packages/backend-s3 packages/test-servers`.
