@@ -35,5 +35,8 @@ it("an update that died mid-way: unlock names its journal and the holder; export
 
   const forced = sandbox.run(["stack", "unlock", "--force", "--json"]);
   expect(JSON.parse(forced.stdout)).toMatchObject({ removed: true, journal: { pendingEntries: 1, replayable: true }, locks: [{ username: "ci", hostname: "ci-runner-9" }] });
+  // --force recovered the step into the stack file: nothing is left to replay, and nothing was lost.
+  expect(JSON.parse(sandbox.run(["stack", "unlock", "--json"]).stdout)).not.toHaveProperty("journal");
+  expect(JSON.parse(sandbox.run(["stack", "export"]).stdout).deployment.resources.map((r: { urn: string }) => r.urn)).toContain(resource.urn);
   await session.cancel().catch(() => {});
 });

@@ -18,15 +18,16 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         const backend = await context.openBackend(url);
         // Never removes anything without --force, live or expired: an expired lease is taken over
         // by the next operation anyway, and a live one belongs to a running operation.
-        const holders = flags.force ? await backend.forceUnlock(ref) : await backend.getLock(ref);
-        // An update that died mid-way may have left journaled steps: say what the next reader does with them.
+        // An update that died mid-way may have left journaled steps: say what happens to them
+        // (read before --force, which recovers them into the stack file).
         const journal = await backend.inspectJournal?.(ref);
+        const holders = flags.force ? await backend.forceUnlock(ref) : await backend.getLock(ref);
         const now = Date.now();
         if (flags.json) {
           const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now) }));
           return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks, ...(journal ? { journal } : {}) });
         }
-        if (journal !== undefined) context.output.out(describeJournal(journal));
+        if (journal !== undefined) context.output.out(describeJournal(journal, Boolean(flags.force)));
         if (holders.length === 0) return context.output.out(`Stack ${formatStackRef(ref)} is not locked.`);
         for (const lock of holders) context.output.out(describe(lock, now));
         if (flags.force) return context.output.out("Removed.");
@@ -60,9 +61,10 @@ function describe(lock: LockInfo, now: number): string {
   return `locked by ${lock.username}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp} (${age === undefined ? "age unknown" : `${age}s ago`})${lock.operation ? `, ${lock.operation}` : ""}; ${lease}`;
 }
 
-function describeJournal(journal: JournalReport): string {
+function describeJournal(journal: JournalReport, forced: boolean): string {
   const what = `update ${journal.update}${journal.kind ? ` (${journal.kind})` : ""} left ${journal.pendingEntries} journaled step(s)`;
-  return journal.replayable
-    ? `${what}: readers replay them onto the last checkpoint, and the next update records it as failed.`
-    : `${what}: obsolete (the stack was rewritten since); the next update removes them.`;
+  if (!journal.replayable) return `${what}: obsolete (the stack was rewritten since); the next update removes them.`;
+  return forced
+    ? `${what}: recovered into the stack file (recorded as a failed update), so Pulumi can use the stack again.`
+    : `${what}: readers replay them onto the last checkpoint; \`--force\` or the next update writes them into the stack file (recorded as failed).`;
 }
