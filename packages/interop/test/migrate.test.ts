@@ -32,7 +32,9 @@ describe.each(STORE_NAMES)("pulumi up of N resources over %s, then cairn lists, 
     const original = w.pulumiOk(["stack", "export", "--show-secrets"]);
     w.pulumiOk(["logout"]);
     w.pulumiOk(["login", `file://${target}`]);
-    expect(JSON.parse(w.pulumiOk(["stack", "export", "--show-secrets"]))).toEqual(JSON.parse(original));
+    // The selected stack is kept per backend URL: on the new backend, name it (or select it).
+    expect(JSON.parse(w.pulumiOk(["stack", "export", "--show-secrets", "--stack", "dev"]))).toEqual(JSON.parse(original));
+    w.pulumiOk(["stack", "select", "dev"]);
     expect(w.pulumiOk(["config", "get", "secretValue"]).trim()).toBe("kept through migration");
     const again = JSON.parse(w.drive("up", "dev", { components: COMPONENTS }).stdout) as { summary: { resourceChanges: Record<string, number> } };
     expect(again.summary.resourceChanges).toEqual({ same: 2 * COMPONENTS + 1 });
