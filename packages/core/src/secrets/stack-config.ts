@@ -49,7 +49,7 @@ export async function writeEncryptionSalt(configFile: string, encryptionSalt: st
 export type ResealConfigSecret = (ciphertext: string) => Promise<string>;
 
 /**
- * Sets the salt as `writeEncryptionSalt` does and, with `reseal`, replaces every `secure:` value
+ * Prepares setting the salt as `writeEncryptionSalt` does and, with `reseal`, replacing every `secure:` value
  * under `config` (nested in objects and lists too) with its resealed ciphertext — in one atomic
  * write, so the file never holds a salt that does not open its own values. Pulumi's
  * `stack change-secrets-provider` re-encrypts the config this way. A config secret seals the raw
@@ -68,11 +68,6 @@ export async function prepareStackConfigRewrite(
     ? await withSaltJson(configFile, text, encryptionSalt, reseal)
     : await withSaltYaml(configFile, text, encryptionSalt, reseal);
   return { commit: () => writeFileAtomic(configFile, updated, { mode }) };
-}
-
-/** `prepareStackConfigRewrite` then its commit. */
-export async function rewriteStackConfigSecrets(configFile: string, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<void> {
-  await (await prepareStackConfigRewrite(configFile, encryptionSalt, reseal)).commit();
 }
 
 async function withSaltYaml(configFile: string, text: string | undefined, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<string> {

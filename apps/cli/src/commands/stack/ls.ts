@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { formatStackRef, getSelectedStack, parseStackRef, sameStack, type StackSummary } from "@cairn/core";
+import { getSelectedStack, parseStackRef, sameStack, type StackSummary } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
+import { displayStackName } from "../../stack-display.js";
 
 export function registerStackLs(stack: Command, run: RunCommand): void {
   stack
@@ -22,10 +23,7 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
         const selectedName = project && (await getSelectedStack(context.home, project.file, url));
         const selected = selectedName === undefined ? undefined : parseStackRef(selectedName, project?.name);
         const isCurrent = (summary: StackSummary) => selected !== undefined && sameStack(summary.ref, selected);
-        const display = (summary: StackSummary) =>
-          // As Pulumi's DIY references print: the bare name in the current project or in a legacy
-          // (project-less) store, else fully qualified.
-          summary.ref.project === undefined || summary.ref.project === project?.name ? summary.ref.name : formatStackRef(summary.ref);
+        const display = (summary: StackSummary) => displayStackName(summary.ref, project?.name);
 
         if (flags.json) {
           return printJson(

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { CairnError, formatStackRef, type StackRef, type StateBackend } from "@cairn/core";
+import { CairnError, type StackRef, type StateBackend } from "@cairn/core";
 import type { CliContext } from "../../context.js";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
+import { displayStackName } from "../../stack-display.js";
 
 type TagBackend = StateBackend & Required<Pick<StateBackend, "getStackTags" | "updateStackTags">>;
 
@@ -24,7 +25,7 @@ export function registerStackTag(stack: Command, run: RunCommand): void {
         const { backend, ref } = await open(context, stackOf(command));
         const tags = await backend.getStackTags(ref);
         if (!Object.hasOwn(tags, name)) {
-          throw new CairnError("NotFound", `stack tag '${name}' not found for stack '${await display(context, ref)}'`, {
+          throw new CairnError("NotFound", `stack tag '${name}' not found for stack '${displayStackName(ref, (await context.project())?.name)}'`, {
             hint: "`cairn stack tag ls` lists the stack's tags",
           });
         }
@@ -89,9 +90,4 @@ async function open(context: CliContext, explicit: string | undefined): Promise<
     });
   }
   return { backend: backend as TagBackend, ref };
-}
-
-/** The stack as Pulumi names it in messages: the bare name in the current project, else fully qualified. */
-async function display(context: CliContext, ref: StackRef): Promise<string> {
-  return ref.project !== undefined && ref.project === (await context.project())?.name ? ref.name : formatStackRef(ref);
 }
