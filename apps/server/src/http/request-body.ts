@@ -1,4 +1,6 @@
 import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { CairnError } from "@cairn/core";
 
 /**
@@ -27,12 +29,41 @@ async function readBodyText(request: IncomingMessage, limit: number): Promise<st
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
+  // The limit applies to the decoded bytes too, so a small gzip bomb cannot exhaust memory.
+  try {
+    for await (const chunk of decodedBody(request)) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (String((error as { code?: unknown }).code ?? "").startsWith("Z_")) {
+      throw new CairnError("InvalidArgument", "the request body is not valid gzip (Content-Encoding: gzip)", { cause: error });
+    }
+    throw error;
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The Pulumi CLI gzips large request bodies (`Content-Encoding: gzip`, checkpoints and journal
+ * entries); any other encoding is refused rather than read as garbage.
+ */
+function decodedBody(request: IncomingMessage): Readable {
+  const encoding = String(request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding === "identity" || encoding === "") return request;
+  if (encoding !== "gzip" && encoding !== "x-gzip") {
+    throw new UnsupportedEncodingError("InvalidArgument", `the request body's Content-Encoding ${JSON.stringify(encoding)} is not supported (only gzip)`);
+  }
+  const gunzip = createGunzip();
+  request.on("error", (error) => gunzip.destroy(error));
+  request.pipe(gunzip);
+  return gunzip;
+}
+
+/** A body in an encoding the server cannot read: 415. */
+export class UnsupportedEncodingError extends CairnError {
+  readonly status = 415;
 }
 
 /** Thrown as an InvalidArgument with `status` 413 so the response says what really happened. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { isCairnError, LockedError } from "@cairn/core";
-import { PayloadTooLargeError } from "./request-body.js";
+import { PayloadTooLargeError, UnsupportedEncodingError } from "./request-body.js";
 import { statusOf } from "./status.js";
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -22,7 +22,9 @@ export function sendHtml(response: ServerResponse, status: number, html: string,
 
 /** The HTTP status an error answers with (a refused oversized body is 413, not a plain 400). */
 export function responseStatusOf(error: unknown): number {
-  return error instanceof PayloadTooLargeError ? 413 : statusOf(error);
+  if (error instanceof PayloadTooLargeError) return 413;
+  if (error instanceof UnsupportedEncodingError) return 415;
+  return statusOf(error);
 }
 
 /**
