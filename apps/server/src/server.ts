@@ -8,6 +8,7 @@ import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
+import { StackSealedRecords } from "./records/stack-sealed-records.js";
 import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
@@ -18,6 +19,7 @@ import type { Services } from "./services.js";
 import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
 import { OrgState } from "./state/org-state.js";
+import { UpdateEvents } from "./updates/events.js";
 import { Updates } from "./updates/updates.js";
 
 export interface ServerOptions {
@@ -61,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const services: Services = {
     accounts,
     state,
-    updates: new Updates(records, state, leaseMs),
+    updates: new Updates(records, state, leaseMs, new UpdateEvents(new StackSealedRecords(options.store, dataKeys))),
     dataKeys,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,

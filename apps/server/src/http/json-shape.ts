@@ -1,7 +1,7 @@
 import { CairnError } from "@cairn/core";
 
 /** Small checks for request bodies: each route states the shape it accepts, so nothing unchecked reaches the store. */
-export type Shape = Record<string, "string" | "number" | "boolean" | "object" | "string?" | "number?" | "boolean?" | "object?">;
+export type Shape = Record<string, "string" | "number" | "boolean" | "object" | "array" | "string?" | "number?" | "boolean?" | "object?" | "array?">;
 
 export function checkBody<T>(body: unknown, shape: Shape, what: string): T {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {

@@ -19,6 +19,9 @@ export const RECORD_KEYS = {
   historyEntry: (org: string, project: string, stack: string, version: number) =>
     `server/history/${org}/${project}/${stack}/${String(version).padStart(10, "0")}.json`,
   stackCounter: (org: string, project: string, stack: string) => `server/counters/${org}/${project}/${stack}.json`,
+  /** One object per events batch, named by the batch's first sequence number (so key order is event order). */
+  updateEvents: (org: string, project: string, stack: string, updateId: string) => `server/events/${org}/${project}/${stack}/${updateId}/`,
+  stackEvents: (org: string, project: string, stack: string) => `server/events/${org}/${project}/${stack}/`,
   loginRequest: (nonceHash: string) => `server/login-requests/${nonceHash}.json`,
   stateRoot: (org: string) => `state/${org}/`,
 } as const;

@@ -9,6 +9,7 @@ import type { Services } from "../services.js";
 import { layoutRef, type StackId } from "../state/org-state.js";
 import { lockInfoOf } from "../updates/leases.js";
 import type { HistoryEntry } from "../updates/updates.js";
+import { checkTags, clientOf } from "./request-fields.js";
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
@@ -55,12 +56,18 @@ export function addStackRoutes(router: Router, services: Services): void {
 
   router.add("POST", "/api/stacks/:org/:project", async ({ request, response, params }) => {
     const principal = await authenticate(services, request);
-    const body = checkBody<{ stackName: string; state?: unknown }>(await readJsonBody(request, services.maxBodyBytes), { stackName: "string", tags: "object?", state: "object?" }, "create stack");
+    const body = checkBody<{ stackName: string; state?: unknown; tags?: unknown }>(
+      await readJsonBody(request, services.maxBodyBytes),
+      { stackName: "string", tags: "object?", state: "object?", teams: "array?", config: "object?" },
+      "create stack",
+    );
     const id = stackIdOf({ ...params, stack: body.stackName });
     await requireRole(services, principal, id.org, "write");
-    const initial = body.state === undefined ? undefined : validateDeployment(body.state);
+    const initial = body.state === undefined || body.state === null ? undefined : validateDeployment(body.state);
+    const tags = body.tags === undefined || body.tags === null ? undefined : checkTags(body.tags);
     await services.updates.forget(id); // leftovers of a removed stack of the same name
     await services.state.backendFor(id.org).createStack(layoutRef(id), initial === undefined ? {} : { initialDeployment: initial });
+    if (tags !== undefined && Object.keys(tags).length > 0) await services.updates.replaceTags(id, tags);
     sendJson(response, 200, { orgName: id.org, projectName: id.project, stackName: id.stack });
   });
 
@@ -78,19 +85,23 @@ export function addStackRoutes(router: Router, services: Services): void {
   router.add("GET", "/api/stacks/:org/:project/:stack", stackRoute("read", async ({ response }, id) => {
     const summary = await services.state.backendFor(id.org).getStack(layoutRef(id));
     if (summary === undefined) throw notFound(id);
+    const backend = services.state.backendFor(id.org);
     const lease = await services.updates.leases.current(id);
     const latest = (await services.updates.history(id, 1, 1))[0];
     sendJson(response, 200, {
+      id: `${id.org}/${id.project}/${id.stack}`,
       orgName: id.org,
       projectName: id.project,
       stackName: id.stack,
-      tags: {},
+      tags: (await backend.getStackTags?.(layoutRef(id))) ?? {},
       version: latest?.version ?? 0,
+      // The running update (what `pulumi cancel` cancels), else the last one.
+      activeUpdate: lease?.updateId ?? latest?.updateId ?? "",
       resourceCount: summary.resourceCount ?? 0,
       ...(summary.lastUpdate ? { lastUpdate: Math.floor(summary.lastUpdate.getTime() / 1000) } : {}),
       ...(lease === undefined
         ? {}
-        : { activeUpdate: lease.updateId, currentOperation: { kind: lease.kind, author: lease.user, started: Math.floor(Date.parse(lease.startedAt) / 1000), lock: lockInfoOf(lease) } }),
+        : { currentOperation: { kind: lease.kind, author: lease.user, started: Math.floor(Date.parse(lease.startedAt) / 1000), lock: lockInfoOf(lease) } }),
     });
   }));
 
@@ -106,7 +117,7 @@ export function addStackRoutes(router: Router, services: Services): void {
     const to = stackIdOf({ org: id.org, project: body.newProject ?? id.project, stack: body.newName });
     await services.updates.leases.refuseIfLeased(id);
     await services.state.backendFor(id.org).renameStack(layoutRef(id), layoutRef(to));
-    await services.updates.forget(id);
+    await services.updates.rename(id, to);
     sendJson(response, 200, {});
   }));
 
@@ -121,8 +132,8 @@ export function addStackRoutes(router: Router, services: Services): void {
   router.add("POST", "/api/stacks/:org/:project/:stack/import", stackRoute("write", async ({ request, response }, id, principal) => {
     const deployment: UntypedDeployment = validateDeployment(await readJsonBody(request, services.maxBodyBytes));
     const by = clientOf(request.headers, principal.user.name);
-    const version = await services.updates.importState(id, deployment, by);
-    sendJson(response, 200, { updateId: String(version), version });
+    const { updateId, version } = await services.updates.importState(id, deployment, by);
+    sendJson(response, 200, { updateId, version });
   }));
 
   router.add("GET", "/api/stacks/:org/:project/:stack/updates", stackRoute("read", async ({ response, query }, id) => {
@@ -137,6 +148,21 @@ export function addStackRoutes(router: Router, services: Services): void {
     sendJson(response, 200, { info: updateInfoOf(latest), updateID: latest.updateId, version: latest.version });
   }));
 
+  router.add("GET", "/api/stacks/:org/:project/:stack/updates/:version", stackRoute("read", async ({ response, params }, id) => {
+    const version = parseVersion(params.version);
+    const entry = (await services.updates.history(id, 1, Number.MAX_SAFE_INTEGER)).find((candidate) => candidate.version === version);
+    if (entry === undefined) throw new CairnError("NotFound", `${id.org}/${id.project}/${id.stack} has no version ${version}`, { hint: "`pulumi stack history` lists the versions" });
+    sendJson(response, 200, { info: updateInfoOf(entry), updateID: entry.updateId, version: entry.version });
+  }));
+
+  // Pulumi's `UpdateStackTags`: the body is the whole new set of tags.
+  router.add("PATCH", "/api/stacks/:org/:project/:stack/tags", stackRoute("write", async ({ request, response }, id) => {
+    const tags = checkTags(await readJsonBody(request, services.maxBodyBytes));
+    if ((await services.state.backendFor(id.org).getStack(layoutRef(id))) === undefined) throw notFound(id);
+    await services.updates.replaceTags(id, tags);
+    sendJson(response, 200, {});
+  }));
+
   router.add("POST", "/api/stacks/:org/:project/:stack/cancel", stackRoute("write", async ({ response }, id) => {
     const holder = await services.updates.cancel(id);
     sendJson(response, 200, { holders: holder === undefined ? [] : [lockInfoOf(holder)] });
@@ -149,7 +175,7 @@ function updateInfoOf(entry: HistoryEntry): Record<string, unknown> {
     kind: entry.kind,
     startTime: entry.startTime,
     message: entry.message,
-    environment: {},
+    environment: entry.environment ?? {},
     config: {},
     result: entry.result,
     endTime: entry.endTime,
@@ -157,15 +183,8 @@ function updateInfoOf(entry: HistoryEntry): Record<string, unknown> {
     updateID: entry.updateId,
     user: entry.user,
     ...(entry.resourceCount === undefined ? {} : { resourceCount: entry.resourceCount }),
+    ...(entry.resourceChanges === undefined ? {} : { resourceChanges: entry.resourceChanges }),
   };
-}
-
-/** The client's host and pid, as it reports them (`X-Cairn-Client: host=…; pid=…`), for lock messages. */
-export function clientOf(headers: Record<string, string | string[] | undefined>, user: string): { user: string; hostname: string; pid: number } {
-  const header = String(headers["x-cairn-client"] ?? "");
-  const host = /host=([A-Za-z0-9_.-]{1,100})/.exec(header)?.[1] ?? "unknown";
-  const pid = Number.parseInt(/pid=(\d{1,10})/.exec(header)?.[1] ?? "0", 10);
-  return { user, hostname: host, pid };
 }
 
 function parseVersion(text: string | undefined): number {

@@ -7,7 +7,7 @@ import type { RouteContext, Router } from "../http/router.js";
 import type { Services } from "../services.js";
 import type { StackId } from "../state/org-state.js";
 import type { UpdateResult } from "../updates/updates.js";
-import { clientOf } from "./stacks.js";
+import { checkTags, clientOf, stringMap } from "./request-fields.js";
 
 /** Kinds a client may create through `POST …/{stack}/{kind}`. */
 const CREATABLE_KINDS = new Set(["update", "preview", "destroy", "refresh"]);
@@ -26,13 +26,16 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     await handle(context, id, context.params.updateId ?? "", credentialOf(context.request, "update-token"));
   };
 
+  // Pulumi's `UpdateProgramRequest`: only the metadata is kept (message, environment); the program
+  // itself never leaves the client.
   router.add("POST", base, async ({ request, response, params }) => {
     const principal = await authenticate(services, request);
     const id = kindAndStack(params);
     await requireRole(services, principal, id.org, "write");
-    const body = checkBody<{ metadata?: { message?: unknown } }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { metadata: "object?" }, "create update");
+    const body = checkBody<{ metadata?: { message?: unknown; environment?: unknown } }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { metadata: "object?" }, "create update");
     const message = typeof body.metadata?.message === "string" ? body.metadata.message.slice(0, 1000) : "";
-    const updateId = await services.updates.create(id, params.kind as string, { ...clientOf(request.headers, principal.user.name), message });
+    const environment = stringMap(body.metadata?.environment);
+    const updateId = await services.updates.create(id, params.kind as string, { ...clientOf(request.headers, principal.user.name), message, ...(environment === undefined ? {} : { environment }) });
     sendJson(response, 200, { updateID: updateId, requiredPolicies: [] });
   });
 
@@ -40,16 +43,26 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const principal = await authenticate(services, request);
     const id = kindAndStack(params);
     await requireRole(services, principal, id.org, "write");
-    checkBody((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?" }, "start update");
-    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name));
+    const body = checkBody<{ tags?: unknown }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?", journalVersion: "number?" }, "start update");
+    const tags = body.tags === undefined || body.tags === null ? undefined : checkTags(body.tags);
+    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name, tags === undefined ? {} : { tags }));
   });
 
+  // The update's status, which `pulumi stack import` polls; the kind in the path does not matter
+  // (Pulumi's client uses `update` for every kind).
   router.add("GET", `${base}/:updateId`, async ({ request, response, params }) => {
     const principal = await authenticate(services, request);
     const id = kindAndStack(params);
     await requireRole(services, principal, id.org, "read");
-    const update = await services.updates.get(id, params.updateId ?? "");
-    sendJson(response, 200, { status: update.status, version: update.version ?? 0, kind: update.kind, user: update.user });
+    sendJson(response, 200, await services.updates.status(id, params.updateId ?? ""));
+  });
+
+  router.add("GET", `${base}/:updateId/events`, async ({ request, response, params }) => {
+    const principal = await authenticate(services, request);
+    const id = kindAndStack(params);
+    await requireRole(services, principal, id.org, "read");
+    await services.updates.get(id, params.updateId ?? "");
+    sendJson(response, 200, { events: await services.updates.events.list(id, params.updateId ?? "") });
   });
 
   router.add("PATCH", `${base}/:updateId/checkpoint`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
@@ -69,18 +82,30 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const body = checkBody<{ duration?: number }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { duration: "number?", token: "string?" }, "renew lease");
     const seconds = body.duration ?? services.leaseMs / 1000;
     if (!(seconds > 0)) throw new CairnError("InvalidArgument", "duration must be a positive number of seconds");
+    if ((await services.updates.verifyToken(id, updateId, token)).preview) {
+      sendJson(response, 200, { token, tokenExpiration: Math.floor(Date.now() / 1000 + seconds) });
+      return;
+    }
     const renewed = await services.updates.renew(id, updateId, token, seconds * 1000);
     sendJson(response, 200, { token: renewed.token, tokenExpiration: renewed.tokenExpiration });
   }));
 
   router.add("POST", `${base}/:updateId/events/batch`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
-    checkBody(await readJsonBody(request, services.maxBodyBytes), { events: "object?" }, "events");
-    await services.updates.leases.verify(id, updateId, token); // engine events are accepted, not stored
+    const body = checkBody<{ events?: unknown }>(await readJsonBody(request, services.maxBodyBytes), { events: "array?" }, "events");
+    await services.updates.verifyToken(id, updateId, token);
+    await services.updates.events.record(id, updateId, body.events);
+    sendJson(response, 200, {});
+  }));
+
+  router.add("POST", `${base}/:updateId/events`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const event = await readJsonBody(request, services.maxBodyBytes);
+    await services.updates.verifyToken(id, updateId, token);
+    await services.updates.events.record(id, updateId, [event]);
     sendJson(response, 200, {});
   }));
 
   router.add("POST", `${base}/:updateId/complete`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
-    const body = checkBody<{ status: string }>(await readJsonBody(request, services.maxBodyBytes), { status: "string" }, "complete update");
+    const body = checkBody<{ status: string }>(await readJsonBody(request, services.maxBodyBytes), { status: "string", outputs: "object?", secretsProviders: "object?" }, "complete update");
     if (!RESULTS.has(body.status as UpdateResult)) throw new CairnError("InvalidArgument", `status must be one of ${[...RESULTS].join(", ")}`);
     await services.updates.complete(id, updateId, token, body.status as UpdateResult);
     sendJson(response, 200, {});
@@ -91,8 +116,9 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const id = kindAndStack(params);
     await requireRole(services, principal, id.org, "write");
     const lease = await services.updates.leases.current(id);
-    if (lease?.updateId !== params.updateId) throw new CairnError("Conflict", `update ${params.updateId} is not running`);
+    if (lease?.updateId !== params.updateId) throw new CairnError("Conflict", `update ${params.updateId} is not running`, { hint: "`pulumi stack` shows the stack's current operation" });
     await services.updates.cancel(id);
     sendJson(response, 200, {});
   });
 }
+

@@ -1,8 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { CairnError, type UntypedDeployment } from "@cairn/core";
+import { hashToken } from "../accounts/token-hash.js";
 import type { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import { layoutRef, type OrgState, type StackId } from "../state/org-state.js";
+import type { UpdateEvents } from "./events.js";
 import { Leases, lockInfoOf, label, type LeaseRecord } from "./leases.js";
 
 /** Pulumi's update kinds that can be created through `POST …/{stack}/{kind}`. */
@@ -17,10 +19,26 @@ export interface UpdateRecord {
   hostname: string;
   pid: number;
   message: string;
+  /** What the client reported of where it ran (`UpdateMetadata.environment`: git commit, CI, …). */
+  environment?: Record<string, string>;
   status: "not-started" | "running" | UpdateResult;
   createdAt: string;
   version?: number;
+  /** A preview's update token digest: previews hold no lease (they change nothing), so the token lives here. */
+  tokenHash?: string;
 }
+
+/** What the client says about an update it creates. */
+export interface UpdateRequest {
+  user: string;
+  hostname: string;
+  pid: number;
+  message: string;
+  environment?: Record<string, string>;
+}
+
+/** Pulumi's `UpdateResults` statuses. */
+export type PulumiUpdateStatus = "not started" | "running" | "failed" | "succeeded";
 
 /** One entry of a stack's history (Pulumi's `UpdateInfo`, plus who ran it). */
 export interface HistoryEntry {
@@ -32,7 +50,10 @@ export interface HistoryEntry {
   startTime: number;
   endTime: number;
   result: "in-progress" | "succeeded" | "failed";
+  environment?: Record<string, string>;
   resourceCount?: number;
+  /** Counts by operation (`create`, `update`, `delete`, `same`, …) from the update's summary event. */
+  resourceChanges?: Record<string, number>;
   /** The layout's history position (1 = oldest) of the last checkpoint written by this update. */
   layoutVersion?: number;
 }
@@ -42,6 +63,11 @@ export interface StartedUpdate {
   token: string;
   /** Unix seconds, as Pulumi's `StartUpdateResponse.tokenExpiration`. */
   tokenExpiration: number;
+}
+
+export interface StartOptions {
+  /** Replaces the stack's tags when given (Pulumi's `StartUpdateRequest.tags`). */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -56,11 +82,12 @@ export class Updates {
     private readonly records: JsonRecords,
     private readonly state: OrgState,
     private readonly leaseMs: number,
+    readonly events: UpdateEvents,
   ) {
     this.leases = new Leases(records);
   }
 
-  async create(id: StackId, kind: string, by: { user: string; hostname: string; pid: number; message: string }): Promise<string> {
+  async create(id: StackId, kind: string, by: UpdateRequest): Promise<string> {
     await this.requireStack(id);
     const updateId = randomUUID();
     const record: UpdateRecord = { updateId, kind, ...by, status: "not-started", createdAt: new Date().toISOString() };
@@ -74,23 +101,61 @@ export class Updates {
     return found.value;
   }
 
-  async start(id: StackId, updateId: string, user: string): Promise<StartedUpdate> {
+  async start(id: StackId, updateId: string, user: string, options: StartOptions = {}): Promise<StartedUpdate> {
     const update = await this.get(id, updateId);
     if (update.user !== user) throw new CairnError("PermissionDenied", `update ${updateId} was created by another user`);
     if (update.status !== "not-started") throw new CairnError("Conflict", `update ${updateId} has already been started`);
+    if (options.tags !== undefined) await this.replaceTags(id, options.tags);
+    if (update.kind === "preview") return this.startPreview(id, update);
     const { token, lease } = await this.leases.acquire(id, update, () => this.nextVersion(id), this.leaseMs);
-    await this.records.create<HistoryEntry>(
-      RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version),
-      { version: lease.version, updateId, kind: update.kind, user, message: update.message, startTime: unixSeconds(), endTime: 0, result: "in-progress" },
-      `version ${lease.version} of ${label(id)}`,
-    );
+    const entry: HistoryEntry = { version: lease.version, updateId, kind: update.kind, user, message: update.message, startTime: unixSeconds(), endTime: 0, result: "in-progress" };
+    if (update.environment !== undefined) entry.environment = update.environment;
+    await this.records.create<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version), entry, `version ${lease.version} of ${label(id)}`);
     await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), (current) =>
       current === undefined ? undefined : { ...current, status: "running", version: lease.version },
     );
     return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000) };
   }
 
+  /**
+   * A preview changes nothing, so it takes no lease (an update may run beside it, as on Pulumi's
+   * service) and gets no version of its own: it reports the stack's current version.
+   */
+  private async startPreview(id: StackId, update: UpdateRecord): Promise<StartedUpdate> {
+    const token = randomBytes(24).toString("hex");
+    const version = (await this.history(id, 1, 1))[0]?.version ?? 0;
+    await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, update.updateId), (current) =>
+      current === undefined ? undefined : { ...current, status: "running", version, tokenHash: hashToken(token) },
+    );
+    return { version, token, tokenExpiration: Math.floor((Date.now() + this.leaseMs) / 1000) };
+  }
+
+  /** Checks an update token: a preview's against its update record, anything else's against the stack's lease. */
+  async verifyToken(id: StackId, updateId: string, token: string): Promise<{ kind: string; preview: boolean }> {
+    const update = await this.get(id, updateId);
+    if (update.kind !== "preview") return { kind: (await this.leases.verify(id, updateId, token)).kind, preview: false };
+    if (update.status !== "running") throw new CairnError("Conflict", `preview ${updateId} is not running (it completed or was never started)`);
+    if (update.tokenHash !== hashToken(token)) throw new CairnError("Unauthenticated", "the update token is not valid for this update");
+    return { kind: "preview", preview: true };
+  }
+
+  /** Pulumi's update status (`GET …/{kind}/{updateID}`): a finished update has no continuation token. */
+  async status(id: StackId, updateId: string): Promise<{ status: PulumiUpdateStatus; events: unknown[]; continuationToken?: string }> {
+    const update = await this.get(id, updateId);
+    const status: PulumiUpdateStatus =
+      update.status === "not-started" ? "not started" : update.status === "running" || update.status === "in-progress" ? "running" : update.status === "succeeded" ? "succeeded" : "failed";
+    return status === "running" || status === "not started" ? { status, events: [], continuationToken: updateId } : { status, events: [] };
+  }
+
+  async replaceTags(id: StackId, tags: Record<string, string>): Promise<void> {
+    const backend = this.state.backendFor(id.org);
+    if (backend.updateStackTags === undefined) throw new CairnError("Internal", "the state layout does not keep stack tags");
+    await backend.updateStackTags(layoutRef(id), () => ({ ...tags }));
+  }
+
   async checkpoint(id: StackId, updateId: string, token: string, deployment: UntypedDeployment): Promise<void> {
+    const verified = await this.verifyToken(id, updateId, token);
+    if (verified.preview) throw new CairnError("InvalidArgument", "a preview does not write checkpoints");
     const lease = await this.leases.verify(id, updateId, token);
     await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, { lockHeld: true, kind: lease.kind });
   }
@@ -101,6 +166,14 @@ export class Updates {
   }
 
   async complete(id: StackId, updateId: string, token: string, status: UpdateResult): Promise<void> {
+    if ((await this.verifyToken(id, updateId, token)).preview) {
+      await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), (current) => {
+        if (current === undefined) return undefined;
+        const { tokenHash: _spent, ...rest } = current;
+        return { ...rest, status };
+      });
+      return;
+    }
     const lease = await this.leases.verify(id, updateId, token);
     await this.finish(id, lease, status);
   }
@@ -113,8 +186,8 @@ export class Updates {
     return lease;
   }
 
-  /** `import`: a whole update (lease, version, history) around one write. */
-  async importState(id: StackId, deployment: UntypedDeployment, by: { user: string; hostname: string; pid: number }): Promise<number> {
+  /** `import`: a whole update (lease, version, history) around one write; returns the update, which clients poll. */
+  async importState(id: StackId, deployment: UntypedDeployment, by: { user: string; hostname: string; pid: number }): Promise<{ updateId: string; version: number }> {
     const updateId = await this.create(id, "import", { ...by, message: "" });
     const started = await this.start(id, updateId, by.user);
     try {
@@ -124,7 +197,7 @@ export class Updates {
       throw error;
     }
     await this.complete(id, updateId, started.token, "succeeded");
-    return started.version;
+    return { updateId, version: started.version };
   }
 
   /** History entries, newest first, `pageSize` per page (page 1 is the newest). */
@@ -153,6 +226,28 @@ export class Updates {
       for (const key of await this.records.keys(prefix)) await this.records.delete(key);
     }
     await this.records.delete(RECORD_KEYS.stackCounter(id.org, id.project, id.stack));
+    await this.events.forgetStack(id);
+  }
+
+  /**
+   * A renamed stack keeps its history and version counter, as on Pulumi's service: the records
+   * are copied to the new name, then the old ones removed. (Engine events are not carried over:
+   * they are sealed with the old name's data key.)
+   */
+  async rename(from: StackId, to: StackId): Promise<void> {
+    const moves: Array<[string, string]> = [];
+    for (const [fromPrefix, toPrefix] of [
+      [RECORD_KEYS.history(from.org, from.project, from.stack), RECORD_KEYS.history(to.org, to.project, to.stack)],
+      [`server/updates/${from.org}/${from.project}/${from.stack}/`, `server/updates/${to.org}/${to.project}/${to.stack}/`],
+    ] as const) {
+      for (const key of await this.records.keys(fromPrefix)) moves.push([key, toPrefix + key.slice(fromPrefix.length)]);
+    }
+    moves.push([RECORD_KEYS.stackCounter(from.org, from.project, from.stack), RECORD_KEYS.stackCounter(to.org, to.project, to.stack)]);
+    for (const [source, target] of moves) {
+      const found = await this.records.get<unknown>(source);
+      if (found !== undefined) await this.records.update<unknown>(target, () => found.value);
+    }
+    await this.forget(from);
   }
 
   private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
@@ -160,10 +255,12 @@ export class Updates {
     const ref = layoutRef(id);
     const latest = (await backend.listHistory(ref, { limit: 1 }))[0];
     const summary = await backend.getStack(ref);
+    const resourceChanges = await this.events.resourceChanges(id, lease.updateId);
     await this.records.update<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version), (current) => {
       if (current === undefined) return undefined;
       const done: HistoryEntry = { ...current, endTime: unixSeconds(), result: status === "succeeded" ? "succeeded" : "failed" };
       if (summary?.resourceCount !== undefined) done.resourceCount = summary.resourceCount;
+      if (resourceChanges !== undefined) done.resourceChanges = resourceChanges;
       if (latest?.version !== undefined) done.layoutVersion = latest.version;
       return done;
     });
