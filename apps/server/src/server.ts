@@ -13,6 +13,7 @@ import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
 import { addUpdateRoutes } from "./routes/updates.js";
+import { consolePages } from "./routes/web-console.js";
 import { addWebDashboardRoutes } from "./routes/web-dashboard.js";
 import { addWebLoginRoutes } from "./routes/web-login.js";
 import type { Services } from "./services.js";
@@ -79,9 +80,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   addUpdateRoutes(router, services);
   addWebLoginRoutes(router, services);
   addWebDashboardRoutes(router, services);
+  // The console pages the Pulumi CLI links to: asked only when nothing above matched, never for /api/….
+  const pages = consolePages(services);
+  const routes = { match: (method: string, path: string) => router.match(method, path) ?? pages.match(method, path) };
 
   const bootstrapToken = await bootstrapAdmin(accounts, options.adminToken);
-  const server = createServer((request, response) => void handle(router, services, request, response));
+  const server = createServer((request, response) => void handle(routes, services, request, response));
   await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
@@ -102,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-async function handle(router: Router, services: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(router: Pick<Router, "match">, services: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = Date.now();
   const url = new URL(request.url ?? "/", "http://localhost");
   try {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { api } from "../src/testing.js";
 import { createUser, SAMPLE, startFixture, type Fixture } from "./fixture.js";
+import { webClient } from "./web-client.js";
 
 let fixture: Fixture;
 let alice: string;
@@ -22,24 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => fixture?.dispose());
 
-async function request(method: string, path: string, options: { form?: Record<string, string>; cookie?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.cookie !== undefined) headers.cookie = options.cookie;
-  if (options.form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
-  const response = await fetch(`${fixture.server.url}${path}`, {
-    method,
-    headers,
-    redirect: "manual",
-    ...(options.form === undefined ? {} : { body: new URLSearchParams(options.form).toString() }),
-  });
-  return { status: response.status, location: response.headers.get("location") ?? "", setCookie: response.headers.get("set-cookie") ?? "", body: await response.text() };
-}
-
-async function signIn(token: string): Promise<string> {
-  const signedIn = await request("POST", "/login", { form: { token } });
-  expect(signedIn.status).toBe(303);
-  return signedIn.setCookie.split(";")[0] as string;
-}
+const { request, signIn } = webClient(() => fixture.server.url);
 
 it("without a session, / sends the browser to the sign-in form", async () => {
   const home = await request("GET", "/");

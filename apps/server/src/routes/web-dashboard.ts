@@ -1,8 +1,10 @@
 import { sendHtml } from "../http/respond.js";
 import type { Router } from "../http/router.js";
 import type { Services } from "../services.js";
+import type { StackId } from "../state/org-state.js";
 import type { HistoryEntry } from "../updates/updates.js";
-import { html, page, type Html } from "../web/html.js";
+import { stackPath } from "../web/console-pages.js";
+import { html, page, utcTime, type Html } from "../web/html.js";
 import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
 
 /** How many updates each stack shows; the API pages through the rest. */
@@ -18,7 +20,7 @@ export function addWebDashboardRoutes(router: Router, services: Services): void 
       for (const summary of await services.state.backendFor(org).listStacks()) {
         const id = { org, project: summary.ref.project ?? "", stack: summary.ref.name };
         const history = await services.updates.history(id, 1, HISTORY_SHOWN);
-        sections.push(stackSection(`${org}/${id.project}/${id.stack}`, summary.resourceCount ?? 0, history));
+        sections.push(stackSection(id, summary.resourceCount ?? 0, history));
       }
     }
     sendHtml(
@@ -34,15 +36,11 @@ ${sections.length === 0 ? html`<p id="no-stacks">No stacks yet. Create one with 
   }));
 }
 
-function stackSection(name: string, resources: number, history: HistoryEntry[]): Html {
-  return html`<section class="stack"><h2>${name}</h2><p>${resources} resources</p>
+function stackSection(id: StackId, resources: number, history: HistoryEntry[]): Html {
+  return html`<section class="stack"><h2><a href="${stackPath(id)}">${id.org}/${id.project}/${id.stack}</a></h2><p>${resources} resources</p>
 ${history.length === 0
     ? html`<p>No updates yet.</p>`
     : html`<table><thead><tr><th>Version</th><th>Kind</th><th>Result</th><th>User</th><th>Started</th><th>Ended</th><th>Resources</th><th>Message</th></tr></thead><tbody>
-${history.map((entry) => html`<tr><td>${entry.version}</td><td>${entry.kind}</td><td>${entry.result}</td><td>${entry.user}</td><td>${time(entry.startTime)}</td><td>${entry.endTime ? time(entry.endTime) : ""}</td><td>${entry.resourceCount ?? ""}</td><td>${entry.message}</td></tr>`)}
+${history.map((entry) => html`<tr><td>${entry.version}</td><td>${entry.kind}</td><td>${entry.result}</td><td>${entry.user}</td><td>${utcTime(entry.startTime)}</td><td>${entry.endTime ? utcTime(entry.endTime) : ""}</td><td>${entry.resourceCount ?? ""}</td><td>${entry.message}</td></tr>`)}
 </tbody></table>`}</section>`;
-}
-
-function time(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace(".000Z", "Z");
 }

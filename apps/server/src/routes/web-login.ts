@@ -6,6 +6,7 @@ import type { Router } from "../http/router.js";
 import type { Services } from "../services.js";
 import { cliLoginRequestOf, loopbackHandOff, type CliLoginRequest } from "../web/cli-login-request.js";
 import { authorizePage, LOGIN_PAGE_HEADERS, signInPage } from "../web/login-pages.js";
+import { safeNextPath } from "../web/next-path.js";
 import { clearedSessionCookie, sessionCookie, sessionTokenOf } from "../web/session-cookie.js";
 import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
 
@@ -22,23 +23,24 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
     (await services.accounts.issueToken(principal.user.name, cli.description)).token;
 
   router.add("GET", "/login", webRoute(async ({ response, query }) => {
-    sendHtml(response, 200, signInPage(cliLoginRequestOf(query)), LOGIN_PAGE_HEADERS);
+    sendHtml(response, 200, signInPage(cliLoginRequestOf(query), undefined, safeNextPath(query.get("next"))), LOGIN_PAGE_HEADERS);
   }));
 
   router.add("POST", "/login", webRoute(async ({ request, response }) => {
     const form = await readFormBody(request, FORM_LIMIT_BYTES);
     const cli = cliLoginRequestOf(form);
+    const next = safeNextPath(form.get("next"));
     let principal: Principal;
     try {
       principal = await services.accounts.authenticate((form.get("token") ?? "").trim());
     } catch (error) {
       if (!isCairnError(error, "Unauthenticated")) throw error;
-      sendHtml(response, 401, signInPage(cli, "That access token is not valid or has been revoked."), LOGIN_PAGE_HEADERS);
+      sendHtml(response, 401, signInPage(cli, "That access token is not valid or has been revoked.", next), LOGIN_PAGE_HEADERS);
       return;
     }
     const session = await services.accounts.issueToken(principal.user.name, "web session");
     const headers = { "set-cookie": sessionCookie(session.token, services.baseUrl()) };
-    redirect(response, cli === undefined ? "/" : loopbackHandOff(cli, await issueCliToken(principal, cli)), headers);
+    redirect(response, cli === undefined ? (next ?? "/") : loopbackHandOff(cli, await issueCliToken(principal, cli)), headers);
   }));
 
   router.add("GET", "/cli-login", webRoute(async ({ request, response, query }) => {

@@ -34,3 +34,8 @@ export function page(title: string, body: Html): string {
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;margin-bottom:1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}.error{color:#a00}</style>
 </head><body>${body}</body></html>`.text;
 }
+
+/** A Unix time (seconds) as UTC text to the second, the same on every page. */
+export function utcTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -10,15 +10,19 @@ export const LOGIN_PAGE_HEADERS = {
   "referrer-policy": "no-referrer",
 };
 
-/** Sign in with an access token (this server has no passwords: a token is the credential). */
-export function signInPage(cli: CliLoginRequest | undefined, error?: string): string {
+/**
+ * Sign in with an access token (this server has no passwords: a token is the credential).
+ * `next`: the page (a checked path on this server) the browser returns to afterwards.
+ */
+export function signInPage(cli: CliLoginRequest | undefined, error?: string, next?: string): string {
   return page(
     "Sign in",
     html`<h1>Sign in to cairn</h1>
-${cli ? html`<p>The cairn CLI (<span id="cli-description">${cli.description}</span>) asks to log in. Signing in gives it a new access token of its own.</p>` : ""}
+${cli ? html`<p>A CLI (<span id="cli-description">${cli.description}</span>) asks to log in. Signing in gives it a new access token of its own.</p>` : ""}
 ${error ? html`<p class="error" id="error">${error}</p>` : ""}
 <form method="post" action="/login">
 ${hiddenFields(cli)}
+${next === undefined ? "" : html`<input type="hidden" name="next" value="${next}">`}
 <p><label for="token">Access token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="50"></p>
 <p><button id="sign-in" type="submit">Sign in</button></p>
 </form>
@@ -30,8 +34,8 @@ ${hiddenFields(cli)}
 export function authorizePage(user: string, cli: CliLoginRequest): string {
   return page(
     "Authorize the CLI",
-    html`<h1>Log the cairn CLI in as <span id="user">${user}</span>?</h1>
-<p>The CLI (<span id="cli-description">${cli.description}</span>) waiting on this computer gets a new access token. Only continue if you just ran <code>cairn login</code>.</p>
+    html`<h1>Log the CLI in as <span id="user">${user}</span>?</h1>
+<p>The CLI (<span id="cli-description">${cli.description}</span>) waiting on this computer gets a new access token. Only continue if you just ran <code>cairn login</code> or <code>pulumi login</code>.</p>
 <form method="post" action="/cli-login">
 ${hiddenFields(cli)}
 <p><button id="authorize" type="submit">Log in the CLI</button></p>
