@@ -13,9 +13,13 @@ import { startServer } from "./server.js";
 const USAGE = `Usage: cairn-server [--data <store URL>] [--port <n>] [--host <address>]
                     [--master-key-file <path>] [--previous-master-key-file <path>]...
                     [--lease-seconds <n>] [--max-body-bytes <n>] [--public-url <url>]
+                    [--tls-cert <PEM file> --tls-key <PEM file>]
 
   --data       where everything is stored (default file://~/.cairn-server/data); s3://, azblob://
                and gs:// let several instances share one bucket
+  --tls-cert, --tls-key
+               serve https with this certificate (chain) and private key, both PEM; re-read when
+               the files change or on SIGHUP, without dropping connections
   Environment: CAIRN_SERVER_MASTER_KEY (instead of --master-key-file),
                CAIRN_SERVER_ADMIN_TOKEN (the bootstrap admin's token on first start)`;
 
@@ -34,6 +38,8 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
         "lease-seconds": { type: "string" },
         "max-body-bytes": { type: "string" },
         "public-url": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -44,6 +50,10 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) {
+    process.stderr.write(`--tls-cert and --tls-key go together: give both (the certificate and its private key) or neither\n${USAGE}\n`);
+    return 2;
   }
   const logger = jsonLogger();
   try {
@@ -61,6 +71,7 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
       ...(values["lease-seconds"] ? { leaseSeconds: Number(values["lease-seconds"]) } : {}),
       ...(values["max-body-bytes"] ? { maxBodyBytes: Number(values["max-body-bytes"]) } : {}),
       ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+      ...(values["tls-cert"] !== undefined && values["tls-key"] !== undefined ? { tls: { certFile: values["tls-cert"], keyFile: values["tls-key"] } } : {}),
       ...(env.CAIRN_SERVER_ADMIN_TOKEN ? { adminToken: env.CAIRN_SERVER_ADMIN_TOKEN } : {}),
       logger,
     });
@@ -69,10 +80,15 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
       process.stdout.write(`cairn-server: created the site admin "admin". Its access token (shown once):\n${server.bootstrapToken}\n`);
     }
     process.stdout.write(`cairn-server listening on ${server.url}\n`);
+    // Only with TLS: otherwise SIGHUP keeps its default (the server stops, as it always did).
+    const reloadTls = server.reloadTls;
+    const onHangup = reloadTls === undefined ? undefined : () => void reloadTls("SIGHUP");
+    if (onHangup !== undefined) process.on("SIGHUP", onHangup);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
+    if (onHangup !== undefined) process.off("SIGHUP", onHangup);
     await server.close();
     return 0;
   } catch (error) {

@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Server } from "node:net";
 import { CairnError, type StateStore } from "@cairn/core";
 import { Accounts } from "./accounts/accounts.js";
 import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
+import { createHttpsListener, type TlsFiles, type TlsReloadEvent } from "./http/tls.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
 import { StackSealedRecords } from "./records/stack-sealed-records.js";
@@ -38,15 +39,21 @@ export interface ServerOptions {
   adminToken?: string;
   /** The URL clients reach the server at, when behind a proxy (default: the listening address). */
   publicUrl?: string;
+  /** Serve https with these PEM files (re-read when they change); the public URL then defaults to https. */
+  tls?: TlsFiles;
+  /** Called after each certificate reload attempt, successful or not. */
+  onTlsReload?: (event: TlsReloadEvent) => void;
   logger?: Logger;
 }
 
 export interface RunningServer {
-  /** `http://host:port`. */
+  /** `http://host:port`, or `https://…` with `tls`. */
   url: string;
   port: number;
   /** The bootstrap admin's token when this start created it and generated the token; print it once. */
   bootstrapToken?: string;
+  /** With `tls`: re-read the certificate files now (SIGHUP); a bad pair keeps the old one. */
+  reloadTls?(reason?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,19 +91,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const pages = consolePages(services);
   const routes = { match: (method: string, path: string) => router.match(method, path) ?? pages.match(method, path) };
 
+  const handler = (request: IncomingMessage, response: ServerResponse): void => void handle(routes, services, request, response);
+  // Before the bootstrap: a wrong certificate path fails the start before the store is written.
+  const https = options.tls === undefined ? undefined : await createHttpsListener(options.tls, handler, logger, options.onTlsReload);
   const bootstrapToken = await bootstrapAdmin(accounts, options.adminToken);
-  const server = createServer((request, response) => void handle(routes, services, request, response));
+  const server = https?.server ?? createServer(handler);
   await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = `${https ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   baseUrl ||= url;
   logger.info("listening", { url, store: options.store.url });
   return {
     url,
     port,
     ...(bootstrapToken === undefined ? {} : { bootstrapToken }),
+    ...(https === undefined ? {} : { reloadTls: (reason = "requested") => https.reload(reason) }),
     close: async () => {
+      https?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -53,7 +53,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedS
     const timer = setTimeout(() => reject(new Error(`cairn-server did not start within 20s:\n${stderr}`)), 20_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString("utf8");
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve(match[1] as string);
