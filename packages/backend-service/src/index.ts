@@ -1,4 +1,5 @@
 import { defineBackendPlugin } from "@cairn/core";
+import { PACKAGE_VERSION } from "./client-identity.js";
 import { openInBrowser } from "./open-browser.js";
 import { ServiceBackend } from "./service-backend.js";
 import { serviceBaseUrl } from "./service-url.js";
@@ -12,7 +13,7 @@ export { openInBrowser } from "./open-browser.js";
 
 /** `http://` and `https://` URLs: a state service speaking Pulumi's REST API (cairn-server). */
 export default defineBackendPlugin({
-  meta: { name: "@cairn/backend-service", version: "0.1.0" },
+  meta: { name: "@cairn/backend-service", version: PACKAGE_VERSION },
   schemes: ["http", "https"],
   credentials: [
     { id: "env:PULUMI_ACCESS_TOKEN", description: "an access token from the service (takes precedence)" },
@@ -26,6 +27,6 @@ export default defineBackendPlugin({
       : context.storedCredential
         ? { value: context.storedCredential, source: "stored" }
         : undefined;
-    return new ServiceBackend({ baseUrl, openUrl: (page) => openInBrowser(page, context.env), ...(token === undefined ? {} : { token }) });
+    return new ServiceBackend({ baseUrl, env: context.env, openUrl: (page) => openInBrowser(page, context.env), ...(token === undefined ? {} : { token }) });
   },
 });

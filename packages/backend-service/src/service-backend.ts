@@ -1,7 +1,8 @@
 import {
   CairnError,
+  credentialsDirectory,
   DEFAULT_ORGANIZATION,
-  formatStackRef,
+  setBackendDefaultOrg,
   redactToken,
   validateDeployment,
   validateName,
@@ -9,6 +10,7 @@ import {
   type BackendLoginOptions,
   type BackendLoginResult,
   type CreateStackOptions,
+  type DefaultOrganization,
   type LockInfo,
   type RemoveStackOptions,
   type SaveOptions,
@@ -23,6 +25,7 @@ import {
   type UserInfo,
 } from "@cairn/core";
 import { hostname } from "node:os";
+import { resolveDefaultOrg } from "./default-org.js";
 import { startLoopbackLogin } from "./loopback-login.js";
 import { openInBrowser } from "./open-browser.js";
 import { ServiceClient } from "./service-client.js";
@@ -39,6 +42,10 @@ export interface ServiceBackendOptions {
   openUrl?: (url: string) => boolean;
   /** How long the browser login waits for the server's hand-off (default 5 minutes). */
   browserLoginTimeoutMs?: number;
+  /** The environment (`PULUMI_DEFAULT_ORGANIZATION`, `PULUMI_HOME`…; default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where Pulumi's config.json is (default `$PULUMI_CREDENTIALS_PATH`, else `$PULUMI_HOME`). */
+  configDir?: string;
 }
 
 interface ServiceUser {
@@ -62,7 +69,8 @@ interface ServiceStack {
  * this is the one backend that is not a store under core's layout.
  *
  * The self-managed placeholder organization (`organization`, what a stack name without an
- * organization resolves to) means the user's default organization here, in both directions.
+ * organization resolves to) means the default organization here (`default-org.ts`: Pulumi's
+ * order), in both directions. Messages name stacks as the server stores them: `org/project/stack`.
  */
 export class ServiceBackend implements StateBackend {
   readonly url: string;
@@ -73,6 +81,9 @@ export class ServiceBackend implements StateBackend {
   private readonly sessions = new Map<string, UpdateSession>();
   private readonly openUrl: (url: string) => boolean;
   private readonly browserLoginTimeoutMs: number;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly configDir: string;
+  private defaultOrg: Promise<DefaultOrganization> | undefined;
 
   constructor(options: ServiceBackendOptions) {
     this.url = options.baseUrl;
@@ -80,6 +91,8 @@ export class ServiceBackend implements StateBackend {
     this.client = new ServiceClient(options.baseUrl, () => this.token?.value, options.fetch);
     this.openUrl = options.openUrl ?? ((url) => openInBrowser(url, process.env));
     this.browserLoginTimeoutMs = options.browserLoginTimeoutMs ?? 5 * 60_000;
+    this.env = options.env ?? process.env;
+    this.configDir = options.configDir ?? credentialsDirectory(this.env);
   }
 
   async login(options: BackendLoginOptions): Promise<BackendLoginResult> {
@@ -95,6 +108,7 @@ export class ServiceBackend implements StateBackend {
       this.token = entered === "" ? { value: await this.browserLogin(options), source: "browser" } : { value: entered, source: "prompt" };
     }
     this.user = undefined;
+    this.defaultOrg = undefined;
     await this.serviceUser(); // a wrong token fails here, before anything is stored
     return { accessToken: this.token.value };
   }
@@ -134,6 +148,29 @@ export class ServiceBackend implements StateBackend {
     await this.serviceUser();
   }
 
+  /** The organization a stack name without one resolves to, in Pulumi's order (see `default-org.ts`). */
+  defaultOrganization(): Promise<DefaultOrganization> {
+    this.defaultOrg ??= resolveDefaultOrg({
+      env: this.env,
+      configDir: this.configDir,
+      // Pulumi keys config.json by the backend URL without a trailing slash, as credentials.json.
+      configKey: this.url,
+      client: this.client,
+      userName: async () => (await this.serviceUser()).githubLogin,
+    }).catch((error: unknown) => {
+      this.defaultOrg = undefined;
+      throw error;
+    });
+    return this.defaultOrg;
+  }
+
+  /** Writes config.json's `backends[<url>].defaultOrg`, the entry `pulumi org set-default` writes. */
+  async setDefaultOrganization(name: string): Promise<void> {
+    validateName("organization", name);
+    await setBackendDefaultOrg(this.configDir, this.url, name);
+    this.defaultOrg = undefined;
+  }
+
   async listStacks(filter: StackFilter = {}): Promise<StackSummary[]> {
     const summaries: StackSummary[] = [];
     let continuation: string | undefined;
@@ -159,19 +196,20 @@ export class ServiceBackend implements StateBackend {
     const path = await this.stackPath(ref);
     const state = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
     const org = path.split("/")[3];
-    await this.client.request("POST", `/api/stacks/${org}/${ref.project}`, { body: { stackName: ref.name, ...(state === undefined ? {} : { state }) } });
+    await this.client.request("POST", `/api/stacks/${org}/${ref.project}`, { body: { stackName: ref.name, ...(state === undefined ? {} : { state }) }, stackLabel: labelOf(path) });
     return { ref, resourceCount: ((state?.deployment as { resources?: unknown[] } | undefined)?.resources ?? []).length };
   }
 
   async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
-    await this.client.request("DELETE", `${await this.stackPath(ref)}${options.force ? "?force=true" : ""}`, { stackLabel: formatStackRef(ref) });
+    const path = await this.stackPath(ref);
+    await this.client.request("DELETE", `${path}${options.force ? "?force=true" : ""}`, { stackLabel: labelOf(path) });
   }
 
   async renameStack(ref: StackRef, to: StackRef): Promise<void> {
     if ((await this.orgOf(ref)) !== (await this.orgOf(to))) throw new CairnError("InvalidArgument", "a stack cannot be renamed into another organization");
     const path = await this.stackPath(ref);
     await this.stackPath(to); // checks the new names
-    await this.client.request("POST", `${path}/rename`, { body: { newName: to.name, newProject: to.project }, stackLabel: formatStackRef(ref) });
+    await this.client.request("POST", `${path}/rename`, { body: { newName: to.name, newProject: to.project }, stackLabel: labelOf(path) });
   }
 
   async exportDeployment(ref: StackRef, options: { version?: number } = {}): Promise<UntypedDeployment> {
@@ -185,7 +223,8 @@ export class ServiceBackend implements StateBackend {
     const session = options.lockHeld ? this.sessions.get(path) : undefined;
     // Under our own lock this is a checkpoint of the running update; otherwise a whole import update.
     if (session !== undefined) await session.saveCheckpoint(validated);
-    else await this.client.request("POST", `${path}/import`, { body: validated, stackLabel: formatStackRef(ref) });
+    // Gzipped, as the Pulumi CLI sends an import (see `RequestOptions.gzip`).
+    else await this.client.request("POST", `${path}/import`, { body: validated, stackLabel: labelOf(path), gzip: true });
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
@@ -203,7 +242,7 @@ export class ServiceBackend implements StateBackend {
   async lockStack(ref: StackRef, operation: string): Promise<StackLock> {
     const path = await this.stackPath(ref);
     const user = await this.serviceUser();
-    const session = await UpdateSession.begin(this.client, path, formatStackRef(ref), operation, user.githubLogin, () => {
+    const session = await UpdateSession.begin(this.client, path, labelOf(path), operation, user.githubLogin, () => {
       if (this.sessions.get(path) === session) this.sessions.delete(path);
     });
     this.sessions.set(path, session);
@@ -244,14 +283,15 @@ export class ServiceBackend implements StateBackend {
   }
 
   private async orgOf(ref: StackRef): Promise<string> {
-    return ref.organization === DEFAULT_ORGANIZATION ? (await this.serviceUser()).githubLogin : ref.organization;
+    return ref.organization === DEFAULT_ORGANIZATION ? (await this.defaultOrganization()).name : ref.organization;
   }
 
   /** `/api/stacks/<org>/<project>/<stack>`, names checked first so nothing odd reaches the URL. */
   private async stackPath(ref: StackRef): Promise<string> {
     validateName("organization", ref.organization);
     if (ref.project === undefined) {
-      throw new CairnError("InvalidArgument", `stack ${formatStackRef(ref)} names no project`, { hint: "run inside a project, or name it <org>/<project>/<stack>" });
+      const named = ref.organization === DEFAULT_ORGANIZATION ? ref.name : `${ref.organization}/${ref.name}`;
+      throw new CairnError("InvalidArgument", `stack ${named} names no project`, { hint: "run inside a project, or name it <org>/<project>/<stack>" });
     }
     validateName("project", ref.project);
     validateName("stack", ref.name);
@@ -259,7 +299,7 @@ export class ServiceBackend implements StateBackend {
   }
 
   private async summaryOf(stack: ServiceStack): Promise<StackSummary> {
-    const defaultOrg = (await this.serviceUser()).githubLogin;
+    const defaultOrg = (await this.defaultOrganization()).name;
     const summary: StackSummary = {
       ref: { organization: stack.orgName === defaultOrg ? DEFAULT_ORGANIZATION : stack.orgName, project: stack.projectName, name: stack.stackName },
     };
@@ -267,4 +307,9 @@ export class ServiceBackend implements StateBackend {
     if (stack.lastUpdate !== undefined) summary.lastUpdate = new Date(stack.lastUpdate * 1000);
     return summary;
   }
+}
+
+/** `org/project/stack`, the stack as the server stores it, from its `/api/stacks/…` path. */
+function labelOf(stackPath: string): string {
+  return stackPath.slice("/api/stacks/".length);
 }

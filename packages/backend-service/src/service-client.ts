@@ -1,9 +1,11 @@
 import { hostname } from "node:os";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { CairnError, isCairnError, withRetry } from "@cairn/core";
+import { ACCEPT_API_VERSION, USER_AGENT } from "./client-identity.js";
 import { errorFromResponse } from "./service-errors.js";
 
-/** The API version Pulumi's CLI asks for (`Accept: application/vnd.pulumi+8`). */
-const ACCEPT = "application/vnd.pulumi+8";
+const gzipAsync = promisify(gzip);
 
 export interface RequestOptions {
   body?: unknown;
@@ -13,11 +15,21 @@ export interface RequestOptions {
   stackLabel?: string;
   /** 404 resolves undefined instead of throwing. */
   allowNotFound?: boolean;
+  /**
+   * Sends the body gzipped (`Content-Encoding: gzip`). The Pulumi CLI decides this per call, not
+   * by size: it compresses exactly the calls that carry a whole deployment or a batch — import,
+   * checkpoint (and its verbatim/delta forms), journal entries, engine events, batch
+   * encrypt/decrypt (`GzipCompress: true` in `client.go`) — whatever their size. cairn's callers
+   * set it on the same calls.
+   */
+  gzip?: boolean;
 }
 
 /**
- * HTTP to the service: JSON in and out, the user's token or an update token, Pulumi's error body
- * turned into a CairnError, and retries with jittered backoff on 429, 5xx and connection failures.
+ * HTTP to the service in the Pulumi CLI's dialect: JSON in and out, `Accept:
+ * application/vnd.pulumi+9`, `Accept-Encoding: gzip` (fetch decodes a gzipped answer), gzipped
+ * bodies on the calls Pulumi gzips, the user's token or an update token, Pulumi's error body turned
+ * into a CairnError, and retries with jittered backoff on 429, 5xx and connection failures.
  */
 export class ServiceClient {
   constructor(
@@ -28,9 +40,17 @@ export class ServiceClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const what = `${method} ${path}`;
+    const json = options.body === undefined ? undefined : JSON.stringify(options.body);
+    // Compressed once, outside the retries: every attempt sends the same bytes.
+    const body = json === undefined ? undefined : options.gzip ? new Uint8Array(await gzipAsync(json)) : json;
     return withRetry(
       async () => {
-        const headers: Record<string, string> = { accept: ACCEPT, "x-cairn-client": `host=${hostname()}; pid=${process.pid}` };
+        const headers: Record<string, string> = {
+          accept: ACCEPT_API_VERSION,
+          "accept-encoding": "gzip",
+          "user-agent": USER_AGENT,
+          "x-cairn-client": `host=${hostname()}; pid=${process.pid}`,
+        };
         if (options.updateToken !== undefined) headers.authorization = `update-token ${options.updateToken}`;
         else {
           const token = this.token();
@@ -41,21 +61,22 @@ export class ServiceClient {
           }
           headers.authorization = `token ${token}`;
         }
-        let body: string | undefined;
-        if (options.body !== undefined) {
-          body = JSON.stringify(options.body);
+        if (body !== undefined) {
           headers["content-type"] = "application/json";
+          if (options.gzip) headers["content-encoding"] = "gzip";
         }
         let response: Response;
+        let text: string;
         try {
           response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+          // A gzipped answer (`Content-Encoding: gzip`) is decoded here; a broken one fails like a dropped connection.
+          text = await response.text();
         } catch (error) {
           throw new CairnError("Unavailable", `${what}: cannot reach ${this.baseUrl}: ${(error as Error).message}`, {
             cause: error,
             hint: "check the server URL and that the server is running",
           });
         }
-        const text = await response.text();
         const parsed = parseJson(text);
         if (response.ok) return parsed as T;
         if (response.status === 404 && options.allowNotFound) return undefined as T;

@@ -24,7 +24,7 @@ export class UpdateSession implements StackLock {
   private constructor(
     private readonly client: ServiceClient,
     private readonly path: string,
-    private readonly token: string,
+    private token: string,
     info: LockInfo,
     expiration: number,
     private readonly onEnd: () => void,
@@ -37,14 +37,17 @@ export class UpdateSession implements StackLock {
   static async begin(client: ServiceClient, stackPath: string, stackLabel: string, operation: string, username: string, onEnd: () => void): Promise<UpdateSession> {
     const kind = SERVICE_KINDS.has(operation) ? operation : "update";
     const created = await client.request<{ updateID: string }>("POST", `${stackPath}/${kind}`, { body: { metadata: { message: operation, environment: {} } }, stackLabel });
-    const path = `${stackPath}/${kind}/${created.updateID}`;
+    // Created under its kind's segment, the update is then addressed under `update/` whatever its
+    // kind, as the Pulumi CLI does (`getUpdatePath` in its client.go): start, checkpoint,
+    // renew_lease, events, complete all go to `…/{stack}/update/{updateID}[/…]`.
+    const path = `${stackPath}/update/${created.updateID}`;
     const started = await client.request<StartUpdateResponse>("POST", path, { body: {}, stackLabel });
     const info: LockInfo = { pid: process.pid, username, hostname: hostname(), timestamp: new Date().toISOString(), operation: kind, key: created.updateID };
     return new UpdateSession(client, path, started.token, info, started.tokenExpiration, onEnd);
   }
 
   async saveCheckpoint(deployment: UntypedDeployment): Promise<void> {
-    await this.client.request("PATCH", `${this.path}/checkpoint`, { body: { version: deployment.version, deployment: deployment.deployment }, updateToken: this.token });
+    await this.client.request("PATCH", `${this.path}/checkpoint`, { body: { version: deployment.version, deployment: deployment.deployment }, updateToken: this.token, gzip: true });
   }
 
   /** Completes the update as succeeded (or with `status`); once. */
@@ -66,10 +69,13 @@ export class UpdateSession implements StackLock {
   private async renew(lifetimeMs: number): Promise<void> {
     if (this.done !== undefined) return;
     try {
-      const renewed = await this.client.request<{ tokenExpiration: number }>("POST", `${this.path}/renew_lease`, {
-        body: { token: this.token, duration: Math.ceil(lifetimeMs / 1000) },
+      const renewed = await this.client.request<{ token?: string; tokenExpiration: number }>("POST", `${this.path}/renew_lease`, {
+        // API version 5 on: the update token authorizes the renewal (header), the body holds only the duration.
+        body: { duration: Math.ceil(lifetimeMs / 1000) },
         updateToken: this.token,
       });
+      // The renewed lease's token replaces the old one, as the Pulumi CLI takes it (a server may rotate it).
+      if (renewed.token) this.token = renewed.token;
       if (this.done === undefined) this.scheduleRenewal(renewed.tokenExpiration);
     } catch {
       // Lost (cancelled or taken over): the next checkpoint reports it; stop renewing.

@@ -14,10 +14,11 @@ export interface ServerFixture {
   dispose(): Promise<void>;
 }
 
-export async function startServerFixture(): Promise<ServerFixture> {
+/** `args`: extra cairn-server flags (e.g. `--lease-seconds 3`). */
+export async function startServerFixture(args: string[] = []): Promise<ServerFixture> {
   const root = mkdtempSync(join(tmpdir(), "cairn-service-"));
   const dataUrl = pathToFileURL(join(root, "data")).href;
-  const server = await spawnServer({ data: dataUrl, home: root });
+  const server = await spawnServer({ data: dataUrl, home: root, args });
   return {
     root,
     dataUrl,

@@ -95,6 +95,15 @@ export interface StateBackend {
   readonly credentialSource?: string;
 
   /**
+   * Organizations (a service): the organization a stack name without one (`dev`, `project/dev`)
+   * resolves to, found in Pulumi's order, and where it came from. Backends without organizations
+   * (self-managed stores: always `organization`) leave both methods out.
+   */
+  defaultOrganization?(): Promise<DefaultOrganization>;
+  /** Stores the user's default organization for this backend where `pulumi org set-default` does. */
+  setDefaultOrganization?(name: string): Promise<void>;
+
+  /**
    * Starts an update the way an engine runs one: takes the stack's lock (or the service's lease)
    * and returns a session that accepts per-step saves until `complete` or `cancel`. Store-backed
    * backends journal each step as a small object and compact it into the standard stack file
@@ -109,6 +118,15 @@ export interface StateBackend {
   inspectJournal?(ref: StackRef): Promise<JournalReport | undefined>;
 
   close(): Promise<void>;
+}
+
+export interface DefaultOrganization {
+  name: string;
+  /**
+   * `env:PULUMI_DEFAULT_ORGANIZATION`, `config.json` (`pulumi org set-default`), `service` (the
+   * server's `GET /api/user/organizations/default`), or `user` (none of those: the user's own name).
+   */
+  source: "env:PULUMI_DEFAULT_ORGANIZATION" | "config.json" | "service" | "user";
 }
 
 export interface RemoveStackOptions {

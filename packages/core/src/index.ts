@@ -9,6 +9,7 @@ export * from "./fs/file-lock.js";
 export * from "./credentials/pulumi-home.js";
 export * from "./credentials/credentials-file.js";
 export * from "./credentials/credentials-store.js";
+export * from "./credentials/pulumi-config.js";
 export * from "./credentials/redact-token.js";
 export * from "./workspace/project.js";
 export * from "./workspace/selected-stack.js";
