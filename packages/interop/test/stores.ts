@@ -12,7 +12,8 @@ export const STORE_NAMES: readonly StoreName[] = ["file", "s3", "azblob", "gs"];
  * credentials and emulator settings Pulumi (gocloud) reads, which cairn must read too.
  */
 export interface StoreUnderTest {
-  name: StoreName;
+  /** A self-managed store, or `service`: a cairn-server the world logs in to. */
+  name: StoreName | "service";
   url: string;
   env: Record<string, string>;
 }

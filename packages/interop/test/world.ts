@@ -64,15 +64,15 @@ export const PASSPHRASE = "interop passphrase: correct horse battery staple";
 const PROJECT = "interop";
 
 /** `baseEnv` applies to every command of both tools (e.g. a PULUMI_DIY_BACKEND_* switch). */
-export function createWorld(storeName: StoreName, baseEnv: Record<string, string> = {}): World {
+export function createWorld(storeName: StoreName | ((scratch: string) => StoreUnderTest), baseEnv: Record<string, string> = {}): World {
   const pulumiPeer = peer("pulumi");
-  const root = mkdtempSync(join(tmpdir(), `cairn-interop-${storeName}-`));
+  const root = mkdtempSync(join(tmpdir(), `cairn-interop-${typeof storeName === "string" ? storeName : "service"}-`));
   const home = join(root, "pulumi-home");
   const project = join(root, "project");
   mkdirSync(project);
   // `runtime: go`: the driver serves the program itself (an inline program), no language host runs.
   writeFileSync(join(project, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: go\n`);
-  const store = storeUnderTest(storeName, root);
+  const store = typeof storeName === "string" ? storeUnderTest(storeName, root) : storeName(root);
 
   const environment = (extra: Record<string, string | undefined> = {}): Record<string, string> => {
     const merged: Record<string, string | undefined> = {

@@ -22,10 +22,10 @@ export function addSecretsRoutes(router: Router, services: Services): void {
   const secretsKey = async (id: StackId) => createHmac("sha256", await services.dataKeys.keyFor(id.org, id.project, id.stack)).update("cairn-service-secrets").digest();
   const aad = (id: StackId) => `secrets:${id.org}/${id.project}/${id.stack}`;
   const decrypt = (key: Buffer, id: StackId, ciphertext: string): Buffer => {
+    const sealed = decodeBase64(ciphertext, "ciphertext");
     try {
-      return open(key, decodeBase64(ciphertext, "ciphertext"), aad(id));
+      return open(key, sealed, aad(id));
     } catch (error) {
-      if (error instanceof CairnError) throw error;
       throw new CairnError("InvalidArgument", "the ciphertext was not encrypted for this stack, or was modified", { cause: error });
     }
   };
