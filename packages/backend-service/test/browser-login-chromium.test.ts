@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { api } from "@cairn/server/testing";
+import { chromiumLaunchOptions, freshChromiumProfile } from "@cairn/test-servers/chromium";
 import { createCliUser } from "./cli-runner.js";
 import { startServerFixture, type ServerFixture } from "./server-fixture.js";
-
-/** Debian's chromium (.ci/run installs it); a missing browser fails this test rather than skipping it. */
-const CHROMIUM = "/usr/bin/chromium";
 
 let fixture: ServerFixture;
 let browser: BrowserContext | undefined;
@@ -21,17 +17,10 @@ beforeAll(async () => {
   carolToken = (await api(fixture.server.url, "POST", "/api/admin/users/carol/tokens", fixture.server.adminToken, { description: "carol's" })).body.tokenValue;
 });
 
-/** Headless Chromium with a fresh profile (the user-data-dir), as the machine notes prescribe. */
+/** Headless Chromium with a fresh profile (the user-data-dir); a missing browser fails the test, it does not skip. */
 async function launchChromium(): Promise<BrowserContext> {
-  // Checked in the test, not skipped: without the browser this test fails and says why.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`).toBe(true);
-  profile = mkdtempSync(join(tmpdir(), "cairn-chromium-"));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    // The machine's network is closed: Chromium's background connections would only fail.
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  profile = freshChromiumProfile();
+  return chromium.launchPersistentContext(profile, chromiumLaunchOptions());
 }
 
 afterAll(async () => {

@@ -1,0 +1,98 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { api } from "@cairn/server/testing";
+import { expect, it } from "vitest";
+import { serviceSuite, type ServiceWorld } from "./service-world.js";
+
+// The console links the real Pulumi CLI prints for a cairn-server stack (with PULUMI_CONSOLE_DOMAIN
+// naming the server, as for any self-hosted service) open the server's own pages.
+const suite = serviceSuite("file");
+
+/** A browser session on the server: the cookie from signing in with `token`. */
+async function signIn(w: ServiceWorld, token = w.token): Promise<string> {
+  const response = await fetch(`${w.server.url}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token }).toString(),
+    redirect: "manual",
+  });
+  expect(response.status).toBe(303);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] as string;
+}
+
+async function get(url: string, cookie?: string): Promise<{ status: number; location: string; body: string }> {
+  const response = await fetch(url, { headers: cookie === undefined ? {} : { cookie }, redirect: "manual" });
+  return { status: response.status, location: response.headers.get("location") ?? "", body: await response.text() };
+}
+
+it("`pulumi stack` links to the stack's page on the server; signed in, it shows the stack, its outputs' names and its history", async () => {
+  const w = await suite.open({ stack: "dev" });
+  const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
+
+  // A small deployment: the root stack resource with one output, imported as version 1.
+  const exported = JSON.parse(w.pulumiOk(["stack", "export"], { env })) as { version: number; deployment: Record<string, unknown> };
+  exported.deployment.resources = [
+    { urn: `urn:pulumi:dev::${w.projectName}::pulumi:pulumi:Stack::${w.projectName}-dev`, custom: false, type: "pulumi:pulumi:Stack", outputs: { greeting: "hello from the stack page" } },
+  ];
+  const file = join(w.root, "small.json");
+  writeFileSync(file, JSON.stringify(exported));
+  expect(w.pulumiOk(["stack", "import", "--file", file], { env })).toContain("Import complete.");
+
+  const shown = w.pulumiOk(["stack"], { env });
+  const stackUrl = /More information at: (\S+)/.exec(shown)?.[1];
+  expect(stackUrl, shown).toBe(`${w.server.url}/${w.user}/${w.projectName}/dev`);
+
+  // Without a session the link asks to sign in, and comes back.
+  const signedOut = await get(stackUrl as string);
+  expect(signedOut.status).toBe(303);
+  expect(signedOut.location).toBe(`/login?next=${encodeURIComponent(`/${w.user}/${w.projectName}/dev`)}`);
+
+  const cookie = await signIn(w);
+  const page = await get(stackUrl as string, cookie);
+  expect(page.status).toBe(200);
+  expect(page.body).toContain('<span id="stack">dev</span>');
+  expect(page.body).toContain(`<span id="org">${w.user}</span>`);
+  expect(page.body).toContain('<td id="resource-count">1</td>');
+  expect(page.body).toContain('<td class="output-name">greeting</td><td>[hidden]</td>');
+  expect(page.body).not.toContain("hello from the stack page");
+  const updateLink = `/${w.user}/${w.projectName}/dev/updates/1`;
+  expect(page.body).toContain(`<a href="${updateLink}">1</a></td><td>import</td><td>succeeded</td><td>${w.user}</td>`);
+
+  const update = await get(`${w.server.url}${updateLink}`, cookie);
+  expect(update.status).toBe(200);
+  expect(update.body).toContain('<td id="kind">import</td>');
+  expect(update.body).toContain('<td id="result">succeeded</td>');
+
+  // Another user, signed in, does not see this stack: the same 404 as the API gives.
+  expect((await api(w.server.url, "POST", "/api/admin/users", w.server.adminToken, { name: `${w.user}-other` })).status).toBe(200);
+  const otherToken = (await api(w.server.url, "POST", `/api/admin/users/${w.user}-other/tokens`, w.server.adminToken, {})).body.tokenValue as string;
+  expect((await get(stackUrl as string, await signIn(w, otherToken))).status).toBe(404);
+});
+
+it("an update's and a preview's \"View Live\" links open their pages on the server", async () => {
+  const w = await suite.open({ stack: "dev" });
+  const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
+  const stack = `${w.user}/${w.projectName}/dev`;
+  w.pulumiOk(["config", "set", "--secret", "secretValue", "s"]);
+  const up = w.drive("up", stack, { components: 1, env });
+  expect(up.status, up.stderr).toBe(0);
+  const updateUrl = /View Live: (\S+)/.exec(up.stderr)?.[1];
+  expect(updateUrl, up.stderr).toBe(`${w.server.url}/${stack}/updates/1`);
+  const preview = w.drive("preview", stack, { components: 2, env });
+  expect(preview.status, preview.stderr).toBe(0);
+  const previewUrl = /View Live: (\S+)/.exec(preview.stderr)?.[1] as string;
+  expect(previewUrl, preview.stderr).toMatch(new RegExp(`^${w.server.url}/${stack}/previews/[0-9a-f-]{36}$`));
+
+  const cookie = await signIn(w);
+  const update = await get(updateUrl as string, cookie);
+  expect(update.status).toBe(200);
+  expect(update.body).toContain('<td id="kind">update</td>');
+  expect(update.body).toContain(`<td id="user">${w.user}</td>`);
+  expect(update.body).toContain('<td id="result">succeeded</td>');
+  expect(update.body).toContain('<td id="resource-count">3</td>');
+
+  const previewPage = await get(previewUrl, cookie);
+  expect(previewPage.status).toBe(200);
+  expect(previewPage.body).toContain(`<td id="update-id">${previewUrl.split("/").at(-1)}</td>`);
+  expect(previewPage.body).toContain('<td id="status">succeeded</td>');
+});
