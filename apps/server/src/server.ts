@@ -22,6 +22,7 @@ import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
 import { OrgState } from "./state/org-state.js";
 import { UpdateEvents } from "./updates/events.js";
+import { UpdateJournal } from "./updates/update-journal.js";
 import { Updates } from "./updates/updates.js";
 
 export interface ServerOptions {
@@ -68,10 +69,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const state = new OrgState(options.store, dataKeys);
   const leaseMs = (options.leaseSeconds ?? 300) * 1000;
   let baseUrl = options.publicUrl ?? "";
+  const sealed = new StackSealedRecords(options.store, dataKeys);
   const services: Services = {
     accounts,
     state,
-    updates: new Updates(records, state, leaseMs, new UpdateEvents(new StackSealedRecords(options.store, dataKeys))),
+    updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
     dataKeys,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,

@@ -22,6 +22,9 @@ export const RECORD_KEYS = {
   /** One object per events batch, named by the batch's first sequence number (so key order is event order). */
   updateEvents: (org: string, project: string, stack: string, updateId: string) => `server/events/${org}/${project}/${stack}/${updateId}/`,
   stackEvents: (org: string, project: string, stack: string) => `server/events/${org}/${project}/${stack}/`,
+  /** One object per group commit of an update's journal entries (named by its first sequence ID). */
+  updateJournal: (org: string, project: string, stack: string, updateId: string) => `server/journal/${org}/${project}/${stack}/${updateId}/`,
+  stackJournals: (org: string, project: string, stack: string) => `server/journal/${org}/${project}/${stack}/`,
   loginRequest: (nonceHash: string) => `server/login-requests/${nonceHash}.json`,
   stateRoot: (org: string) => `state/${org}/`,
 } as const;

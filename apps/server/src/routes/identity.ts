@@ -9,7 +9,9 @@ import type { Services } from "../services.js";
 
 /** Identity, tokens, organizations and members (Pulumi's `/api/user…` plus cairn's admin routes). */
 export function addIdentityRoutes(router: Router, services: Services): void {
-  router.add("GET", "/api/capabilities", async ({ response }) => sendJson(response, 200, { capabilities: [] }));
+  // What the Pulumi CLI may rely on beyond the base API. Journaling is not a capability: it is agreed
+  // per update through `journalVersion` at start.
+  router.add("GET", "/api/capabilities", async ({ response }) => sendJson(response, 200, { capabilities: [{ capability: "batch-encrypt" }] }));
   router.add("GET", "/api/cli/version", async ({ response }) => sendJson(response, 200, { latestVersion: "3.0.0", oldestWithoutWarning: "3.0.0" }));
 
   router.add("GET", "/api/user", async ({ request, response }) => {

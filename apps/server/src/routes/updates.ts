@@ -7,10 +7,12 @@ import type { RouteContext, Router } from "../http/router.js";
 import type { Services } from "../services.js";
 import type { StackId } from "../state/org-state.js";
 import type { UpdateResult } from "../updates/updates.js";
+import { parseJournalEntries } from "../journal/entries.js";
 import { checkTags, clientOf, stringMap } from "./request-fields.js";
 
 /** Kinds a client may create through `POST …/{stack}/{kind}`. */
 const CREATABLE_KINDS = new Set(["update", "preview", "destroy", "refresh"]);
+const UPDATE_ID = /^[0-9A-Za-z-]{1,64}$/;
 const RESULTS = new Set<UpdateResult>(["succeeded", "failed", "cancelled"]);
 
 /** The update lifecycle: create, start (lease + update token), checkpoint, renew_lease, complete, cancel. */
@@ -18,6 +20,8 @@ export function addUpdateRoutes(router: Router, services: Services): void {
   const base = "/api/stacks/:org/:project/:stack/:kind";
   const kindAndStack = (params: Record<string, string>): StackId => {
     if (!CREATABLE_KINDS.has(params.kind ?? "")) throw new CairnError("NotFound", `unknown update kind ${JSON.stringify(params.kind)}`);
+    // Update ids become record keys: only the server's own form (a UUID) gets that far.
+    if (params.updateId !== undefined && !UPDATE_ID.test(params.updateId)) throw new CairnError("InvalidArgument", `${JSON.stringify(params.updateId)} is not an update id`);
     return stackIdOf(params);
   };
   /** Routes a running update calls with its update token instead of a user token. */
@@ -43,9 +47,10 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const principal = await authenticate(services, request);
     const id = kindAndStack(params);
     await requireRole(services, principal, id.org, "write");
-    const body = checkBody<{ tags?: unknown }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?", journalVersion: "number?" }, "start update");
+    const body = checkBody<{ tags?: unknown; journalVersion?: number }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?", journalVersion: "number?" }, "start update");
     const tags = body.tags === undefined || body.tags === null ? undefined : checkTags(body.tags);
-    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name, tags === undefined ? {} : { tags }));
+    const journalVersion = Number.isInteger(body.journalVersion) && (body.journalVersion as number) > 0 ? (body.journalVersion as number) : 0;
+    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name, { ...(tags === undefined ? {} : { tags }), journalVersion }));
   });
 
   // The update's status, which `pulumi stack import` polls; the kind in the path does not matter
@@ -75,6 +80,13 @@ export function addUpdateRoutes(router: Router, services: Services): void {
   router.add("PATCH", `${base}/:updateId/checkpointverbatim`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
     const body = checkBody<{ untypedDeployment: unknown }>(await readJsonBody(request, services.maxBodyBytes), { version: "number", untypedDeployment: "object", sequenceNumber: "number?" }, "checkpoint");
     await services.updates.checkpoint(id, updateId, token, validateDeployment(body.untypedDeployment));
+    sendJson(response, 200, {});
+  }));
+
+  // Journaling (Pulumi's `SaveJournalEntries`): answered only once the batch is stored durably.
+  router.add("PATCH", `${base}/:updateId/journalentries`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const entries = parseJournalEntries(await readJsonBody(request, services.maxBodyBytes));
+    await services.updates.appendJournal(id, updateId, token, entries);
     sendJson(response, 200, {});
   }));
 

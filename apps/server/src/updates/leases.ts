@@ -88,6 +88,11 @@ export class Leases {
     return found !== undefined && found.value.expiresAt > Date.now() ? found.value : undefined;
   }
 
+  /** The lease record whether or not it expired (a dead update's lease, until someone ends it). */
+  async held(id: StackId): Promise<LeaseRecord | undefined> {
+    return (await this.records.get<LeaseRecord>(leaseKey(id)))?.value;
+  }
+
   /** Removes the lease whoever holds it (cancel); returns the holder. */
   async breakLease(id: StackId): Promise<LeaseRecord | undefined> {
     const found = await this.records.get<LeaseRecord>(leaseKey(id));

@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { CairnError, type UntypedDeployment } from "@cairn/core";
+import { CairnError, validateDeployment, type UntypedDeployment } from "@cairn/core";
+import { SUPPORTED_JOURNAL_VERSION, type JournalEntry } from "../journal/entries.js";
 import { hashToken } from "../accounts/token-hash.js";
 import type { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import { layoutRef, type OrgState, type StackId } from "../state/org-state.js";
 import type { UpdateEvents } from "./events.js";
+import type { UpdateJournal } from "./update-journal.js";
 import { Leases, lockInfoOf, label, type LeaseRecord } from "./leases.js";
 
 /** Pulumi's update kinds that can be created through `POST …/{stack}/{kind}`. */
@@ -26,6 +28,8 @@ export interface UpdateRecord {
   version?: number;
   /** A preview's update token digest: previews hold no lease (they change nothing), so the token lives here. */
   tokenHash?: string;
+  /** The journal version agreed at start; absent: the client sends whole checkpoints. */
+  journalVersion?: number;
 }
 
 /** What the client says about an update it creates. */
@@ -63,11 +67,15 @@ export interface StartedUpdate {
   token: string;
   /** Unix seconds, as Pulumi's `StartUpdateResponse.tokenExpiration`. */
   tokenExpiration: number;
+  /** The journal version the client is to send (Pulumi's `StartUpdateResponse.journalVersion`); 0: none. */
+  journalVersion?: number;
 }
 
 export interface StartOptions {
   /** Replaces the stack's tags when given (Pulumi's `StartUpdateRequest.tags`). */
   tags?: Record<string, string>;
+  /** The newest journal version the client speaks (`StartUpdateRequest.journalVersion`); 0 or absent: none. */
+  journalVersion?: number;
 }
 
 /**
@@ -83,6 +91,7 @@ export class Updates {
     private readonly state: OrgState,
     private readonly leaseMs: number,
     readonly events: UpdateEvents,
+    readonly journal: UpdateJournal,
   ) {
     this.leases = new Leases(records);
   }
@@ -107,14 +116,41 @@ export class Updates {
     if (update.status !== "not-started") throw new CairnError("Conflict", `update ${updateId} has already been started`);
     if (options.tags !== undefined) await this.replaceTags(id, options.tags);
     if (update.kind === "preview") return this.startPreview(id, update);
+    // An update that died holding the lease (its lease expired) is ended first: its journal is
+    // replayed into the stack, so nothing it had acknowledged is lost to the one taking over.
+    const dead = await this.leases.held(id);
+    if (dead !== undefined && dead.expiresAt <= Date.now()) await this.finish(id, dead, "failed");
     const { token, lease } = await this.leases.acquire(id, update, () => this.nextVersion(id), this.leaseMs);
+    const journalVersion = Math.min(options.journalVersion ?? 0, SUPPORTED_JOURNAL_VERSION);
     const entry: HistoryEntry = { version: lease.version, updateId, kind: update.kind, user, message: update.message, startTime: unixSeconds(), endTime: 0, result: "in-progress" };
     if (update.environment !== undefined) entry.environment = update.environment;
     await this.records.create<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version), entry, `version ${lease.version} of ${label(id)}`);
     await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), (current) =>
-      current === undefined ? undefined : { ...current, status: "running", version: lease.version },
+      current === undefined ? undefined : { ...current, status: "running", version: lease.version, ...(journalVersion > 0 ? { journalVersion } : {}) },
     );
-    return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000) };
+    return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000), journalVersion };
+  }
+
+  /** Stores a batch of the update's journal entries durably (`PATCH …/journalentries`). */
+  async appendJournal(id: StackId, updateId: string, token: string, entries: JournalEntry[]): Promise<void> {
+    if ((await this.verifyToken(id, updateId, token)).preview) throw new CairnError("InvalidArgument", "a preview does not write a journal");
+    const update = await this.get(id, updateId);
+    if (update.journalVersion === undefined) throw new CairnError("InvalidArgument", `update ${updateId} did not agree to journaling at start; it sends checkpoints`);
+    await this.journal.append(id, updateId, entries);
+  }
+
+  /**
+   * Replays the update's journal (if it kept one) onto the stack's checkpoint and writes the
+   * result, then drops the journal: at completion, cancellation, or when a dead update is ended.
+   * Idempotent: once written and dropped, a second call finds no journal.
+   */
+  private async compactJournal(id: StackId, lease: LeaseRecord): Promise<void> {
+    if (!(await this.journal.has(id, lease.updateId))) return;
+    const backend = this.state.backendFor(id.org);
+    const base = (await backend.getStack(layoutRef(id))) === undefined ? undefined : await backend.exportDeployment(layoutRef(id));
+    const { deployment } = await this.journal.replay(id, lease.updateId, base);
+    await backend.importDeployment(layoutRef(id), validateDeployment(deployment), { lockHeld: true, kind: lease.kind });
+    await this.journal.discard(id, lease.updateId);
   }
 
   /**
@@ -180,8 +216,8 @@ export class Updates {
 
   /** Ends whatever update holds the stack (Pulumi's cancel), recording it as failed. Returns the holder. */
   async cancel(id: StackId): Promise<LeaseRecord | undefined> {
-    const lease = await this.leases.current(id);
-    if (lease === undefined) return this.leases.breakLease(id); // an expired lease is removed too
+    const lease = await this.leases.held(id); // an expired one too: its journal is recovered all the same
+    if (lease === undefined) return undefined;
     await this.finish(id, lease, "cancelled");
     return lease;
   }
@@ -227,6 +263,7 @@ export class Updates {
     }
     await this.records.delete(RECORD_KEYS.stackCounter(id.org, id.project, id.stack));
     await this.events.forgetStack(id);
+    await this.journal.forgetStack(id);
   }
 
   /**
@@ -251,6 +288,7 @@ export class Updates {
   }
 
   private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
+    await this.compactJournal(id, lease);
     const backend = this.state.backendFor(id.org);
     const ref = layoutRef(id);
     const latest = (await backend.listHistory(ref, { limit: 1 }))[0];
