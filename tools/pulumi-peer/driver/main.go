@@ -7,7 +7,12 @@
 // any program. The program needs no provider: it registers component resources only.
 //
 //	cairn-interop-driver <up|preview|refresh|destroy> --pulumi-root DIR --dir PROJECT --stack NAME
-//	    [--components N] [--ready-file F --wait-file F]
+//	    [--components N] [--output-bytes N] [--ready-file F --wait-file F]
+//
+// With --output-bytes each component also registers a `payload` output of exactly N bytes (the
+// benchmarks use it to give the state a realistic size). Its content is deterministic, so a second
+// `up` changes nothing, and is hex of a SHA-256 chain seeded by the component's name, so it is not
+// one repeated byte that gzip would shrink to nothing (hex compresses to about half).
 //
 // With --ready-file and --wait-file the program, mid-update (the stack locked, the engine running),
 // creates the ready file and waits until the wait file exists: tests use that to act while a real
@@ -16,6 +21,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -38,12 +45,13 @@ type component struct {
 }
 
 type options struct {
-	pulumiRoot string
-	dir        string
-	stack      string
-	components int
-	readyFile  string
-	waitFile   string
+	pulumiRoot  string
+	dir         string
+	stack       string
+	components  int
+	outputBytes int
+	readyFile   string
+	waitFile    string
 }
 
 func program(opts options) pulumi.RunFunc {
@@ -60,7 +68,11 @@ func program(opts options) pulumi.RunFunc {
 			if err := ctx.RegisterComponentResource("cairn:interop:Part", name+"-part", child, pulumi.Parent(parent)); err != nil {
 				return err
 			}
-			if err := ctx.RegisterResourceOutputs(parent, pulumi.Map{"index": pulumi.Int(i), "secret": secret}); err != nil {
+			outputs := pulumi.Map{"index": pulumi.Int(i), "secret": secret}
+			if opts.outputBytes > 0 {
+				outputs["payload"] = pulumi.String(payload(name, opts.outputBytes))
+			}
+			if err := ctx.RegisterResourceOutputs(parent, outputs); err != nil {
 				return err
 			}
 		}
@@ -80,6 +92,18 @@ func program(opts options) pulumi.RunFunc {
 		ctx.Export("configSecret", secret)
 		return nil
 	}
+}
+
+// payload is n bytes of hex from a SHA-256 chain seeded by seed: the same every run, different
+// per component.
+func payload(seed string, n int) string {
+	out := make([]byte, 0, n+sha256.Size*2)
+	sum := sha256.Sum256([]byte(seed))
+	for len(out) < n {
+		out = hex.AppendEncode(out, sum[:])
+		sum = sha256.Sum256(sum[:])
+	}
+	return string(out[:n])
 }
 
 func run(verb string, opts options) (any, error) {
@@ -116,7 +140,7 @@ func run(verb string, opts options) (any, error) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: cairn-interop-driver <up|preview|refresh|destroy> --pulumi-root DIR --dir PROJECT --stack NAME [--components N] [--ready-file F --wait-file F]")
+		fmt.Fprintln(os.Stderr, "usage: cairn-interop-driver <up|preview|refresh|destroy> --pulumi-root DIR --dir PROJECT --stack NAME [--components N] [--output-bytes N] [--ready-file F --wait-file F]")
 		os.Exit(2)
 	}
 	verb := os.Args[1]
@@ -126,6 +150,7 @@ func main() {
 	flags.StringVar(&opts.dir, "dir", ".", "the project directory (with Pulumi.yaml)")
 	flags.StringVar(&opts.stack, "stack", "", "the stack to run against (must exist)")
 	flags.IntVar(&opts.components, "components", 1, "how many component resources the program creates")
+	flags.IntVar(&opts.outputBytes, "output-bytes", 0, "each component also registers a `payload` output of this many bytes")
 	flags.StringVar(&opts.readyFile, "ready-file", "", "created mid-update, once the engine is running")
 	flags.StringVar(&opts.waitFile, "wait-file", "", "the update waits until this file exists")
 	_ = flags.Parse(os.Args[2:])
