@@ -5,6 +5,7 @@ import { printError, processOutput, type Output } from "./output.js";
 import { registerLogin } from "./commands/login.js";
 import { registerLogout } from "./commands/logout.js";
 import { registerWhoami } from "./commands/whoami.js";
+import { registerOrg } from "./commands/org.js";
 import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
 
@@ -43,6 +44,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   registerLogin(program, run);
   registerLogout(program, run);
   registerWhoami(program, run);
+  registerOrg(program, run);
   registerStack(program, run);
   registerState(program, run);
   program

@@ -20,7 +20,7 @@ export interface CliResult {
 export function createCliUser(
   root: string,
   name: string,
-): { home: string; project: string; run(args: string[], env?: Record<string, string | undefined>): CliResult; start(args: string[], env?: Record<string, string | undefined>): ChildProcess } {
+): { home: string; project: string; run(args: string[], env?: Record<string, string | undefined>, options?: { cwd?: string }): CliResult; start(args: string[], env?: Record<string, string | undefined>): ChildProcess } {
   const home = join(root, `${name}-home`);
   const project = join(root, `${name}-project`);
   const scope = join(home, "cairn", "plugins", "node_modules", "@cairn");
@@ -31,8 +31,8 @@ export function createCliUser(
   return {
     home,
     project,
-    run(args, extra = {}) {
-      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd: project, env: cliEnv(home, extra), input: "", encoding: "utf8" });
+    run(args, extra = {}, options = {}) {
+      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd: options.cwd ?? project, env: cliEnv(home, extra), input: "", encoding: "utf8" });
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
     /** The CLI as a running process, for commands that wait on something (the browser login). */

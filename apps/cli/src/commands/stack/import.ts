@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, encryptDeploymentSecrets, formatStackRef, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import { CairnError, encryptDeploymentSecrets, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
+import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 
 export function registerStackImport(stack: Command, run: RunCommand): void {
@@ -22,8 +23,9 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
           throw new CairnError(error.code === "ENOENT" ? "NotFound" : "InvalidArgument", `cannot read ${source}: ${error.message}`);
         });
         let deployment = validateDeployment(parseJson(text, source));
-        if (!flags.force) checkUrnsBelongTo(deployment, ref);
         const backend = await context.openBackend(url);
+        const label = (await stackNames(backend, undefined)).qualified(ref);
+        if (!flags.force) checkUrnsBelongTo(deployment, ref, label);
         if (hasPlaintextSecrets(deployment)) {
           // Plaintext (from `export --show-secrets`) is sealed with the stack's own provider before
           // anything is written; the stack's current state says which provider that is.
@@ -32,7 +34,7 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
           deployment = await encryptDeploymentSecrets(deployment, secrets);
         }
         await backend.importDeployment(ref, deployment, { kind: "import" });
-        context.output.out(`Import complete: ${formatStackRef(ref)}`);
+        context.output.out(`Import complete: ${label}`);
       }),
     );
 }
@@ -51,7 +53,7 @@ function parseJson(text: string, source: string): unknown {
  * URNs are `urn:pulumi:<stack>::<project>::…`; importing another stack's resources is usually a
  * mistake. Like Pulumi, every such resource is named, and `--force` is the way on.
  */
-function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef): void {
+function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef, label: string): void {
   const resources = (deployment.deployment as { resources?: Array<{ urn?: unknown }> } | null)?.resources ?? [];
   const problems: string[] = [];
   for (const resource of resources) {
@@ -62,7 +64,7 @@ function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef): void {
     else if (ref.project !== undefined && projectName !== ref.project) problems.push(`resource '${resource.urn}' is from a different project (${projectName} != ${ref.project})`);
   }
   if (problems.length === 0) return;
-  throw new CairnError("InvalidArgument", `cannot import into ${formatStackRef(ref)}:\n${problems.map((problem) => `    ${problem}`).join("\n")}`, {
+  throw new CairnError("InvalidArgument", `cannot import into ${label}:\n${problems.map((problem) => `    ${problem}`).join("\n")}`, {
     hint: "importing this file could be dangerous; import into the stack it came from, or rerun with --force to proceed anyway",
   });
 }

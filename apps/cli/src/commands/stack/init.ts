@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { CairnError, formatStackRef, readEncryptionSalt, setSelectedStack, writeEncryptionSalt, PASSPHRASE_PROVIDER_TYPE, type UntypedDeployment } from "@cairn/core";
+import { stackNames } from "../../stack-display.js";
+import { CairnError, readEncryptionSalt, setSelectedStack, writeEncryptionSalt, PASSPHRASE_PROVIDER_TYPE, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { createStackSecrets, openSaltSecrets, stackConfigFile } from "../../stack-secrets.js";
 
@@ -24,8 +25,9 @@ export function registerStackInit(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, given);
         const backend = await context.openBackend(url);
+        const names = await stackNames(backend, (await context.project())?.name);
         if ((await backend.getStack(ref)) !== undefined) {
-          throw new CairnError("AlreadyExists", `stack ${formatStackRef(ref)} already exists`, { hint: "choose another name, or `cairn stack select` it" });
+          throw new CairnError("AlreadyExists", `stack ${names.display(ref)} already exists`, { hint: "choose another name, or `cairn stack select` it" });
         }
         // The passphrase is asked for before anything is written, so a missing one changes nothing.
         // A salt already in Pulumi.<stack>.yaml is kept, as Pulumi keeps it: the config's `secure:`
@@ -49,9 +51,9 @@ export function registerStackInit(stack: Command, run: RunCommand): void {
 
         const project = await context.project();
         if (flags.select && project !== undefined && project.name === ref.project) {
-          await setSelectedStack(context.home, project.file, url, formatStackRef(ref));
+          await setSelectedStack(context.home, project.file, url, names.qualified(ref));
         }
-        context.output.out(`Created stack '${formatStackRef(ref)}'`);
+        context.output.out(`Created stack '${names.display(ref)}'`);
       }),
     );
 }

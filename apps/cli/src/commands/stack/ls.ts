@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { getSelectedStack, parseStackRef, sameStack, type StackSummary } from "@cairn/core";
+import { getSelectedStack, parseStackRef, type StackSummary } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
-import { displayStackName } from "../../stack-display.js";
+import { stackNames } from "../../stack-display.js";
 
 export function registerStackLs(stack: Command, run: RunCommand): void {
   stack
@@ -21,9 +21,13 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
         const tagFilter = flags.tag === undefined ? {} : parseTagFilter(flags.tag);
         const stacks = await backend.listStacks({ ...(filterProject === undefined ? {} : { project: filterProject }), ...tagFilter });
         const selectedName = project && (await getSelectedStack(context.home, project.file, url));
-        const selected = selectedName === undefined ? undefined : parseStackRef(selectedName, project?.name);
-        const isCurrent = (summary: StackSummary) => selected !== undefined && sameStack(summary.ref, selected);
-        const display = (summary: StackSummary) => displayStackName(summary.ref, project?.name);
+        const { display: name } = await stackNames(backend, project?.name);
+        // As Pulumi: the current stack is the one whose printed name is the selection's, and the
+        // list is sorted by printed name (byte order, as Go compares strings).
+        const current = selectedName === undefined ? undefined : name(parseStackRef(selectedName, project?.name));
+        const isCurrent = (summary: StackSummary) => current !== undefined && name(summary.ref) === current;
+        const display = (summary: StackSummary) => name(summary.ref);
+        stacks.sort((a, b) => Buffer.compare(Buffer.from(display(a)), Buffer.from(display(b))));
 
         if (flags.json) {
           return printJson(

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { rename as renameFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { formatStackRef, parseStackRef, setSelectedStack, CairnError } from "@cairn/core";
+import { parseStackRef, setSelectedStack, CairnError } from "@cairn/core";
+import { stackNames } from "../../stack-display.js";
 import type { RunCommand } from "../../main.js";
 
 export function registerStackRename(stack: Command, run: RunCommand): void {
@@ -20,6 +21,7 @@ export function registerStackRename(stack: Command, run: RunCommand): void {
         }
         const backend = await context.openBackend(url);
         await backend.renameStack(from, to);
+        const names = await stackNames(backend, (await context.project())?.name);
 
         const project = await context.project();
         if (project !== undefined && project.name === from.project) {
@@ -27,9 +29,9 @@ export function registerStackRename(stack: Command, run: RunCommand): void {
           await renameFile(join(directory, `Pulumi.${from.name}.yaml`), join(directory, `Pulumi.${to.name}.yaml`)).catch((error: NodeJS.ErrnoException) => {
             if (error.code !== "ENOENT") throw error;
           });
-          await setSelectedStack(context.home, project.file, url, formatStackRef(to));
+          await setSelectedStack(context.home, project.file, url, names.qualified(to));
         }
-        context.output.out(`Renamed ${formatStackRef(from)} to ${formatStackRef(to)}`);
+        context.output.out(`Renamed ${names.display(from)} to ${names.display(to)}`);
       }),
     );
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { clearSelectedStack, formatStackRef, getSelectedStack, parseStackRef, sameStack, CairnError } from "@cairn/core";
+import { clearSelectedStack, getSelectedStack, parseStackRef, CairnError } from "@cairn/core";
+import { stackNames } from "../../stack-display.js";
 import type { RunCommand } from "../../main.js";
 import { confirmByTyping } from "../../prompt.js";
 
@@ -21,11 +22,12 @@ export function registerStackRm(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, name ?? flags.stack);
         const backend = await context.openBackend(url);
+        const names = await stackNames(backend, (await context.project())?.name);
         if ((await backend.getStack(ref)) === undefined) {
-          throw new CairnError("NotFound", `no stack named '${formatStackRef(ref)}' found`, { hint: "`cairn stack ls --all` lists stacks" });
+          throw new CairnError("NotFound", `no stack named '${names.display(ref)}' found`, { hint: "`cairn stack ls --all` lists stacks" });
         }
         if (!flags.yes) {
-          await confirmByTyping(context.output, `This will permanently remove the '${formatStackRef(ref)}' stack!`, ref.name, "--yes", Boolean(flags.nonInteractive));
+          await confirmByTyping(context.output, `This will permanently remove the '${names.display(ref)}' stack!`, ref.name, "--yes", Boolean(flags.nonInteractive));
         }
         await backend.removeStack(ref, { force: Boolean(flags.force), removeBackups: Boolean(flags.removeBackups) });
 
@@ -33,11 +35,11 @@ export function registerStackRm(stack: Command, run: RunCommand): void {
         if (project !== undefined && project.name === ref.project) {
           if (!flags.preserveConfig) await rm(join(dirname(project.file), `Pulumi.${ref.name}.yaml`), { force: true });
           const selected = await getSelectedStack(context.home, project.file, url);
-          if (selected !== undefined && sameStack(parseStackRef(selected, project.name), ref)) {
+          if (selected !== undefined && names.same(parseStackRef(selected, project.name), ref)) {
             await clearSelectedStack(context.home, project.file, url);
           }
         }
-        context.output.out(`Stack '${formatStackRef(ref)}' has been removed!`);
+        context.output.out(`Stack '${names.display(ref)}' has been removed!`);
       }),
     );
 }

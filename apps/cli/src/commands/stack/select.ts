@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { CairnError, formatStackRef, setSelectedStack } from "@cairn/core";
+import { CairnError, setSelectedStack } from "@cairn/core";
+import { stackNames } from "../../stack-display.js";
 import type { RunCommand } from "../../main.js";
 
 export function registerStackSelect(stack: Command, run: RunCommand): void {
@@ -22,14 +23,15 @@ export function registerStackSelect(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, given);
         const backend = await context.openBackend(url);
+        const names = await stackNames(backend, project.name);
         if ((await backend.getStack(ref)) === undefined) {
           if (!flags.create) {
-            throw new CairnError("NotFound", `no stack named '${formatStackRef(ref)}' found`, { hint: "`cairn stack ls` lists stacks; --create makes it" });
+            throw new CairnError("NotFound", `no stack named '${names.display(ref)}' found`, { hint: "`cairn stack ls` lists stacks; --create makes it" });
           }
           await backend.createStack(ref);
         }
-        await setSelectedStack(context.home, project.file, url, formatStackRef(ref));
-        context.output.out(`Selected stack '${formatStackRef(ref)}'`);
+        await setSelectedStack(context.home, project.file, url, names.qualified(ref));
+        context.output.out(`Selected stack '${names.display(ref)}'`);
       }),
     );
 }

@@ -3,7 +3,7 @@ import { CairnError, type StackRef, type StateBackend } from "@cairn/core";
 import type { CliContext } from "../../context.js";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
-import { displayStackName } from "../../stack-display.js";
+import { stackNames } from "../../stack-display.js";
 
 type TagBackend = StateBackend & Required<Pick<StateBackend, "getStackTags" | "updateStackTags">>;
 
@@ -25,7 +25,7 @@ export function registerStackTag(stack: Command, run: RunCommand): void {
         const { backend, ref } = await open(context, stackOf(command));
         const tags = await backend.getStackTags(ref);
         if (!Object.hasOwn(tags, name)) {
-          throw new CairnError("NotFound", `stack tag '${name}' not found for stack '${displayStackName(ref, (await context.project())?.name)}'`, {
+          throw new CairnError("NotFound", `stack tag '${name}' not found for stack '${(await stackNames(backend, (await context.project())?.name)).display(ref)}'`, {
             hint: "`cairn stack tag ls` lists the stack's tags",
           });
         }

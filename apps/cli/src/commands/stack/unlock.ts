@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { JournalReport, LockInfo } from "@cairn/core";
-import { formatStackRef } from "@cairn/core";
+import { stackNames } from "../../stack-display.js";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
 
@@ -16,6 +16,7 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
+        const label = (await stackNames(backend, undefined)).qualified(ref);
         // Never removes anything without --force, live or expired: an expired lease is taken over
         // by the next operation anyway, and a live one belongs to a running operation.
         // An update that died mid-way may have left journaled steps: say what happens to them
@@ -25,10 +26,10 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         const now = Date.now();
         if (flags.json) {
           const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now) }));
-          return printJson(context.output, { stack: formatStackRef(ref), removed: Boolean(flags.force), locks, ...(journal ? { journal } : {}) });
+          return printJson(context.output, { stack: label, removed: Boolean(flags.force), locks, ...(journal ? { journal } : {}) });
         }
         if (journal !== undefined) context.output.out(describeJournal(journal, Boolean(flags.force)));
-        if (holders.length === 0) return context.output.out(`Stack ${formatStackRef(ref)} is not locked.`);
+        if (holders.length === 0) return context.output.out(`Stack ${label} is not locked.`);
         for (const lock of holders) context.output.out(describe(lock, now));
         if (flags.force) return context.output.out("Removed.");
         const live = holders.some((lock) => isExpired(lock, now) !== true);
