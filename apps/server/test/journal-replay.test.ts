@@ -457,20 +457,27 @@ describe("delivery", () => {
     }
   });
 
-  it("a snapshot taken mid-update and a late entry that belongs before applied ones still end at the in-order result", () => {
+  it("a snapshot taken mid-update applies only the entries up to the first hole; the rest wait for it", () => {
     const { start, journal } = bigJournal();
     const expected = replay(start, journal);
     const replayer = new JournalReplayer(start, OPTIONS);
     const late = journal.entries[5] as JournalEntry;
-    replayer.apply(journal.entries.filter((entry) => entry !== late).slice(0, 30));
+    replayer.apply(journal.entries.filter((entry) => entry !== late));
     expect(replayer.missingSequenceIDs()).toEqual([6]);
-    replayer.snapshot(); // applies 1–5 and 7–31
-    replayer.apply(journal.entries.slice(30));
-    replayer.snapshot(); // incremental
+    const midway = replayer.snapshot();
+    expect(replayer.appliedCount).toBe(5);
+    expect(midway).toEqual(replay(start, journal.entries.slice(0, 5)));
+    expectError(() => replayer.finalSnapshot(), "InvalidArgument", /journal entries 6 have not arrived, but later ones have/);
     replayer.apply([late]);
     expect(replayer.missingSequenceIDs()).toEqual([]);
-    expect(replayer.snapshot()).toEqual(expected);
+    expect(replayer.finalSnapshot()).toEqual(expected);
     expect(replayer.size).toBe(journal.entries.length);
+    expect(replayer.appliedCount).toBe(journal.entries.length);
+  });
+
+  it("replaying a whole journal refuses one with holes, naming them", () => {
+    const { start, journal } = bigJournal();
+    expectError(() => replay(start, journal.entries.filter((entry) => entry.sequenceID !== 2 && entry.sequenceID !== 9)), "InvalidArgument", /journal entries 2, 9 have not arrived/);
   });
 
   it("a repeated entry with the same content is ignored (a retried batch), whatever its key order", () => {

@@ -8,33 +8,28 @@ export type { ReplayOptions } from "./replay-state.js";
  * Rebuilds an update's snapshot from the journal entries the Pulumi CLI sends, exactly as Pulumi's
  * own replay does (`pkg/backend/journal.go`), for a server that receives them in parallel batches.
  *
- * Entries may arrive in any order and more than once: they are applied in `sequenceID` order, a
- * repeat of an entry already held is ignored when its content is the same and refused when it is
- * not. `apply` only stores (cheap, per batch); `snapshot` applies what arrived since the last
- * call, in order, onto the running state — unless something arrived that belongs before an entry
- * already applied, in which case it replays everything from the base again. Either way a snapshot
- * costs O(k log k) for the k entries it applies plus O(size of the snapshot).
+ * Pulumi numbers an update's entries 1, 2, 3, … (`sequenceID`) and replay applies them in that
+ * order. Batches may arrive in any order and more than once: a repeat of an entry already held is
+ * ignored when its content is the same and refused when it is not. `apply` only stores (cheap, per
+ * batch); `snapshot` applies, onto the running state, the entries that continue the applied run
+ * without a hole — an entry after a hole may address a resource the missing one produced, so it
+ * waits until the hole is filled. Every entry is applied once, in order: O(n) for the whole
+ * journal, plus O(size of the snapshot) per snapshot.
  *
  * Pure: no I/O; nothing the caller passes in is modified, nothing returned is shared.
  */
 export class JournalReplayer {
-  private readonly base: DeploymentBody;
   private readonly entries = new Map<number, JournalEntry>();
-  /** Sequence IDs held but not yet applied to `state`. */
-  private unapplied: number[] = [];
-  private state: ReplayState;
-  private lastApplied = 0;
+  private readonly state: ReplayState;
+  /** Entries 1..applied are applied to `state`. */
+  private applied = 0;
 
   /**
    * @param base the stack's deployment when the update started (an untyped deployment as
    *   exported, or its `deployment` body); absent for a stack without one.
    */
-  constructor(
-    base: UntypedDeployment | Deployment | undefined | null,
-    private readonly options: ReplayOptions = {},
-  ) {
-    this.base = structuredClone(deploymentBody(base));
-    this.state = new ReplayState(this.base, options);
+  constructor(base: UntypedDeployment | Deployment | undefined | null, options: ReplayOptions = {}) {
+    this.state = new ReplayState(deploymentBody(base), options);
   }
 
   /** Holds a batch. Atomic: a conflicting duplicate refuses the whole batch and holds none of it. */
@@ -49,35 +44,31 @@ export class JournalReplayer {
         });
       }
     }
-    for (const [sequenceID, entry] of batch) {
-      if (this.entries.has(sequenceID)) continue; // an identical repeat
-      this.entries.set(sequenceID, structuredClone(entry));
-      this.unapplied.push(sequenceID);
-    }
+    for (const [sequenceID, entry] of batch) if (!this.entries.has(sequenceID)) this.entries.set(sequenceID, structuredClone(entry));
   }
 
-  /** The snapshot as of every entry held. Throws when an entry cannot be replayed (it stays held). */
+  /**
+   * The snapshot as of the entries held without a hole (1..n): what a reader sees mid-update, and
+   * what a failed update leaves. Throws when an entry cannot be replayed (it stays held, and the
+   * state stays as before it).
+   */
   snapshot(): UntypedDeployment {
-    if (this.unapplied.length > 0) {
-      this.unapplied.sort((a, b) => a - b);
-      if ((this.unapplied[0] as number) < this.lastApplied) {
-        // A late entry that belongs before ones already applied: start over from the base.
-        this.state = new ReplayState(this.base, this.options);
-        this.lastApplied = 0;
-        this.unapplied = [...this.entries.keys()].sort((a, b) => a - b);
-      }
-      let applied = 0;
-      try {
-        for (const sequenceID of this.unapplied) {
-          this.state.add(this.entries.get(sequenceID) as JournalEntry);
-          this.lastApplied = sequenceID;
-          applied++;
-        }
-      } finally {
-        this.unapplied = this.unapplied.slice(applied);
-      }
+    for (let next = this.entries.get(this.applied + 1); next !== undefined; next = this.entries.get(this.applied + 1)) {
+      this.state.add(next);
+      this.applied++;
     }
     return this.state.generate();
+  }
+
+  /** The snapshot of the whole journal: refused while any entry below the highest held is missing. */
+  finalSnapshot(): UntypedDeployment {
+    const missing = this.missingSequenceIDs();
+    if (missing.length > 0) {
+      throw new CairnError("InvalidArgument", `journal entries ${missing.join(", ")}${missing.length === MISSING_LIMIT ? ", …" : ""} have not arrived, but later ones have`, {
+        hint: "every journalentries batch the client sent must be stored before the update completes",
+      });
+    }
+    return this.snapshot();
   }
 
   /** How many distinct entries are held. */
@@ -85,25 +76,35 @@ export class JournalReplayer {
     return this.entries.size;
   }
 
+  /** How many entries are applied (1..n); the rest wait for a hole to be filled. */
+  get appliedCount(): number {
+    return this.applied;
+  }
+
   /**
-   * Sequence IDs below the highest held that have not arrived (Pulumi numbers entries 1, 2, 3, …
-   * per update). Empty once every batch sent has arrived; at complete, anything else means lost
-   * entries.
+   * Sequence IDs below the highest held that have not arrived (at most the first 100). Empty once
+   * every batch sent has arrived; at complete, anything else means lost entries.
    */
   missingSequenceIDs(): number[] {
+    const later = [...this.entries.keys()].filter((sequenceID) => sequenceID > this.applied).sort((a, b) => a - b);
     const missing: number[] = [];
-    let highest = 0;
-    for (const sequenceID of this.entries.keys()) if (sequenceID > highest) highest = sequenceID;
-    for (let sequenceID = 1; sequenceID < highest; sequenceID++) if (!this.entries.has(sequenceID)) missing.push(sequenceID);
+    let expected = this.applied + 1;
+    for (const sequenceID of later) {
+      while (expected < sequenceID && missing.length < MISSING_LIMIT) missing.push(expected++);
+      if (missing.length === MISSING_LIMIT) break;
+      expected = sequenceID + 1;
+    }
     return missing;
   }
 }
 
-/** Replays `entries` (any order, repeats allowed) onto `base`: the snapshot Pulumi's replay yields. */
+const MISSING_LIMIT = 100;
+
+/** Replays a whole journal (any order, repeats allowed; no holes) onto `base`: the snapshot Pulumi's replay yields. */
 export function replayJournal(base: UntypedDeployment | Deployment | undefined | null, entries: Iterable<JournalEntry>, options: ReplayOptions = {}): UntypedDeployment {
   const replayer = new JournalReplayer(base, options);
   replayer.apply(entries);
-  return replayer.snapshot();
+  return replayer.finalSnapshot();
 }
 
 function deploymentBody(base: UntypedDeployment | Deployment | undefined | null): DeploymentBody {
