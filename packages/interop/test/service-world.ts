@@ -60,11 +60,11 @@ function dataFor(kind: ServerData, scratch: string): { data: string; env: Record
 
 export interface ServiceSuite {
   /** A fresh world per test: a new user on the suite's server, `PULUMI_ACCESS_TOKEN` set, logged in. */
-  open(options?: { login?: boolean; stack?: string }): Promise<ServiceWorld>;
+  open(options?: { login?: boolean; stack?: string; server?: SpawnedServer; asUser?: string }): Promise<ServiceWorld>;
   server(): SpawnedServer;
   /** Starts another instance over the same data (two servers behind one load balancer). */
   another(): Promise<SpawnedServer>;
-  /** SIGKILLs the server and starts it again over the same data (same port is not kept). */
+  /** SIGKILLs the server and starts it again over the same data, on the same port (clients keep their URL). */
   restart(): Promise<SpawnedServer>;
 }
 
@@ -77,8 +77,8 @@ export function serviceSuite(kind: ServerData): ServiceSuite {
   let data: { data: string; env: Record<string, string> };
   let current: SpawnedServer | undefined;
   const extra: SpawnedServer[] = [];
-  let world: ServiceWorld | undefined;
-  const spawn = () => spawnServer({ data: data.data, home: join(scratch, "server-home"), env: data.env, adminToken });
+  const worlds: ServiceWorld[] = [];
+  const spawn = (args: string[] = []) => spawnServer({ data: data.data, home: join(scratch, "server-home"), env: data.env, adminToken, args });
   const adminToken = `pul-${randomBytes(20).toString("hex")}`;
 
   beforeAll(async () => {
@@ -87,8 +87,7 @@ export function serviceSuite(kind: ServerData): ServiceSuite {
     current = await spawn();
   });
   afterEach(() => {
-    world?.dispose();
-    world = undefined;
+    for (const world of worlds.splice(0)) world.dispose();
   });
   afterAll(async () => {
     // A server that died under a test is a failure of its own, with its log as the evidence.
@@ -109,20 +108,23 @@ export function serviceSuite(kind: ServerData): ServiceSuite {
       const old = current as SpawnedServer;
       old.process.kill("SIGKILL");
       await old.stop();
-      current = await spawn();
+      current = await spawn(["--port", new URL(old.url).port]);
       return current;
     },
     async open(options = {}) {
-      const server = current as SpawnedServer;
-      const user = `u${randomBytes(5).toString("hex")}`;
-      const created = await api(server.url, "POST", "/api/admin/users", server.adminToken, { name: user });
-      if (created.status !== 200) throw new Error(`creating user ${user}: ${created.status} ${JSON.stringify(created.body)}`);
+      const server = options.server ?? (current as SpawnedServer);
+      const user = options.asUser ?? `u${randomBytes(5).toString("hex")}`;
+      if (options.asUser === undefined) {
+        const created = await api(server.url, "POST", "/api/admin/users", server.adminToken, { name: user });
+        if (created.status !== 200) throw new Error(`creating user ${user}: ${created.status} ${JSON.stringify(created.body)}`);
+      }
       const issued = await api(server.url, "POST", `/api/admin/users/${user}/tokens`, server.adminToken, { description: "interop" });
       const token = (issued.body as { tokenValue: string }).tokenValue;
       // PULUMI_CONSOLE_DOMAIN: the server serves its own console, so the CLI's links point at it.
       const env = { PULUMI_ACCESS_TOKEN: token, PULUMI_CONSOLE_DOMAIN: new URL(server.url).host };
       const base = createWorld(() => ({ name: "service", url: server.url, env }));
-      world = Object.assign(base, { server, user, token });
+      const world: ServiceWorld = Object.assign(base, { server, user, token });
+      worlds.push(world);
       if (options.login ?? true) world.pulumiOk(["login", server.url]);
       if (options.stack !== undefined) world.pulumiOk(["stack", "init", options.stack]);
       return world;

@@ -136,13 +136,23 @@ export function createWorld(storeName: StoreName | ((scratch: string) => StoreUn
     cairnOk: (args, options) => ok("cairn", world.cairn(args, options), args),
     drive: (verb, stack, options = {}) => run(pulumiPeer.driver, driveArgs(verb, stack, options), { env: options.env }),
     startDrive(verb, stack, options = {}) {
-      const child = spawn(pulumiPeer.driver, driveArgs(verb, stack, options), { cwd: project, env: environment(options.env), stdio: ["ignore", "pipe", "pipe"] });
+      // Its own process group, so a kill reaches the pulumi CLI it runs too (a whole client dies).
+      const child = spawn(pulumiPeer.driver, driveArgs(verb, stack, options), { cwd: project, env: environment(options.env), stdio: ["ignore", "pipe", "pipe"], detached: true });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr })));
-      const drive: RunningDrive = { done, kill: (signal = "SIGTERM") => child.kill(signal) };
+      const drive: RunningDrive = {
+        done,
+        kill: (signal = "SIGTERM") => {
+          try {
+            if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+          } catch {
+            // already gone
+          }
+        },
+      };
       running.add(drive);
       void done.then(() => running.delete(drive));
       return drive;

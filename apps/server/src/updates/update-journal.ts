@@ -62,11 +62,15 @@ export class UpdateJournal {
     return (await this.sealed.list<unknown>(id, RECORD_KEYS.updateJournal(id.org, id.project, id.stack, updateId))).length > 0;
   }
 
-  /** The snapshot the update's journal yields on top of `base` (the stack's checkpoint when it started). */
-  async replay(id: StackId, updateId: string, base: UntypedDeployment | undefined): Promise<{ deployment: UntypedDeployment; entries: number }> {
+  /**
+   * The snapshot the update's journal yields on top of `base` (the stack's checkpoint when it
+   * started). A succeeded update must have every entry up to its last (a hole is refused); an
+   * update that failed or died keeps what was replayable up to its first hole.
+   */
+  async replay(id: StackId, updateId: string, base: UntypedDeployment | undefined, succeeded: boolean): Promise<{ deployment: UntypedDeployment; entries: number }> {
     const replayer = new JournalReplayer(base);
     replayer.apply(await this.entries(id, updateId));
-    return { deployment: replayer.snapshot(), entries: replayer.size };
+    return { deployment: succeeded ? replayer.finalSnapshot() : replayer.snapshot(), entries: replayer.size };
   }
 
   async discard(id: StackId, updateId: string): Promise<void> {

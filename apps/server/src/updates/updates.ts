@@ -144,11 +144,11 @@ export class Updates {
    * result, then drops the journal: at completion, cancellation, or when a dead update is ended.
    * Idempotent: once written and dropped, a second call finds no journal.
    */
-  private async compactJournal(id: StackId, lease: LeaseRecord): Promise<void> {
+  private async compactJournal(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
     if (!(await this.journal.has(id, lease.updateId))) return;
     const backend = this.state.backendFor(id.org);
     const base = (await backend.getStack(layoutRef(id))) === undefined ? undefined : await backend.exportDeployment(layoutRef(id));
-    const { deployment } = await this.journal.replay(id, lease.updateId, base);
+    const { deployment } = await this.journal.replay(id, lease.updateId, base, status === "succeeded");
     await backend.importDeployment(layoutRef(id), validateDeployment(deployment), { lockHeld: true, kind: lease.kind });
     await this.journal.discard(id, lease.updateId);
   }
@@ -288,7 +288,7 @@ export class Updates {
   }
 
   private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
-    await this.compactJournal(id, lease);
+    await this.compactJournal(id, lease, status);
     const backend = this.state.backendFor(id.org);
     const ref = layoutRef(id);
     const latest = (await backend.listHistory(ref, { limit: 1 }))[0];
