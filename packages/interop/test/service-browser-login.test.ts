@@ -161,3 +161,19 @@ it("signing in with a revoked or unknown token shows the error on the page, mint
   await login.cli.stop();
   expect(storedToken(w)).toBeUndefined();
 });
+
+it("pulumi login, token pasted at the prompt: stored for the server, never echoed, whoami names the user", async () => {
+  const w = await suite.open({ login: false });
+  const cli = (running = startInPty(peer("pulumi").pulumi, ["login", w.server.url], {
+    cwd: w.project,
+    env: { PATH: process.env.PATH ?? "", HOME: w.root, PULUMI_HOME: w.home, PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_CI_DETECTION: "1", NO_COLOR: "1" },
+  }));
+  await cli.waitFor(/user\/settings\/tokens/);
+  cli.type(`${w.token}\r`);
+  expect(await cli.exited).toBe(0);
+  const output = plain(cli.output());
+  expect(output).toMatch(new RegExp(`Logged in to \\S+ as ${w.user} `));
+  expect(output).not.toContain(w.token);
+  expect(storedToken(w)).toBe(w.token);
+  expect(w.pulumiOk(["whoami"], { env: { PULUMI_ACCESS_TOKEN: undefined } }).trim()).toBe(w.user);
+});
