@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Server } from "node:net";
 import { CairnError, type StateStore } from "@cairn/core";
 import { Accounts } from "./accounts/accounts.js";
+import { DeltaBases } from "./checkpoints/delta-bases.js";
 import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
@@ -74,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     accounts,
     state,
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
+    deltaBases: new DeltaBases(),
     dataKeys,
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,

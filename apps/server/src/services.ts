@@ -1,4 +1,5 @@
 import type { Accounts } from "./accounts/accounts.js";
+import type { DeltaBases } from "./checkpoints/delta-bases.js";
 import type { Logger } from "./log.js";
 import type { DataKeys } from "./state/data-keys.js";
 import type { OrgState } from "./state/org-state.js";
@@ -9,6 +10,8 @@ export interface Services {
   accounts: Accounts;
   state: OrgState;
   updates: Updates;
+  /** This instance's bases for delta checkpoints (memory only; a miss makes the client send the whole). */
+  deltaBases: DeltaBases;
   dataKeys: DataKeys;
   logger: Logger;
   maxBodyBytes: number;

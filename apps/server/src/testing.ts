@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The `cairn-server` executable of this package. */
@@ -24,6 +25,12 @@ export interface SpawnServerOptions {
   adminToken?: string;
   args?: string[];
   env?: Record<string, string>;
+  /**
+   * Write the server's logs (stderr) to this file instead of a pipe. For callers that block their
+   * event loop (spawnSync of a CLI): a pipe nobody drains fills, and the server, whose stderr
+   * writes to a pipe are synchronous, would stall mid-request.
+   */
+  logFile?: string;
 }
 
 /** A key tests share so two instances over one store read each other's data. */
@@ -35,6 +42,7 @@ export const TEST_MASTER_KEY = "11".repeat(32);
  */
 export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   const adminToken = options.adminToken ?? `pul-${randomBytes(20).toString("hex")}`;
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, "a");
   const child = spawn(process.execPath, [SERVER_BIN, "--data", options.data, "--port", "0", ...(options.args ?? [])], {
     env: {
       ...process.env,
@@ -44,8 +52,9 @@ export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedS
       CAIRN_SERVER_ADMIN_TOKEN: adminToken,
       ...options.env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", logFd ?? "pipe"],
   });
+  if (logFd !== undefined) closeSync(logFd); // the child has its own copy
   let stderr = "";
   let stdout = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
@@ -68,7 +77,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedS
     url,
     adminToken,
     process: child,
-    logs: () => stderr,
+    logs: () => (options.logFile === undefined ? stderr : readFileSync(options.logFile, "utf8")),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -78,7 +78,9 @@ export function serviceSuite(kind: ServerData): ServiceSuite {
   let current: SpawnedServer | undefined;
   const extra: SpawnedServer[] = [];
   const worlds: ServiceWorld[] = [];
-  const spawn = (args: string[] = []) => spawnServer({ data: data.data, home: join(scratch, "server-home"), env: data.env, adminToken, args });
+  let instances = 0;
+  // Logs go to a file: the tests block their event loop in spawnSync, and an undrained pipe would stall the server.
+  const spawn = (args: string[] = []) => spawnServer({ data: data.data, home: join(scratch, "server-home"), env: data.env, adminToken, args, logFile: join(scratch, `server-${++instances}.log`) });
   const adminToken = `pul-${randomBytes(20).toString("hex")}`;
 
   beforeAll(async () => {

@@ -145,6 +145,25 @@ describe("pulumi against cairn-server: updates", () => {
     expect(events.events.some((e) => e.summaryEvent !== undefined)).toBe(true);
   });
 
+  it("a client that does not journal sends whole checkpoints, then deltas against them; the state is the same", async () => {
+    const w = await suite.open({ stack: "dev" });
+    const stack = `${w.user}/interop/dev`;
+    w.pulumiOk(["config", "set", "--secret", "secretValue", "s"]);
+    const logStart = w.server.logs().length;
+    const up = w.drive("up", stack, { components: 30, env: { PULUMI_DISABLE_JOURNALING: "true" } });
+    expect(up.status, up.stderr).toBe(0);
+    const requests = w.server.logs().slice(logStart);
+    // Past the 64 KiB cutoff the CLI switches to deltas, every one accepted (a refused one would be
+    // followed by a whole checkpoint, and the test would see a 409 here).
+    expect(requests).toMatch(/checkpointdelta","status":200/);
+    expect(requests).not.toMatch(/checkpointdelta","status":4/);
+    expect(requests).not.toMatch(/journalentries/);
+    expect(resourcesOf(w.pulumiOk(["stack", "export"]))).toHaveLength(61);
+    const again = w.drive("up", stack, { components: 30 }); // journaled, on top of the delta-built state
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split("\n").at(-1) as string).summary.resourceChanges).toEqual({ same: 61 });
+  });
+
   it("cancel from a second process ends a running update; the next up finishes", async () => {
     const w = await suite.open({ stack: "dev" });
     const stack = `${w.user}/interop/dev`;

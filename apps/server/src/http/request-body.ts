@@ -8,10 +8,16 @@ import { CairnError } from "@cairn/core";
  * parses it as JSON. Every route that takes a body checks its shape afterwards (`json-shape.ts`).
  */
 export async function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
-  const text = await readBodyText(request, limit);
-  if (text.trim() === "") return undefined;
+  return (await readJsonBodyAndBytes(request, limit)).value;
+}
+
+/** The parsed body and the (decoded) bytes it was parsed from, for routes that keep the bytes as sent. */
+export async function readJsonBodyAndBytes(request: IncomingMessage, limit: number): Promise<{ value: unknown; bytes: Buffer }> {
+  const bytes = await readBodyBytes(request, limit);
+  const text = bytes.toString("utf8");
+  if (text.trim() === "") return { value: undefined, bytes };
   try {
-    return JSON.parse(text) as unknown;
+    return { value: JSON.parse(text) as unknown, bytes };
   } catch (error) {
     throw new CairnError("InvalidArgument", `the request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -21,10 +27,10 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
 export async function readFormBody(request: IncomingMessage, limit: number): Promise<URLSearchParams> {
   const type = String(request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") throw new CairnError("InvalidArgument", "this page takes a form (application/x-www-form-urlencoded)");
-  return new URLSearchParams(await readBodyText(request, limit));
+  return new URLSearchParams((await readBodyBytes(request, limit)).toString("utf8"));
 }
 
-async function readBodyText(request: IncomingMessage, limit: number): Promise<string> {
+async function readBodyBytes(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers["content-length"] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -42,7 +48,7 @@ async function readBodyText(request: IncomingMessage, limit: number): Promise<st
     }
     throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -7,11 +7,22 @@ import { sendJson } from "../http/respond.js";
 import type { Router } from "../http/router.js";
 import type { Services } from "../services.js";
 
+/** Below this size a whole checkpoint costs about what a delta does (the hash and the diff are not free). */
+const DELTA_CUTOFF_BYTES = 64 * 1024;
+
 /** Identity, tokens, organizations and members (Pulumi's `/api/user…` plus cairn's admin routes). */
 export function addIdentityRoutes(router: Router, services: Services): void {
   // What the Pulumi CLI may rely on beyond the base API. Journaling is not a capability: it is agreed
   // per update through `journalVersion` at start.
-  router.add("GET", "/api/capabilities", async ({ response }) => sendJson(response, 200, { capabilities: [{ capability: "batch-encrypt" }] }));
+  // Checkpoints above the cutoff are sent as deltas by clients that do not journal.
+  router.add("GET", "/api/capabilities", async ({ response }) =>
+    sendJson(response, 200, {
+      capabilities: [
+        { capability: "batch-encrypt" },
+        { capability: "delta-checkpoint-uploads-v2", version: 2, configuration: { checkpointCutoffSizeBytes: DELTA_CUTOFF_BYTES } },
+      ],
+    }),
+  );
   router.add("GET", "/api/cli/version", async ({ response }) => sendJson(response, 200, { latestVersion: "3.0.0", oldestWithoutWarning: "3.0.0" }));
 
   router.add("GET", "/api/user", async ({ request, response }) => {

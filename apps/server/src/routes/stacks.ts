@@ -165,6 +165,7 @@ export function addStackRoutes(router: Router, services: Services): void {
 
   router.add("POST", "/api/stacks/:org/:project/:stack/cancel", stackRoute("write", async ({ response }, id) => {
     const holder = await services.updates.cancel(id);
+    if (holder !== undefined) services.deltaBases.forget(holder.updateId);
     sendJson(response, 200, { holders: holder === undefined ? [] : [lockInfoOf(holder)] });
   }));
 }

@@ -1,7 +1,8 @@
 import { CairnError, validateDeployment } from "@cairn/core";
 import { authenticate, credentialOf, requireRole, stackIdOf } from "../access.js";
 import { checkBody } from "../http/json-shape.js";
-import { readJsonBody } from "../http/request-body.js";
+import { readJsonBody, readJsonBodyAndBytes } from "../http/request-body.js";
+import { rawJsonField } from "../checkpoints/raw-json-field.js";
 import { sendJson } from "../http/respond.js";
 import type { RouteContext, Router } from "../http/router.js";
 import type { Services } from "../services.js";
@@ -77,9 +78,34 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     sendJson(response, 200, {});
   }));
 
+  // A whole checkpoint as the client serialised it; its bytes are kept as the base for deltas.
   router.add("PATCH", `${base}/:updateId/checkpointverbatim`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
-    const body = checkBody<{ untypedDeployment: unknown }>(await readJsonBody(request, services.maxBodyBytes), { version: "number", untypedDeployment: "object", sequenceNumber: "number?" }, "checkpoint");
+    const { value, bytes } = await readJsonBodyAndBytes(request, services.maxBodyBytes);
+    const body = checkBody<{ untypedDeployment: unknown; sequenceNumber?: number }>(value, { version: "number", untypedDeployment: "object", sequenceNumber: "number?" }, "checkpoint");
     await services.updates.checkpoint(id, updateId, token, validateDeployment(body.untypedDeployment));
+    const raw = rawJsonField(bytes, "untypedDeployment");
+    if (raw !== undefined && Number.isInteger(body.sequenceNumber)) services.deltaBases.remember(updateId, body.sequenceNumber as number, raw);
+    sendJson(response, 200, {});
+  }));
+
+  // `delta-checkpoint-uploads-v2`: text edits against the previous checkpoint, checked by hash.
+  router.add("PATCH", `${base}/:updateId/checkpointdelta`, withUpdateToken(async ({ request, response }, id, updateId, token) => {
+    const body = checkBody<{ checkpointHash: string; sequenceNumber: number; deploymentDelta: unknown }>(
+      await readJsonBody(request, services.maxBodyBytes),
+      { version: "number", checkpointHash: "string", sequenceNumber: "number", deploymentDelta: "array" },
+      "checkpoint delta",
+    );
+    await services.updates.verifyToken(id, updateId, token);
+    const applied = services.deltaBases.apply(updateId, body.sequenceNumber, body.checkpointHash, body.deploymentDelta);
+    if (applied !== undefined) {
+      let deployment: unknown;
+      try {
+        deployment = JSON.parse(applied.toString("utf8"));
+      } catch {
+        throw new CairnError("InvalidArgument", "the delta checkpoint does not yield JSON");
+      }
+      await services.updates.checkpoint(id, updateId, token, validateDeployment(deployment));
+    }
     sendJson(response, 200, {});
   }));
 
@@ -120,6 +146,7 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const body = checkBody<{ status: string }>(await readJsonBody(request, services.maxBodyBytes), { status: "string", outputs: "object?", secretsProviders: "object?" }, "complete update");
     if (!RESULTS.has(body.status as UpdateResult)) throw new CairnError("InvalidArgument", `status must be one of ${[...RESULTS].join(", ")}`);
     await services.updates.complete(id, updateId, token, body.status as UpdateResult);
+    services.deltaBases.forget(updateId);
     sendJson(response, 200, {});
   }));
 
@@ -130,6 +157,7 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const lease = await services.updates.leases.current(id);
     if (lease?.updateId !== params.updateId) throw new CairnError("Conflict", `update ${params.updateId} is not running`, { hint: "`pulumi stack` shows the stack's current operation" });
     await services.updates.cancel(id);
+    services.deltaBases.forget(params.updateId ?? "");
     sendJson(response, 200, {});
   });
 }
