@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { peer } from "@cairn/test-servers/peers";
 import { describe, expect, it } from "vitest";
 import { PASSPHRASE, waitForFile } from "./world.js";
 import { api, serviceSuite } from "./service-world.js";
@@ -97,6 +98,8 @@ describe("pulumi against cairn-server: updates", () => {
     expect(resourcesOf(exported)).toHaveLength(101);
     expect(exported).not.toContain("hunter2-service"); // secrets stay ciphertext in the state
     expect((JSON.parse(exported) as Deployment).deployment.secrets_providers?.type).toBe("service");
+    // Replayed from the CLI's journal, the manifest names the CLI that ran the update, as Pulumi's replay does.
+    expect((JSON.parse(exported) as { deployment: { manifest: { version: string } } }).deployment.manifest.version).toBe(`v${peer("pulumi").version}`);
 
     // Import what was exported (Pulumi polls the import's update until it is done).
     const file = join(w.root, "exported.json");

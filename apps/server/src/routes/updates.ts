@@ -14,6 +14,8 @@ import { checkTags, clientOf, stringMap } from "./request-fields.js";
 /** Kinds a client may create through `POST …/{stack}/{kind}`. */
 const CREATABLE_KINDS = new Set(["update", "preview", "destroy", "refresh"]);
 const UPDATE_ID = /^[0-9A-Za-z-]{1,64}$/;
+/** The Pulumi CLI's `User-Agent` (`pulumi-cli/1 (v3.274.1; linux; …)`): its version stamps a replayed snapshot's manifest. */
+const PULUMI_USER_AGENT = /^pulumi-cli\/\d+ \((v?\d[0-9A-Za-z.+-]{0,40});/;
 const RESULTS = new Set<UpdateResult>(["succeeded", "failed", "cancelled"]);
 
 /** The update lifecycle: create, start (lease + update token), checkpoint, renew_lease, complete, cancel. */
@@ -51,7 +53,12 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const body = checkBody<{ tags?: unknown; journalVersion?: number }>((await readJsonBody(request, services.maxBodyBytes)) ?? {}, { tags: "object?", journalVersion: "number?" }, "start update");
     const tags = body.tags === undefined || body.tags === null ? undefined : checkTags(body.tags);
     const journalVersion = Number.isInteger(body.journalVersion) && (body.journalVersion as number) > 0 ? (body.journalVersion as number) : 0;
-    sendJson(response, 200, await services.updates.start(id, params.updateId ?? "", principal.user.name, { ...(tags === undefined ? {} : { tags }), journalVersion }));
+    const engineVersion = PULUMI_USER_AGENT.exec(String(request.headers["user-agent"] ?? ""))?.[1];
+    sendJson(
+      response,
+      200,
+      await services.updates.start(id, params.updateId ?? "", principal.user.name, { ...(tags === undefined ? {} : { tags }), journalVersion, ...(engineVersion === undefined ? {} : { engineVersion }) }),
+    );
   });
 
   // The update's status, which `pulumi stack import` polls; the kind in the path does not matter

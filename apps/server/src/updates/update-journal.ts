@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { UntypedDeployment } from "@cairn/core";
 import { type JournalEntry } from "../journal/entries.js";
-import { JournalReplayer } from "../journal/replay.js";
+import { JournalReplayer, type ReplayOptions } from "../journal/replay.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { StackSealedRecords } from "../records/stack-sealed-records.js";
 import type { StackId } from "../state/org-state.js";
@@ -67,8 +67,8 @@ export class UpdateJournal {
    * started). A succeeded update must have every entry up to its last (a hole is refused); an
    * update that failed or died keeps what was replayable up to its first hole.
    */
-  async replay(id: StackId, updateId: string, base: UntypedDeployment | undefined, succeeded: boolean): Promise<{ deployment: UntypedDeployment; entries: number }> {
-    const replayer = new JournalReplayer(base);
+  async replay(id: StackId, updateId: string, base: UntypedDeployment | undefined, succeeded: boolean, options: ReplayOptions = {}): Promise<{ deployment: UntypedDeployment; entries: number }> {
+    const replayer = new JournalReplayer(base, options);
     replayer.apply(await this.entries(id, updateId));
     return { deployment: succeeded ? replayer.finalSnapshot() : replayer.snapshot(), entries: replayer.size };
   }

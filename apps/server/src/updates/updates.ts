@@ -30,6 +30,8 @@ export interface UpdateRecord {
   tokenHash?: string;
   /** The journal version agreed at start; absent: the client sends whole checkpoints. */
   journalVersion?: number;
+  /** The client's engine version, for the manifest of the snapshot its journal replays into. */
+  engineVersion?: string;
 }
 
 /** What the client says about an update it creates. */
@@ -76,6 +78,8 @@ export interface StartOptions {
   tags?: Record<string, string>;
   /** The newest journal version the client speaks (`StartUpdateRequest.journalVersion`); 0 or absent: none. */
   journalVersion?: number;
+  /** The client's engine version (from its User-Agent), which a replayed snapshot's manifest names. */
+  engineVersion?: string;
 }
 
 /**
@@ -126,7 +130,13 @@ export class Updates {
     if (update.environment !== undefined) entry.environment = update.environment;
     await this.records.create<HistoryEntry>(RECORD_KEYS.historyEntry(id.org, id.project, id.stack, lease.version), entry, `version ${lease.version} of ${label(id)}`);
     await this.records.update<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, updateId), (current) =>
-      current === undefined ? undefined : { ...current, status: "running", version: lease.version, ...(journalVersion > 0 ? { journalVersion } : {}) },
+      current === undefined ? undefined : {
+            ...current,
+            status: "running",
+            version: lease.version,
+            ...(journalVersion > 0 ? { journalVersion } : {}),
+            ...(options.engineVersion === undefined ? {} : { engineVersion: options.engineVersion }),
+          },
     );
     return { version: lease.version, token, tokenExpiration: Math.floor(lease.expiresAt / 1000), journalVersion };
   }
@@ -148,7 +158,9 @@ export class Updates {
     if (!(await this.journal.has(id, lease.updateId))) return;
     const backend = this.state.backendFor(id.org);
     const base = (await backend.getStack(layoutRef(id))) === undefined ? undefined : await backend.exportDeployment(layoutRef(id));
-    const { deployment } = await this.journal.replay(id, lease.updateId, base, status === "succeeded");
+    const update = await this.records.get<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, lease.updateId));
+    const engineVersion = update?.value.engineVersion;
+    const { deployment } = await this.journal.replay(id, lease.updateId, base, status === "succeeded", engineVersion === undefined ? {} : { engineVersion });
     await backend.importDeployment(layoutRef(id), validateDeployment(deployment), { lockHeld: true, kind: lease.kind });
     await this.journal.discard(id, lease.updateId);
   }
