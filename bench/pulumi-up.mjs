@@ -3,7 +3,12 @@
 // self-managed stores and against cairn-server, as ratios to a floor measured in the same run.
 //
 //   node bench/pulumi-up.mjs [--n 100,600[,3000]] [--targets file,s3,server-file,server-s3]
-//        [--extras 600] [--output-bytes 16384] [--timeout 600] [--json]
+//        [--extras 600] [--output-bytes 16384] [--timeout 600] [--json] [--server-logs DIR]
+//
+// --server-logs DIR keeps each cairn-server's JSON log (a line per request, with its ms) in
+// DIR/<target>.log, to see where a server row's time goes. --pulumi-env NAME=VALUE (repeatable) sets
+// a variable for every Pulumi process of every row, floor included (e.g.
+// PULUMI_JOURNALING_BATCH_PERIOD=5: the CLI sends journal batches every 50 ms by default).
 //
 // Targets: DIY file:// (a temp dir on disk), DIY s3:// on moto, cairn-server over file://,
 // cairn-server over s3:// on moto. Each (target, N) gets a fresh stack. The floor is the same
@@ -36,7 +41,7 @@
 // `pnpm build` (apps/server, packages/test-servers, packages/core).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -55,6 +60,8 @@ const { values: flags } = parseArgs({
     "output-bytes": { type: "string", default: "16384" },
     timeout: { type: "string", default: "600" },
     json: { type: "boolean", default: false },
+    "server-logs": { type: "string" },
+    "pulumi-env": { type: "string", multiple: true, default: [] },
   },
 });
 const SIZES = flags.n.split(",").map(Number);
@@ -62,6 +69,7 @@ const EXTRAS = new Set(flags.extras.split(",").map(Number));
 const OUTPUT_BYTES = Number(flags["output-bytes"]);
 const TIMEOUT_MS = Number(flags.timeout) * 1000;
 const TARGET_NAMES = flags.targets.split(",");
+const PULUMI_ENV = Object.fromEntries(flags["pulumi-env"].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 const AIM = "aim: cairn-server's `pulumi up` within 1.5x of the floor at N = 600, and O(n) bytes (written ÷ final flat as N grows)";
 const PASSPHRASE = "bench passphrase";
 const SHM = "/dev/shm";
@@ -114,7 +122,7 @@ const diskCounter = { method: "write_bytes", snapshot: async () => ({ written: w
 const proxyCounter = (proxy) => ({ method: "proxy", snapshot: async () => ({ requests: proxy.traffic.requests, written: proxy.traffic.bytesWritten, read: proxy.traffic.bytesRead }) });
 
 /** cairn-server from bench/lib/counted-server.mjs, with a `stats()` of its store's traffic. */
-async function startCountedServer(data, env) {
+async function startCountedServer(name, data, env) {
   const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-pulumi-server-"));
   const adminToken = `pul-${randomBytes(20).toString("hex")}`;
   const child = spawn(process.execPath, [new URL("./lib/counted-server.mjs", import.meta.url).pathname, data], {
@@ -123,6 +131,10 @@ async function startCountedServer(data, env) {
   });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk.toString("utf8")).slice(-20_000)));
+  if (flags["server-logs"] !== undefined) {
+    mkdirSync(flags["server-logs"], { recursive: true });
+    child.stderr.pipe(createWriteStream(join(flags["server-logs"], `${name}.log`)));
+  }
   const waiting = [];
   let listening;
   const url = new Promise((resolve) => (listening = resolve));
@@ -174,7 +186,7 @@ const s3Env = () => ({ AWS_ACCESS_KEY_ID: moto.accessKeyId, AWS_SECRET_ACCESS_KE
 
 async function serverTarget(name, data) {
   if (shared[name] === undefined) {
-    const server = await startCountedServer(data.url, data.env);
+    const server = await startCountedServer(name, data.url, data.env);
     const token = await serverUser(server);
     shared[name] = { server, token };
   }
@@ -234,6 +246,7 @@ function createWorld() {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     NO_COLOR: "1",
+    ...PULUMI_ENV,
     ...extra,
   });
   return {
