@@ -1,4 +1,7 @@
-import { isCairnError, listAll, type StateStore } from "@cairn/core";
+import { isCairnError, listAll, mapLimit, type StateStore } from "@cairn/core";
+
+/** Requests in flight at once when reading or removing many objects (a journal of thousands of batches). */
+const PARALLEL = 16;
 import { open, seal } from "../state/aes-gcm.js";
 import type { DataKeys } from "../state/data-keys.js";
 import type { StackId } from "../state/org-state.js";
@@ -36,7 +39,7 @@ export class StackSealedRecords {
   /** Every object under `prefix`, in key order (callers name keys so that order is meaningful). */
   async list<T>(id: StackId, prefix: string): Promise<Array<{ key: string; value: T }>> {
     const keys = (await listAll(this.store, prefix)).map((object) => object.key).sort();
-    const values = await Promise.all(keys.map((key) => this.get<T>(id, key)));
+    const values = await mapLimit(keys, PARALLEL, (key) => this.get<T>(id, key));
     const found: Array<{ key: string; value: T }> = [];
     keys.forEach((key, index) => {
       const value = values[index];
@@ -46,11 +49,11 @@ export class StackSealedRecords {
   }
 
   async deleteAll(prefix: string): Promise<void> {
-    for (const object of await listAll(this.store, prefix)) {
-      await this.store.delete(object.key).catch((error: unknown) => {
+    await mapLimit(await listAll(this.store, prefix), PARALLEL, (object) =>
+      this.store.delete(object.key).catch((error: unknown) => {
         if (!isCairnError(error, "NotFound")) throw error;
-      });
-    }
+      }),
+    );
   }
 
   private keyOf(id: StackId): Promise<Buffer> {

@@ -143,8 +143,8 @@ export class Updates {
 
   /** Stores a batch of the update's journal entries durably (`PATCH …/journalentries`). */
   async appendJournal(id: StackId, updateId: string, token: string, entries: JournalEntry[]): Promise<void> {
-    if ((await this.verifyToken(id, updateId, token)).preview) throw new CairnError("InvalidArgument", "a preview does not write a journal");
-    const update = await this.get(id, updateId);
+    const { preview, update } = await this.verifyToken(id, updateId, token);
+    if (preview) throw new CairnError("InvalidArgument", "a preview does not write a journal");
     if (update.journalVersion === undefined) throw new CairnError("InvalidArgument", `update ${updateId} did not agree to journaling at start; it sends checkpoints`);
     await this.journal.append(id, updateId, entries);
   }
@@ -179,12 +179,16 @@ export class Updates {
   }
 
   /** Checks an update token: a preview's against its update record, anything else's against the stack's lease. */
-  async verifyToken(id: StackId, updateId: string, token: string): Promise<{ kind: string; preview: boolean }> {
-    const update = await this.get(id, updateId);
-    if (update.kind !== "preview") return { kind: (await this.leases.verify(id, updateId, token)).kind, preview: false };
+  async verifyToken(id: StackId, updateId: string, token: string): Promise<{ kind: string; preview: boolean; update: UpdateRecord }> {
+    // Both reads at once: this runs on every journal batch, checkpoint and events call.
+    const [update, lease] = await Promise.all([this.get(id, updateId), this.leases.verify(id, updateId, token).catch((error: unknown) => error as Error)]);
+    if (update.kind !== "preview") {
+      if (lease instanceof Error) throw lease;
+      return { kind: lease.kind, preview: false, update };
+    }
     if (update.status !== "running") throw new CairnError("Conflict", `preview ${updateId} is not running (it completed or was never started)`);
     if (update.tokenHash !== hashToken(token)) throw new CairnError("Unauthenticated", "the update token is not valid for this update");
-    return { kind: "preview", preview: true };
+    return { kind: "preview", preview: true, update };
   }
 
   /** Pulumi's update status (`GET …/{kind}/{updateID}`): a finished update has no continuation token. */
@@ -204,8 +208,7 @@ export class Updates {
   async checkpoint(id: StackId, updateId: string, token: string, deployment: UntypedDeployment): Promise<void> {
     const verified = await this.verifyToken(id, updateId, token);
     if (verified.preview) throw new CairnError("InvalidArgument", "a preview does not write checkpoints");
-    const lease = await this.leases.verify(id, updateId, token);
-    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, { lockHeld: true, kind: lease.kind });
+    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, { lockHeld: true, kind: verified.kind });
   }
 
   async renew(id: StackId, updateId: string, token: string, durationMs: number): Promise<StartedUpdate> {
