@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseVersionedCheckpoint, validateDeployment, SUPPORTED_FEATURES } from "../src/index.js";
+import { parseVersionedCheckpoint, validateDeployment, MAX_JSON_DEPTH, SUPPORTED_FEATURES } from "../src/index.js";
 import { fixtureText, memorySpace, DEV } from "./layout-test-helpers.js";
 import { cairnErrorFrom, cairnErrorThrownBy } from "./cairn-error.js";
 import {
@@ -198,6 +198,9 @@ const REFUSED: Refusal[] = [
   { name: "pending_operations that are an object", document: () => exported({ body: { pending_operations: {} } }), path: "deployment.pending_operations", says: "must be an array" },
   { name: "a pending operation's resource with a mistyped field", document: () => exported({ body: { pending_operations: [{ resource: { urn: BUCKET_URN, type: "aws:s3/bucket:Bucket", protect: "no" }, type: "creating" }] } }), path: "deployment.pending_operations[0].resource.protect", says: "must be boolean" },
   { name: "duplicate snippet uuids", document: () => exported({ version: 4, features: ["snippets-prototype"], body: { snippets: [{ uuid: "a" }, { uuid: "a" }] } }), path: "deployment.snippets[1].uuid", says: "duplicate snippet uuid" },
+  { name: "an output number JSON reads as Infinity (1e999999)", document: () => withResource(2, (r) => void (r.outputs = JSON.parse('{"sizes":[1,1e999999]}'))), path: "deployment.resources[2].outputs.sizes[1]", says: "is a number too large to store" },
+  { name: "an input number JSON reads as -Infinity", document: () => withResource(3, (r) => void (r.inputs = JSON.parse('{"ttl":-1e999999}'))), path: "deployment.resources[3].inputs.ttl", says: "is a number too large to store" },
+  { name: "an Infinity outside the resources (metadata)", document: () => exported({ body: { metadata: JSON.parse('{"n":1e400}') } }), path: "deployment.metadata.n", says: "is a number too large to store" },
   { name: "a version 1 resource out of order", document: () => ({ version: 1, deployment: { manifest: manifest(), resources: [{ urn: BUCKET_URN, custom: true, type: "aws:s3/bucket:Bucket", parent: STACK_URN }, { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack" }] } }), path: "deployment.resources[0].parent", says: "comes after" },
 ];
 
@@ -231,6 +234,51 @@ describe("validateDeployment refuses what would break cairn or Pulumi", () => {
   it("names a provider resource's URN, id and position in its reference errors", () => {
     const document = withResource(3, (r) => void (r.provider = `${PROVIDER_URN}::${PROVIDER_ID}x`));
     expect(cairnErrorThrownBy(() => validateDeployment(document)).message).toContain(`${PROVIDER_URN}::${PROVIDER_ID}x`);
+  });
+});
+
+/** `{ "a": { "a": … leaf } }`, `levels` objects deep, built without recursion. */
+function nested(levels: number, leaf: unknown = "x"): unknown {
+  let value = leaf;
+  for (let level = 0; level < levels; level++) value = { a: value };
+  return value;
+}
+
+describe("validateDeployment bounds how deeply a deployment nests", () => {
+  it(`accepts ${MAX_JSON_DEPTH} levels in all, round trip included`, async () => {
+    // The document, `deployment`, `resources` and the resource are 4 levels; `outputs` is the 5th.
+    const document = withResource(2, (r) => void (r.outputs = nested(MAX_JSON_DEPTH - 4)));
+    expect(validateDeployment(document)).toBe(document);
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    await backend.importDeployment(DEV, document as never);
+    expect(compact(await backend.exportDeployment(DEV))).toBe(compact(document));
+  });
+
+  it("refuses one level more, naming where it starts", () => {
+    const error = cairnErrorThrownBy(() => validateDeployment(withResource(2, (r) => void (r.outputs = nested(MAX_JSON_DEPTH - 3)))));
+    expect(error.code).toBe("InvalidArgument");
+    expect(error.message).toMatch(/: deployment\.resources\[2\]\.outputs(\.a)+…: /);
+    expect(error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+
+  it("refuses 100,000 levels (as JSON.parse reads them) with InvalidArgument, not a stack overflow, changing nothing", async () => {
+    const levels = 100_000;
+    const text = `{"version":3,"deployment":{"resources":[{"urn":"${BUCKET_URN}","type":"aws:s3/bucket:Bucket","inputs":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}]}}`;
+    const error = cairnErrorThrownBy(() => validateDeployment(JSON.parse(text)));
+    expect(error.code).toBe("InvalidArgument");
+    expect(error.message).toMatch(/deployment\.resources\[0\]\.inputs\.a\.a.*…: nested deeper than 256 levels/);
+    expect(error.hint).toBeTruthy();
+
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    await backend.importDeployment(DEV, exported() as never);
+    const keys = await space.keys();
+    const texts = await Promise.all(keys.map((key) => space.text(key)));
+    expect((await cairnErrorFrom(() => backend.importDeployment(DEV, JSON.parse(text) as never))).code).toBe("InvalidArgument");
+    expect(await Promise.all(keys.map((key) => space.text(key)))).toEqual(texts);
   });
 });
 

@@ -3,6 +3,7 @@ import { checkDeploymentBody } from "./deployment-body.js";
 import { migrateDeploymentToV3, isObject } from "./migrate.js";
 import { invalidDeployment, joinPath } from "./validation-error.js";
 import { emptyDeployment } from "./empty-deployment.js";
+import { checkJsonValues } from "./json-limits.js";
 import { CURRENT_DEPLOYMENT_VERSION, SUPPORTED_FEATURES, type Deployment, type UntypedDeployment } from "./types.js";
 
 /** The newest deployment/checkpoint version cairn reads (Pulumi's `DeploymentSchemaVersionLatest`). */
@@ -20,9 +21,12 @@ export const OLDEST_DEPLOYMENT_VERSION = 1;
  * - Versions 1 and 2 are migrated to version 3, as Pulumi's CLI does before importing.
  * - `"deployment": null` is how Pulumi exports a stack that was never updated; Go reads it as an
  *   empty deployment, and cairn stores it as the empty deployment its own export shows.
+ * - Numbers JSON could not hold (`1e999999`, read as Infinity) and nesting deeper than
+ *   `MAX_JSON_DEPTH` are refused first, anywhere in the document: every later walk relies on it.
  * Throws `InvalidArgument` naming the offending value by JSON path, before anything is written.
  */
 export function validateDeployment(value: unknown): UntypedDeployment {
+  checkJsonValues(value);
   if (!isObject(value)) throw invalidDeployment("", "must be a JSON object with `version` and `deployment`", "import the file `cairn stack export` or `pulumi stack export` wrote");
   const { version, features, deployment } = value;
   if (version === undefined) throw invalidDeployment("version", "is required (the deployment format, 1–4)", "import the file `cairn stack export` or `pulumi stack export` wrote, which has one");
