@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CairnError, decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
+import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { openStackSecrets } from "../../stack-secrets.js";
+import { integerFlag } from "../../integer-flag.js";
 
 export function registerStackExport(stack: Command, run: RunCommand): void {
   stack
@@ -12,7 +13,7 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
     .option("--file <path>", "write to this file (atomically) instead of stdout")
     .option("--show-secrets", "decrypt secret values to plaintext (needs the stack's passphrase)")
     .option("--non-interactive", "never prompt for a passphrase")
-    .option("--version <n>", "export the deployment as it stood after this update (`cairn stack history` numbers them, 1 = oldest)", parseVersion)
+    .option("--version <n>", "export the deployment as it stood after this update (`cairn stack history` numbers them, 1 = oldest)", integerFlag("--version", 1, Number.MAX_SAFE_INTEGER, "give an update number from `cairn stack history` (1 = the oldest update)"))
     .action(
       run(async (context, flags: { stack?: string; file?: string; showSecrets?: boolean; nonInteractive?: boolean; version?: number }) => {
         const url = await context.backendUrl();
@@ -31,12 +32,3 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
     );
 }
 
-function parseVersion(text: string): number {
-  const version = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(version) || version < 1) {
-    throw new CairnError("InvalidArgument", `--version ${JSON.stringify(text)} is not an update version`, {
-      hint: "give a positive whole number from `cairn stack history` (1 = the oldest update)",
-    });
-  }
-  return version;
-}

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { CairnError, formatJson, writeFileAtomic } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
+import { integerFlag } from "../../integer-flag.js";
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -21,7 +22,7 @@ export function registerHistorySubcommands(history: Command, run: RunCommand): v
     .command("prune")
     .description("Delete the oldest history entries, recording the pruned range so what is kept still verifies")
     .option("-s, --stack <stack>", "defaults to the selected stack")
-    .option("--keep <n>", "keep the newest N entries", (value) => Number.parseInt(value, 10))
+    .option("--keep <n>", "keep the newest N entries", integerFlag("--keep", 0))
     .option("--older-than <duration>", "delete entries that started longer ago than this (90m, 12h, 30d, 2w)")
     .option("--dry-run", "show what would be deleted; delete nothing")
     .option("-j, --json", "print JSON")

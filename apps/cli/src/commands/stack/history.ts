@@ -3,13 +3,14 @@ import type { UpdateRecord } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { formatTable, printJson } from "../../output.js";
 import { registerHistorySubcommands } from "./history-prune.js";
+import { integerFlag } from "../../integer-flag.js";
 
 export function registerStackHistory(stack: Command, run: RunCommand): void {
   const history = stack
     .command("history")
     .description("Show the stack's update history, newest first")
     .option("-s, --stack <stack>", "defaults to the selected stack")
-    .option("--page-size <n>", "show at most this many updates", (value) => Number.parseInt(value, 10))
+    .option("--page-size <n>", "show at most this many updates", integerFlag("--page-size", 1))
     .option("-j, --json", "print JSON")
     .action(
       run(async (context, flags: { stack?: string; pageSize?: number; json?: boolean }) => {

@@ -14,6 +14,7 @@ import type { RunCommand } from "../../main.js";
 import type { CliContext } from "../../context.js";
 import { printJson } from "../../output.js";
 import { confirmByTyping } from "../../prompt.js";
+import { integerFlag } from "../../integer-flag.js";
 
 interface MigrateFlags {
   to: string;
@@ -41,7 +42,7 @@ export function registerStackMigrate(stack: Command, run: RunCommand): void {
     .option("-f, --force", "overwrite target stacks that exist with different content")
     .option("-y, --yes", "do not ask for confirmation")
     .option("-j, --json", "print a JSON summary")
-    .option("--parallel <n>", "stacks migrated at once", (value) => positiveInteger(value), 4)
+    .option("--parallel <n>", "stacks migrated at once", integerFlag("--parallel", 1, 64), 4)
     .option("--non-interactive", "never prompt")
     .addHelpText(
       "after",
@@ -110,12 +111,6 @@ function report(context: CliContext, flags: MigrateFlags, summary: { results: Mi
     context.output.out(`${result.stack}  ${result.outcome}  sha256:${result.hash}${result.historyCopied > 0 ? `  (${result.historyCopied} history entries)` : ""}`);
   }
   for (const failure of summary.failures) context.output.out(`${failure.stack}  failed  ${failure.message}${failure.hint ? ` (${failure.hint})` : ""}`);
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 64) throw new CairnError("InvalidArgument", `--parallel must be a whole number from 1 to 64 (got ${value})`);
-  return parsed;
 }
 
 function formatBytes(bytes: number): string {
