@@ -98,6 +98,37 @@ describe("cairn stack", () => {
     expect(snapshotState()).toEqual(before);
   });
 
+  it("refuses a non-URN urn, a dangling parent or dependency, an Infinity number and deep nesting by path, keeping the previous state", () => {
+    sandbox.run(["stack", "init", "dev"]);
+    expect(sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]).status).toBe(0);
+    const before = snapshotState();
+    const exportedBefore = sandbox.run(["stack", "export"]).stdout;
+    const gone = "urn:pulumi:dev::demo::aws:s3/bucketV2:BucketV2::gone";
+    const withBucket = (change: (bucket: Record<string, unknown>) => void) => {
+      const document = sample();
+      change(document.deployment.resources[2]);
+      return JSON.stringify(document);
+    };
+    // Written as text: JSON.stringify cannot write 1e999999, and could not write 10,000 levels.
+    const cases: Array<[string, string, RegExp]> = [
+      ["not-a-urn", withBucket((bucket) => void (bucket.urn = "site-bucket")), /deployment\.resources\[2\]\.urn: "site-bucket" is not a URN/],
+      ["dangling-parent", withBucket((bucket) => void (bucket.parent = gone)), /deployment\.resources\[2\]\.parent: names .*::gone, which is not a resource in this deployment/],
+      ["dangling-dependency", withBucket((bucket) => void (bucket.dependencies = [gone])), /deployment\.resources\[2\]\.dependencies\[0\]: names .*::gone, which is not a resource/],
+      ["infinity", withBucket((bucket) => void (bucket.outputs = { size: 0 })).replace('"size":0', '"size":1e999999'), /deployment\.resources\[2\]\.outputs\.size: is a number too large to store/],
+      ["deep", withBucket((bucket) => void (bucket.outputs = { deep: 0 })).replace('"deep":0', `"deep":${"[".repeat(10_000)}${"]".repeat(10_000)}`), /deployment\.resources\[2\]\.outputs\.deep(\[0\])+…: nested deeper than 256 levels/],
+    ];
+    for (const [name, text, message] of cases) {
+      const file = join(sandbox.root, `${name}.json`);
+      writeFileSync(file, text);
+      const refused = sandbox.run(["stack", "import", "--file", file]);
+      expect(refused.status, name).toBe(2);
+      expect(refused.stderr, name).toMatch(message);
+      expect(refused.stderr, name).not.toContain("RangeError");
+    }
+    expect(snapshotState()).toEqual(before);
+    expect(sandbox.run(["stack", "export"]).stdout).toBe(exportedBefore);
+  });
+
   it("refuses a deployment whose URNs name another stack unless --force", () => {
     sandbox.run(["stack", "init", "prod"]);
     const refused = sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT]);
