@@ -80,11 +80,25 @@ describe("cairn stack verify / history prune / history export", () => {
     const dry = sandbox.run(["stack", "history", "prune", "--keep", "1", "--dry-run"]);
     expect(dry.stdout).toMatch(/Would delete 3 history entries of organization\/demo\/dev; 1 kept/);
     expect(JSON.parse(sandbox.run(["stack", "history", "--json"]).stdout)).toHaveLength(4);
-    expect(sandbox.run(["stack", "history", "prune", "--keep", "2"]).stdout).toMatch(/Deleted 2 history entries/);
+    expect(sandbox.run(["stack", "history", "prune", "--keep", "2", "--yes"]).stdout).toMatch(/Deleted 2 history entries/);
     expect(sandbox.run(["stack", "verify"]).stdout).toMatch(/OK — 2 history entries verified, after 2 pruned/);
-    expect(sandbox.run(["stack", "history", "prune", "--older-than", "30d"]).stdout).toMatch(/Deleted 0 history entries/);
+    expect(sandbox.run(["stack", "history", "prune", "--older-than", "30d", "-y"]).stdout).toMatch(/Deleted 0 history entries/);
     expect(sandbox.run(["stack", "history", "prune", "--older-than", "soon"]).status).toBe(2);
     expect(sandbox.run(["stack", "history", "prune"]).status).toBe(2);
+  });
+
+  it("prune asks for confirmation: without a terminal and without --yes it refuses and deletes nothing", () => {
+    importTimes(3);
+    const before = readdirSync(historyDir()).sort();
+    const refused = sandbox.run(["stack", "history", "prune", "--keep", "1"]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("needs confirmation");
+    expect(refused.stderr).toContain("--yes");
+    expect(readdirSync(historyDir()).sort()).toEqual(before);
+    const nonInteractive = sandbox.run(["stack", "history", "prune", "--keep", "1", "--non-interactive"]);
+    expect(nonInteractive.status).toBe(2);
+    expect(readdirSync(historyDir()).sort()).toEqual(before);
+    expect(sandbox.run(["stack", "history", "prune", "--keep", "1", "--yes"]).stdout).toMatch(/Deleted 2 history entries/);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CairnError, formatJson, writeFileAtomic } from "@cairn/core";
+import { CairnError, formatJson, formatStackRef, writeFileAtomic } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
 import { integerFlag } from "../../integer-flag.js";
+import { confirmByTyping } from "../../prompt.js";
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -25,10 +26,12 @@ export function registerHistorySubcommands(history: Command, run: RunCommand): v
     .option("--keep <n>", "keep the newest N entries", integerFlag("--keep", 0))
     .option("--older-than <duration>", "delete entries that started longer ago than this (90m, 12h, 30d, 2w)")
     .option("--dry-run", "show what would be deleted; delete nothing")
+    .option("-y, --yes", "skip the confirmation prompt")
+    .option("--non-interactive", "never prompt")
     .option("-j, --json", "print JSON")
     .exitOverride()
     .action(
-      run(async (context, flags: { stack?: string; keep?: number; olderThan?: string; dryRun?: boolean; json?: boolean }) => {
+      run(async (context, flags: { stack?: string; keep?: number; olderThan?: string; dryRun?: boolean; yes?: boolean; nonInteractive?: boolean; json?: boolean }) => {
         if ((flags.keep === undefined) === (flags.olderThan === undefined)) {
           throw new CairnError("InvalidArgument", "give exactly one of --keep N or --older-than DURATION");
         }
@@ -36,6 +39,11 @@ export function registerHistorySubcommands(history: Command, run: RunCommand): v
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
         if (backend.pruneHistory === undefined) throw new CairnError("Unimplemented", `${backend.url} does not support pruning history`);
+        // Deleting history cannot be undone, so it is confirmed as `stack rm` is: by typing the stack's name.
+        if (!flags.dryRun && !flags.yes) {
+          const what = flags.keep === undefined ? `older than ${flags.olderThan}` : `except the newest ${flags.keep}`;
+          await confirmByTyping(context.output, `This will permanently delete the history entries of '${formatStackRef(ref)}' ${what}!`, ref.name, "--yes", Boolean(flags.nonInteractive));
+        }
         const report = await backend.pruneHistory(ref, {
           ...(flags.keep === undefined ? {} : { keep: flags.keep }),
           ...(flags.olderThan === undefined ? {} : { olderThan: new Date(Date.now() - parseDuration(flags.olderThan)) }),
