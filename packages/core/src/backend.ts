@@ -289,6 +289,13 @@ export interface SaveOptions {
   record?: Pick<UpdateRecord, "kind" | "startTime" | "endTime" | "result"> & { message?: string };
   /** Skip taking the stack lock (the caller already holds it). */
   lockHeld?: boolean;
+  /**
+   * Runs after the stack file is read and before the write, which is conditional on the stack
+   * file still being what was read. A caller holding its own lease (cairn-server) checks the lease
+   * here: whoever ends that lease first changes the stack file, so a writer that passed the check
+   * just before the lease ended still cannot land. Throwing aborts the save; nothing is written.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 export interface UpdateRecord {

@@ -16,6 +16,8 @@ export interface LeaseHolder {
 
 export interface LeaseRecord extends LeaseHolder {
   version: number;
+  /** Set when someone else is ending the update (cancel, takeover): its token no longer writes. */
+  ending?: boolean;
   startedAt: string;
   /** Unix milliseconds. */
   expiresAt: number;
@@ -61,6 +63,7 @@ export class Leases {
       throw new CairnError("Conflict", `update ${updateId} does not hold the lease on ${label(id)} (it completed, was cancelled, or expired and was taken over)`);
     }
     if (found.value.tokenHash !== hashToken(token)) throw new CairnError("Unauthenticated", "the update token is not valid for this update");
+    if (found.value.ending === true) throw new CairnError("Conflict", `update ${updateId} on ${label(id)} is being cancelled`);
     if (found.value.expiresAt <= Date.now()) {
       throw new CairnError("Conflict", `the lease of update ${updateId} on ${label(id)} expired`, { hint: "renew the lease more often than its duration" });
     }
@@ -86,6 +89,14 @@ export class Leases {
   async current(id: StackId): Promise<LeaseRecord | undefined> {
     const found = await this.records.get<LeaseRecord>(leaseKey(id));
     return found !== undefined && found.value.expiresAt > Date.now() ? found.value : undefined;
+  }
+
+  /**
+   * Marks `updateId`'s lease as ending, so from now on its token is refused (`verify`), before
+   * whoever ends it changes the stack file and removes the lease.
+   */
+  async markEnding(id: StackId, updateId: string): Promise<void> {
+    await this.records.update<LeaseRecord>(leaseKey(id), (current) => (current?.updateId === updateId && current.ending !== true ? { ...current, ending: true } : undefined));
   }
 
   /** The lease record whether or not it expired (a dead update's lease, until someone ends it). */

@@ -123,7 +123,7 @@ export class Updates {
     // An update that died holding the lease (its lease expired) is ended first: its journal is
     // replayed into the stack, so nothing it had acknowledged is lost to the one taking over.
     const dead = await this.leases.held(id);
-    if (dead !== undefined && dead.expiresAt <= Date.now()) await this.finish(id, dead, "failed");
+    if (dead !== undefined && dead.expiresAt <= Date.now()) await this.finish(id, dead, "failed", "other");
     const { token, lease } = await this.leases.acquire(id, update, () => this.nextVersion(id), this.leaseMs);
     const journalVersion = Math.min(options.journalVersion ?? 0, SUPPORTED_JOURNAL_VERSION);
     const entry: HistoryEntry = { version: lease.version, updateId, kind: update.kind, user, message: update.message, startTime: unixSeconds(), endTime: 0, result: "in-progress" };
@@ -154,8 +154,9 @@ export class Updates {
    * result, then drops the journal: at completion, cancellation, or when a dead update is ended.
    * Idempotent: once written and dropped, a second call finds no journal.
    */
-  private async compactJournal(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
-    if (!(await this.journal.has(id, lease.updateId))) return;
+  /** Returns whether it wrote the stack file. */
+  private async compactJournal(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<boolean> {
+    if (!(await this.journal.has(id, lease.updateId))) return false;
     const backend = this.state.backendFor(id.org);
     const base = (await backend.getStack(layoutRef(id))) === undefined ? undefined : await backend.exportDeployment(layoutRef(id));
     const update = await this.records.get<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, lease.updateId));
@@ -163,6 +164,14 @@ export class Updates {
     const { deployment } = await this.journal.replay(id, lease.updateId, base, status === "succeeded", engineVersion === undefined ? {} : { engineVersion });
     await backend.importDeployment(layoutRef(id), validateDeployment(deployment), { lockHeld: true, kind: lease.kind });
     await this.journal.discard(id, lease.updateId);
+    return true;
+  }
+
+  /** Rewrites the stack file as it is (a new version), fencing off writes based on the old one. */
+  private async fenceStackFile(id: StackId): Promise<void> {
+    const backend = this.state.backendFor(id.org);
+    if ((await backend.getStack(layoutRef(id))) === undefined) return;
+    await backend.importDeployment(layoutRef(id), await backend.exportDeployment(layoutRef(id)), { lockHeld: true, kind: "cancel" });
   }
 
   /**
@@ -208,7 +217,16 @@ export class Updates {
   async checkpoint(id: StackId, updateId: string, token: string, deployment: UntypedDeployment): Promise<void> {
     const verified = await this.verifyToken(id, updateId, token);
     if (verified.preview) throw new CairnError("InvalidArgument", "a preview does not write checkpoints");
-    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, { lockHeld: true, kind: verified.kind });
+    // Fenced: the lease is checked after the stack file is read and the write is conditional on
+    // that read, while ending an update marks its lease, then changes the stack file. So a write
+    // either lands before the end is acknowledged or not at all.
+    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, {
+      lockHeld: true,
+      kind: verified.kind,
+      beforeWrite: async () => {
+        await this.leases.verify(id, updateId, token);
+      },
+    });
   }
 
   async renew(id: StackId, updateId: string, token: string, durationMs: number): Promise<StartedUpdate> {
@@ -233,7 +251,7 @@ export class Updates {
   async cancel(id: StackId): Promise<LeaseRecord | undefined> {
     const lease = await this.leases.held(id); // an expired one too: its journal is recovered all the same
     if (lease === undefined) return undefined;
-    await this.finish(id, lease, "cancelled");
+    await this.finish(id, lease, "cancelled", "other");
     return lease;
   }
 
@@ -302,8 +320,12 @@ export class Updates {
     await this.forget(from);
   }
 
-  private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult): Promise<void> {
-    await this.compactJournal(id, lease, status);
+  private async finish(id: StackId, lease: LeaseRecord, status: UpdateResult, by: "owner" | "other" = "owner"): Promise<void> {
+    if (by === "other") await this.leases.markEnding(id, lease.updateId);
+    const compacted = await this.compactJournal(id, lease, status);
+    // Someone else ends it: change the stack file, so a write of the ending update that was already
+    // past its lease check fails its compare-and-swap instead of landing after this returns.
+    if (by === "other" && !compacted) await this.fenceStackFile(id);
     const backend = this.state.backendFor(id.org);
     const ref = layoutRef(id);
     const latest = (await backend.listHistory(ref, { limit: 1 }))[0];

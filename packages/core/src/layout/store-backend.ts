@@ -293,6 +293,7 @@ class StoreBackend implements StateBackend {
     const save = async (lock: HeldLock | undefined) => {
       const startTime = options.record?.startTime ?? unixSeconds();
       const stored = await this.requireStack(paths);
+      await options.beforeWrite?.();
       const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
       // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
       // else wrote it (after taking over an expired lease) and this write must not land.
