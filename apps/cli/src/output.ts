@@ -1,4 +1,4 @@
-import { isCairnError } from "@cairn/core";
+import { isCairnError, redactUrlsIn } from "@cairn/core";
 
 /** Where commands write. Tests capture it; the binary passes process streams. */
 export interface Output {
@@ -18,14 +18,18 @@ export function printJson(output: Output, value: unknown): void {
   output.out(JSON.stringify(value, null, 4));
 }
 
-/** Prints an error and, for cairn's own errors, what to do next. Never prints `cause` chains. */
+/**
+ * Prints an error and, for cairn's own errors, what to do next. Never prints `cause` chains. Any
+ * URL in the text is redacted here too: the last line of defence for a message built from a URL
+ * the user typed with credentials in it.
+ */
 export function printError(output: Output, error: unknown): void {
   if (isCairnError(error)) {
-    output.err(`error: ${error.message}`);
-    if (error.hint) output.err(`  ${error.hint}`);
+    output.err(`error: ${redactUrlsIn(error.message)}`);
+    if (error.hint) output.err(`  ${redactUrlsIn(error.hint)}`);
     return;
   }
-  output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  output.err(`error: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`);
 }
 
 /** Renders rows as aligned columns under upper-case headers. */

@@ -1,4 +1,4 @@
-import { CairnError, parseBooleanParameter, readUrlParameters } from "@cairn/core";
+import { CairnError, parseBooleanParameter, redactUrl, readUrlParameters } from "@cairn/core";
 
 /** Pulumi's (gocloud's) `azblob://` query parameters; anything else is refused. */
 export const AZBLOB_URL_PARAMETERS = ["storage_account", "domain", "protocol", "cdn", "localemu"] as const;
@@ -117,5 +117,5 @@ function envBoolean(value: string | undefined): boolean {
 }
 
 function invalid(url: URL, why: string): CairnError {
-  return new CairnError("InvalidArgument", `invalid azblob URL ${url.href}: ${why}`, { hint: `use ${ACCEPTED_FORM}` });
+  return new CairnError("InvalidArgument", `invalid azblob URL ${redactUrl(url.href)}: ${why}`, { hint: `use ${ACCEPTED_FORM}` });
 }

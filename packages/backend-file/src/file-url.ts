@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { CairnError } from "@cairn/core";
+import { CairnError, redactUrl } from "@cairn/core";
 
 const ACCEPTED_FORMS = "file://~, file://~/dir, file:///absolute/dir or file://./relative/dir";
 
@@ -11,7 +11,7 @@ const ACCEPTED_FORMS = "file://~, file://~/dir, file:///absolute/dir or file://.
  */
 export function fileBackendRoot(url: URL, cwd: string, home = homedir()): string {
   if (url.protocol !== "file:") throw invalid(url, "it is not a file:// URL");
-  if (url.search !== "") throw invalid(url, `the file backend accepts no parameters (got ${url.search})`);
+  if (url.search !== "") throw invalid(url, `the file backend accepts no parameters (got ${[...url.searchParams.keys()].join(", ")})`);
   const path = decodeURIComponent(url.pathname);
   switch (url.host) {
     case "~":
@@ -27,7 +27,7 @@ export function fileBackendRoot(url: URL, cwd: string, home = homedir()): string
 }
 
 function invalid(url: URL, why: string): CairnError {
-  return new CairnError("InvalidArgument", `invalid file backend URL ${url.href}: ${why}`, { hint: `use ${ACCEPTED_FORMS}` });
+  return new CairnError("InvalidArgument", `invalid file backend URL ${redactUrl(url.href)}: ${why}`, { hint: `use ${ACCEPTED_FORMS}` });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CairnError, KeyPrefix, parseBooleanParameter, readUrlParameters } from "@cairn/core";
+import { CairnError, KeyPrefix, redactUrl, parseBooleanParameter, readUrlParameters } from "@cairn/core";
 
 /**
  * The query parameters Pulumi's `s3://` URLs accept (gocloud's `s3blob` URL opener and the AWS
@@ -114,5 +114,5 @@ function nonEmpty(url: URL, name: string, value: string): string {
 }
 
 function invalid(url: URL, why: string): CairnError {
-  return new CairnError("InvalidArgument", `invalid S3 backend URL ${url.href}: ${why}`, { hint: `use ${ACCEPTED_FORM}` });
+  return new CairnError("InvalidArgument", `invalid S3 backend URL ${redactUrl(url.href)}: ${why}`, { hint: `use ${ACCEPTED_FORM}` });
 }

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { isUnsafeStoreAllowed, type UserInfo } from "@cairn/core";
+import { isUnsafeStoreAllowed, redactUrl, type UserInfo } from "@cairn/core";
 import type { RunCommand } from "../main.js";
 import { printJson } from "../output.js";
 
@@ -24,7 +24,7 @@ export function registerWhoami(program: Command, run: RunCommand): void {
           return printJson(context.output, {
             user: user.name,
             ...(user.organizations.length > 0 ? { organizations: user.organizations } : {}),
-            url: backend.url,
+            url: redactUrl(backend.url),
             ...(user.tokenInformation === undefined ? {} : { tokenInformation: user.tokenInformation }),
             ...verbose,
           });
@@ -34,7 +34,7 @@ export function registerWhoami(program: Command, run: RunCommand): void {
         context.output.out(`Access token source: ${accessTokenSource(user)}`);
         context.output.out(`User: ${user.name}`);
         context.output.out(`Organizations: ${user.organizations.join(", ")}`);
-        context.output.out(`Backend URL: ${backend.url}`);
+        context.output.out(`Backend URL: ${redactUrl(backend.url)}`);
         const info = user.tokenInformation;
         if (info === undefined) {
           context.output.out("Token type: personal");

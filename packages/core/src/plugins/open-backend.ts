@@ -1,6 +1,7 @@
 import type { StateBackend } from "../backend.js";
 import type { CredentialsStore } from "../credentials/credentials-store.js";
 import { CairnError } from "../errors.js";
+import { redactUrl } from "../credentials/redact-url.js";
 import { createStoreBackend } from "../layout/store-backend.js";
 import { isStateBackend, type BackendPlugin, type OpenContext } from "../plugin.js";
 import type { StateStore } from "../store.js";
@@ -62,7 +63,7 @@ export function parseBackendUrl(urlText: string): URL {
   try {
     return new URL(urlText);
   } catch (error) {
-    throw new CairnError("InvalidArgument", `${JSON.stringify(urlText)} is not a backend URL`, {
+    throw new CairnError("InvalidArgument", `${JSON.stringify(redactUrl(urlText))} is not a backend URL`, {
       cause: error,
       hint: `give a URL with a scheme, for example ${URL_EXAMPLES}`,
     });
