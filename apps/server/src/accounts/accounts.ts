@@ -1,4 +1,4 @@
-import { CairnError, redactToken, validateName } from "@cairn/core";
+import { CairnError, isCairnError, redactToken, validateName } from "@cairn/core";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { Role } from "./roles.js";
@@ -41,8 +41,25 @@ export class Accounts {
   async createUser(name: string, options: { siteAdmin?: boolean } = {}): Promise<UserRecord> {
     validateName("organization", name);
     const user: UserRecord = { name, siteAdmin: options.siteAdmin ?? false, createdAt: new Date().toISOString() };
-    await this.records.create(RECORD_KEYS.user(name), user, `user ${name}`);
-    await this.createOrganization(name, name);
+    // The personal organization's name is claimed first: if someone already made an organization
+    // of that name, the user is not created at all (else its "personal" organization would be
+    // owned by whoever made it).
+    const orgKey = RECORD_KEYS.org(name);
+    try {
+      await this.records.create(orgKey, { name, createdAt: user.createdAt, personal: true }, `organization ${name}`);
+    } catch (error) {
+      if (isCairnError(error, "AlreadyExists")) {
+        throw new CairnError("AlreadyExists", `the name ${name} is taken by an existing user or organization`, { hint: "choose another user name" });
+      }
+      throw error;
+    }
+    try {
+      await this.records.create(RECORD_KEYS.user(name), user, `user ${name}`);
+    } catch (error) {
+      await this.records.delete(orgKey); // give the name back: nothing half-made stays
+      throw error;
+    }
+    await this.setRole(name, name, "admin");
     return user;
   }
 
