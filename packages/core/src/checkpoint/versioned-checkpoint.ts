@@ -1,4 +1,5 @@
 import { CairnError } from "../errors.js";
+import { parseJsonOr } from "../json/parse-json.js";
 import { emptyDeployment } from "./empty-deployment.js";
 import { migrateCheckpointToV3, isObject } from "./migrate.js";
 import { checkUniqueUrns, checkVersionAndFeatures } from "./validate.js";
@@ -12,12 +13,10 @@ import { CAIRN_JOURNAL_FEATURE, CURRENT_DEPLOYMENT_VERSION, type Checkpoint, typ
  * newer than 4 and unsupported features are refused.
  */
 export function parseVersionedCheckpoint(bytes: Uint8Array | string, source = "checkpoint"): VersionedCheckpoint & { checkpoint: Checkpoint } {
-  let document: unknown;
-  try {
-    document = JSON.parse(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  // A stack file holds secrets (ciphertext, or plaintext from --show-secrets): no snippet of it in the error.
+  const document = parseJsonOr(typeof bytes === "string" ? bytes : new TextDecoder().decode(bytes), (problem) => {
+    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${problem}`);
+  });
   if (!isObject(document)) throw new CairnError("InvalidArgument", `${source} is not a JSON object`);
   const rawVersion = document.version ?? 0;
   if (typeof rawVersion !== "number") throw new CairnError("InvalidArgument", `${source}: version: must be integer`);

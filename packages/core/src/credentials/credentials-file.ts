@@ -1,4 +1,5 @@
 import { CairnError } from "../errors.js";
+import { parseJsonOr } from "../json/parse-json.js";
 import { formatGoJson, sortedByGoKeyOrder } from "./go-json.js";
 
 /**
@@ -46,15 +47,10 @@ const MALFORMED_HINT = "fix the file by hand or delete it and log in again; cair
 /** Parses credentials.json text; `file` names the file in errors. An empty file means no credentials, as in Pulumi. */
 export function parseCredentials(text: string, file: string): Credentials {
   if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CairnError("InvalidArgument", `credentials file ${file} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-      hint: MALFORMED_HINT,
-    });
-  }
+  // No cause: V8's SyntaxError quotes the file, which holds tokens.
+  const parsed = parseJsonOr(text, (problem) => {
+    throw new CairnError("InvalidArgument", `credentials file ${file} is not valid JSON: ${problem}`, { hint: MALFORMED_HINT });
+  });
   const fail = (what: string): never => {
     throw new CairnError("InvalidArgument", `credentials file ${file} is malformed: ${what}`, { hint: MALFORMED_HINT });
   };

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../errors.js";
+import { parseJsonOr } from "../json/parse-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { withFileLock } from "../fs/file-lock.js";
 import { formatGoJson, sortedByGoKeyOrder } from "./go-json.js";
@@ -47,12 +48,9 @@ async function readConfig(credentialsDir: string): Promise<PulumiConfig> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
     throw error;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new CairnError("InvalidArgument", `${path} is not valid JSON`, { cause: error, hint: "fix the file, or delete it to forget every backend's default organization" });
-  }
+  const parsed = parseJsonOr(text, (problem) => {
+    throw new CairnError("InvalidArgument", `${path} is not valid JSON: ${problem}`, { hint: "fix the file, or delete it to forget every backend's default organization" });
+  });
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new CairnError("InvalidArgument", `${path} does not hold a JSON object`, { hint: "fix the file, or delete it to forget every backend's default organization" });
   }

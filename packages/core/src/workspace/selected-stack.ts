@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CairnError } from "../errors.js";
+import { parseJsonOr } from "../json/parse-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { withFileLock } from "../fs/file-lock.js";
 import { formatGoJson, sortedByGoKeyOrder } from "../credentials/go-json.js";
@@ -65,12 +66,7 @@ async function readSettings(file: string): Promise<WorkspaceSettings> {
       hint: "delete it (it only records the selected stack) and run `cairn stack select` again",
     });
   };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return malformed((error as Error).message, error);
-  }
+  const parsed = parseJsonOr(text, (problem) => malformed(`not valid JSON: ${problem}`));
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return malformed("not a JSON object");
   const settings = parsed as WorkspaceSettings;
   if (settings.stack === null) delete settings.stack;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, encryptDeploymentSecrets, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import { CairnError, encryptDeploymentSecrets, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
@@ -39,14 +39,13 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
     );
 }
 
+/** A `--show-secrets` export holds plaintext secrets: the error says where the fault is, never what the text is. */
 function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${(error as Error).message}`, {
+  return parseJsonOr(text, (problem) => {
+    throw new CairnError("InvalidArgument", `${source} is not valid JSON: ${problem}`, {
       hint: "import expects the output of `cairn stack export` or `pulumi stack export`",
     });
-  }
+  });
 }
 
 /**
