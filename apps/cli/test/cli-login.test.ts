@@ -106,6 +106,18 @@ describe("cairn login / whoami / logout", () => {
     expect(existsSync(join(sandbox.home, "credentials.json"))).toBe(false);
   });
 
+  it("creates a missing PULUMI_HOME and credentials directory owner-only (0700), their token files 0600", () => {
+    const home = join(sandbox.root, "fresh", "pulumi-home");
+    const credentialsDir = join(sandbox.root, "fresh-credentials", "nested");
+    const env = { PULUMI_HOME: home, PULUMI_CREDENTIALS_PATH: credentialsDir };
+    expect(sandbox.run(["login", sandbox.stateUrl], { env }).status).toBe(0);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(home)).toBe(0o700);
+    expect(mode(join(home, "cairn"))).toBe(0o700);
+    expect(mode(credentialsDir)).toBe(0o700);
+    expect(mode(join(credentialsDir, "credentials.json"))).toBe(0o600);
+  });
+
   it("rejects unknown flags with a usage error", () => {
     const result = sandbox.run(["login", "--frobnicate"]);
     expect(result.status).toBe(2);

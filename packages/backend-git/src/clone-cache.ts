@@ -13,7 +13,8 @@ export function cacheDirFor(home: string, displayUrl: string): string {
 /** Creates the bare cache repository if it is not there yet. */
 export async function ensureCacheRepo(gitdir: string): Promise<void> {
   if (fs.existsSync(join(gitdir, "HEAD"))) return;
-  await fs.promises.mkdir(gitdir, { recursive: true });
+  // Under PULUMI_HOME, which may not exist yet and holds tokens: whatever it creates is owner-only.
+  await fs.promises.mkdir(gitdir, { recursive: true, mode: 0o700 });
   await git.init({ fs, gitdir, bare: true, defaultBranch: "cairn" });
 }
 

@@ -41,7 +41,8 @@ export async function isUnsafeStoreAllowed(home: string, url: string): Promise<b
 /** Remembers (or, with `allowed` false, forgets) the opt-in for `url`. */
 export async function setUnsafeStoreAllowed(home: string, url: string, allowed: boolean, now = new Date()): Promise<void> {
   const path = cairnSettingsPath(home);
-  await mkdir(join(home, "cairn"), { recursive: true });
+  // This may be the first write to PULUMI_HOME, which holds tokens: owner-only, as Pulumi creates it.
+  await mkdir(join(home, "cairn"), { recursive: true, mode: 0o700 });
   await withFileLock(`${path}.lock`, async () => {
     const settings = await readSettings(home);
     const backends = { ...settings.backends };
