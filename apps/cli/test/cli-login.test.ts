@@ -118,6 +118,15 @@ describe("cairn login / whoami / logout", () => {
     expect(mode(join(credentialsDir, "credentials.json"))).toBe(0o600);
   });
 
+  it.each([["\n", "a newline"], ["\r", "a carriage return"], ["\t", "a tab"]])("refuses a URL containing %j (which URL parsing would silently drop), storing nothing", (char, name) => {
+    const url = `${sandbox.stateUrl.slice(0, 12)}${char}${sandbox.stateUrl.slice(12)}`;
+    const result = sandbox.run(["login", url]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(name);
+    expect(existsSync(join(sandbox.home, "credentials.json"))).toBe(false);
+    expect(existsSync(sandbox.state)).toBe(false);
+  });
+
   it("rejects unknown flags with a usage error", () => {
     const result = sandbox.run(["login", "--frobnicate"]);
     expect(result.status).toBe(2);

@@ -60,6 +60,16 @@ export async function openBackend(urlText: string, context: OpenBackendContext):
 
 /** Parses a backend URL; anything that is not an absolute URL is an InvalidArgument error with examples. */
 export function parseBackendUrl(urlText: string): URL {
+  // The URL parser silently deletes tabs and newlines, so a pasted "file:///a\nb" would open (and
+  // be stored as) file:///ab — a different place than the user typed. Refuse instead of guessing.
+  // The URL itself is not echoed: redaction parses it line by line, so a split URL could leak a secret.
+  const control = /[\t\n\r]/.exec(urlText);
+  if (control !== null) {
+    const name = control[0] === "\n" ? "a newline" : control[0] === "\r" ? "a carriage return" : "a tab";
+    throw new CairnError("InvalidArgument", `the backend URL contains ${name} (at character ${control.index + 1}), which is not allowed in a URL`, {
+      hint: "retype the URL on one line (check for a line break copied with it)",
+    });
+  }
   try {
     return new URL(urlText);
   } catch (error) {
