@@ -1,27 +1,8 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, classifyFsError, type ErrorCode } from "@cairn/core";
 
-/** errno → what the user should understand: a missing directory, no permission, a full disk. */
-const ERRNO_CODES: Record<string, ErrorCode> = {
-  ENOENT: "NotFound",
-  ENOTDIR: "InvalidArgument",
-  EISDIR: "InvalidArgument",
-  EEXIST: "Conflict",
-  EACCES: "PermissionDenied",
-  EPERM: "PermissionDenied",
-  EROFS: "PermissionDenied",
-  ENOSPC: "Unavailable",
-  EDQUOT: "Unavailable",
-  EIO: "Unavailable",
-  EMFILE: "Unavailable",
-  ENFILE: "Unavailable",
-  EBUSY: "Unavailable",
-  ETIMEDOUT: "Timeout",
-};
-
+/** The file store classifies as every local file operation does: core's one errno table. */
 export function classifyFileError(error: unknown): ErrorCode {
-  if (isCairnError(error)) return error.code;
-  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  return (errno !== undefined && ERRNO_CODES[errno]) || "Internal";
+  return classifyFsError(error);
 }
 
 /**

@@ -100,9 +100,10 @@ export function wrapStoreError(
   classify: (error: unknown) => ErrorCode,
   operation: string,
   key: string,
+  hint?: string,
 ): CairnError {
   if (isCairnError(error)) return error;
   const code = classify(error);
   const detail = error instanceof Error ? error.message : String(error);
-  return new CairnError(code, `${operation} ${key}: ${detail}`, { cause: error });
+  return new CairnError(code, `${operation} ${key}: ${detail}`, { cause: error, ...(hint === undefined ? {} : { hint }) });
 }

@@ -6,6 +6,7 @@ export * from "./stack-ref.js";
 export * from "./checkpoint/types.js";
 export * from "./fs/atomic-write.js";
 export * from "./fs/file-lock.js";
+export * from "./fs/fs-errors.js";
 export * from "./credentials/pulumi-home.js";
 export * from "./credentials/credentials-file.js";
 export * from "./credentials/credentials-store.js";

@@ -1,4 +1,5 @@
 import { wrapStoreError } from "../errors.js";
+import { fsErrorHint } from "../fs/fs-errors.js";
 import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
 
 /**
@@ -11,7 +12,8 @@ export function classifiedStore(store: StateStore): StateStore {
     try {
       return await action();
     } catch (error) {
-      throw wrapStoreError(error, (native) => store.classifyError(native), operation, key);
+      // A file system error that says the path itself is wrong (too long, a directory) gets its next step.
+      throw wrapStoreError(error, (native) => store.classifyError(native), operation, key, fsErrorHint(error));
     }
   };
   const history = store.history?.bind(store);

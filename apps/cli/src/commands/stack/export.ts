@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic } from "@cairn/core";
+import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic, fsError } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 import { integerFlag } from "../../integer-flag.js";
@@ -25,8 +25,11 @@ export function registerStackExport(stack: Command, run: RunCommand): void {
           deployment = await decryptDeploymentSecrets(deployment, secrets);
         }
         const text = formatJson(deployment);
-        if (flags.file === undefined) return context.output.out(text);
-        await writeFileAtomic(resolve(context.cwd, flags.file), text, { mode: flags.showSecrets ? 0o600 : 0o644 });
+        const file = flags.file;
+        if (file === undefined) return context.output.out(text);
+        await writeFileAtomic(resolve(context.cwd, file), text, { mode: flags.showSecrets ? 0o600 : 0o644 }).catch((error: unknown) => {
+          throw fsError(error, "write", file);
+        });
         context.output.err(`Exported stack to ${flags.file}`);
       }),
     );

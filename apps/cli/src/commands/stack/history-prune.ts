@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CairnError, formatJson, formatStackRef, writeFileAtomic } from "@cairn/core";
+import { CairnError, formatJson, formatStackRef, writeFileAtomic, fsError } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
 import { integerFlag } from "../../integer-flag.js";
@@ -70,7 +70,9 @@ export function registerHistorySubcommands(history: Command, run: RunCommand): v
         if (backend.exportHistoryArchive === undefined) throw new CairnError("Unimplemented", `${backend.url} does not export history archives`);
         const archive = await backend.exportHistoryArchive(ref);
         // Checkpoints may hold encrypted secrets only, but the archive is still the stack's state: owner-only.
-        await writeFileAtomic(resolve(context.cwd, flags.file), formatJson(archive), { mode: 0o600 });
+        await writeFileAtomic(resolve(context.cwd, flags.file), formatJson(archive), { mode: 0o600 }).catch((error: unknown) => {
+          throw fsError(error, "write", flags.file);
+        });
         context.output.err(`Exported ${archive.entries.length} history entries of ${archive.stack} to ${flags.file}`);
       }),
     );

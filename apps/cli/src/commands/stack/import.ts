@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, encryptDeploymentSecrets, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import { CairnError, encryptDeploymentSecrets, fsError, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
@@ -19,8 +19,8 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const source = flags.file === undefined ? "stdin" : flags.file;
-        const text = flags.file === undefined ? await readStdin() : await readFile(resolve(context.cwd, flags.file), "utf8").catch((error: NodeJS.ErrnoException) => {
-          throw new CairnError(error.code === "ENOENT" ? "NotFound" : "InvalidArgument", `cannot read ${source}: ${error.message}`);
+        const text = flags.file === undefined ? await readStdin() : await readFile(resolve(context.cwd, flags.file), "utf8").catch((error: unknown) => {
+          throw fsError(error, "read", source);
         });
         let deployment = validateDeployment(parseJson(text, source));
         const backend = await context.openBackend(url);
