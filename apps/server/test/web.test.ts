@@ -6,6 +6,7 @@ import { webClient } from "./web-client.js";
 let fixture: Fixture;
 let alice: string;
 const NONCE = "n".repeat(43);
+const SECOND_NONCE = "p".repeat(43);
 
 beforeAll(async () => {
   fixture = await startFixture();
@@ -104,12 +105,13 @@ it("/cli-login: sign in, and the browser goes to 127.0.0.1:<port> with a NEW tok
   const ask = await request("GET", `/cli-login?port=45678&state=${NONCE}`, { cookie });
   expect(ask.body).toContain('id="authorize"');
   expect(ask.location).toBe("");
-  const confirmed = await request("POST", "/cli-login", { cookie, form: { cliSessionPort: "45679", cliSessionNonce: NONCE } });
+  // A second login (its own nonce: a nonce mints once, see web-forms.test.ts).
+  const confirmed = await request("POST", "/cli-login", { cookie, form: { cliSessionPort: "45679", cliSessionNonce: SECOND_NONCE } });
   expect(confirmed.status).toBe(303);
   const second = new URL(confirmed.location).searchParams.get("accessToken") as string;
   expect((await api(fixture.server.url, "GET", "/api/user", second)).body.githubLogin).toBe("alice");
   // Without the session cookie (another site's form), nothing is minted.
-  const forged = await request("POST", "/cli-login", { form: { cliSessionPort: "45679", cliSessionNonce: NONCE } });
+  const forged = await request("POST", "/cli-login", { form: { cliSessionPort: "45679", cliSessionNonce: "q".repeat(43) } });
   expect(forged.status).toBe(401);
   expect(forged.location).toBe("");
 

@@ -63,6 +63,19 @@ export class Accounts {
     return user;
   }
 
+  /**
+   * Claims a CLI login's nonce for one hand-off: the first claim wins (a create-only record of its
+   * digest), any replay of the same link is refused, so one login request mints one token.
+   */
+  async claimLoginNonce(nonce: string): Promise<void> {
+    try {
+      await this.records.create(RECORD_KEYS.loginRequest(hashToken(nonce)), { usedAt: new Date().toISOString() }, "login request");
+    } catch (error) {
+      if (!isCairnError(error, "AlreadyExists")) throw error;
+      throw new CairnError("Conflict", "this sign-in link was already used", { hint: "run the login command again for a new link" });
+    }
+  }
+
   async getUser(name: string): Promise<UserRecord | undefined> {
     return (await this.records.get<UserRecord>(RECORD_KEYS.user(name)))?.value;
   }

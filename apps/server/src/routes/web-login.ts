@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { CairnError, isCairnError } from "@cairn/core";
 import type { Principal } from "../accounts/accounts.js";
 import { readFormBody } from "../http/request-body.js";
@@ -27,6 +28,7 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
   }));
 
   router.add("POST", "/login", webRoute(async ({ request, response }) => {
+    requireSameOrigin(request, services.baseUrl());
     const form = await readFormBody(request, FORM_LIMIT_BYTES);
     const cli = cliLoginRequestOf(form);
     const next = safeNextPath(form.get("next"));
@@ -38,6 +40,8 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
       sendHtml(response, 401, signInPage(cli, "That access token is not valid or has been revoked.", next), LOGIN_PAGE_HEADERS);
       return;
     }
+    // A CLI hand-off's nonce is spent before anything is minted: a replayed link mints nothing.
+    if (cli !== undefined) await services.accounts.claimLoginNonce(cli.nonce);
     const session = await services.accounts.issueToken(principal.user.name, "web session");
     const headers = { "set-cookie": sessionCookie(session.token, services.baseUrl()) };
     redirect(response, cli === undefined ? (next ?? "/") : loopbackHandOff(cli, await issueCliToken(principal, cli)), headers);
@@ -51,16 +55,19 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
 
   // Only a POST mints: the session cookie is SameSite=Strict, so another site's form cannot.
   router.add("POST", "/cli-login", webRoute(async ({ request, response }) => {
+    requireSameOrigin(request, services.baseUrl());
     const cli = requireCliRequest(cliLoginRequestOf(await readFormBody(request, FORM_LIMIT_BYTES)));
     const principal = await sessionPrincipal(services, request);
     if (principal === undefined) {
       sendHtml(response, 401, signInPage(cli, "Your session has ended: sign in again."), LOGIN_PAGE_HEADERS);
       return;
     }
+    await services.accounts.claimLoginNonce(cli.nonce);
     redirect(response, loopbackHandOff(cli, await issueCliToken(principal, cli)));
   }));
 
   router.add("POST", "/logout", webRoute(async ({ request, response }) => {
+    requireSameOrigin(request, services.baseUrl());
     const principal = await sessionPrincipal(services, request);
     // The session's own token is revoked, so a copied cookie stops working too.
     if (principal !== undefined && sessionTokenOf(request) !== undefined) await services.accounts.revokeToken(principal.user.name, principal.token.id);
@@ -71,4 +78,36 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
 function requireCliRequest(cli: CliLoginRequest | undefined): CliLoginRequest {
   if (cli === undefined) throw new CairnError("InvalidArgument", "this page is opened by `cairn login`: it needs cliSessionPort and cliSessionNonce");
   return cli;
+}
+
+/**
+ * Forms are accepted only from this server's own pages (login CSRF: another site must not sign a
+ * browser in, or out, with a token of its choosing): `Sec-Fetch-Site` must be same-origin, or,
+ * from a browser that does not send it, `Origin` must be the public URL's or the addressed origin.
+ */
+function requireSameOrigin(request: IncomingMessage, baseUrl: string): void {
+  // Fetch metadata first: the sign-in pages send `Referrer-Policy: no-referrer`, under which a
+  // browser's form POST carries `Origin: null`, but `Sec-Fetch-Site` still says where it came from.
+  const fetchSite = request.headers["sec-fetch-site"];
+  if (fetchSite !== undefined) {
+    if (fetchSite === "same-origin" || fetchSite === "none") return;
+    throw foreignForm();
+  }
+  const origin = request.headers.origin;
+  if (origin === undefined) return; // not a browser (a script posting the form itself): nothing to forge
+  const scheme = baseUrl.startsWith("https:") ? "https" : "http";
+  const allowed = new Set([safeOrigin(baseUrl), `${scheme}://${request.headers.host ?? ""}`]);
+  if (!allowed.has(origin)) throw foreignForm();
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "";
+  }
+}
+
+function foreignForm(): CairnError {
+  return new CairnError("PermissionDenied", "this form was posted from another site", { hint: "sign in from this server's own /login page" });
 }
