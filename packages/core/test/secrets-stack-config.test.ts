@@ -58,4 +58,12 @@ describe("stack config encryptionsalt", () => {
     await expect(writeEncryptionSalt(file, SALT)).rejects.toMatchObject({ code: "InvalidArgument" });
     expect(await readFile(file, "utf8")).toBe("config: [unclosed\n");
   });
+
+  it("a malformed JSON stack config is reported by position, never by a snippet of its values", async () => {
+    const file = join(directory, "Pulumi.leaky.json");
+    await writeFile(file, '{"config": {"db:password": hunter2}}');
+    const error = await readEncryptionSalt(file).catch((caught: unknown) => caught as Error);
+    expect(error).toMatchObject({ code: "InvalidArgument" });
+    expect((error as Error).message).toBe(`stack config file ${file} is malformed: not valid JSON: unexpected character at line 1 column 28`);
+  });
 });

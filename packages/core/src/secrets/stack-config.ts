@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Scalar } from "yaml";
 import { CairnError } from "../errors.js";
+import { parseJsonOr } from "../json/parse-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 
 /**
@@ -128,12 +129,10 @@ function parseYamlConfig(configFile: string, text: string): Document {
 }
 
 function parseJsonConfig(configFile: string, text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw malformed(configFile, (error as Error).message);
-  }
+  // A stack config file holds secure values and, by mistake, plain secrets: no snippet of it in the error.
+  const value = parseJsonOr(text, (problem) => {
+    throw malformed(configFile, `not valid JSON: ${problem}`);
+  });
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed(configFile, "it is not a JSON object");
   return value as Record<string, unknown>;
 }
