@@ -38,4 +38,13 @@ describe("file system errors name the path and a next step (InvalidArgument, exi
     expect(result.stderr).toContain("use a shorter path");
     expect(existsSync(join(sandbox.home, "credentials.json"))).toBe(false);
   });
+
+  // procfs answers mkdir of a child with ENOENT although the parent exists, which sent Node's
+  // recursive mkdir into an endless retry: login spun forever instead of failing.
+  it.runIf(process.platform === "linux")("login to a directory that cannot hold subdirectories (file:///proc/1) fails promptly, storing nothing", () => {
+    const result = sandbox.run(["login", "file:///proc/1"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("/proc/1/.pulumi");
+    expect(existsSync(join(sandbox.home, "credentials.json"))).toBe(false);
+  });
 });

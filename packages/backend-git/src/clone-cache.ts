@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
-import { withFileLock } from "@cairn/core";
+import { makeDirectory, withFileLock } from "@cairn/core";
 
 /** `$PULUMI_HOME/cairn/git-cache/<hash of the URL>`: one bare clone per backend URL. */
 export function cacheDirFor(home: string, displayUrl: string): string {
@@ -14,7 +14,7 @@ export function cacheDirFor(home: string, displayUrl: string): string {
 export async function ensureCacheRepo(gitdir: string): Promise<void> {
   if (fs.existsSync(join(gitdir, "HEAD"))) return;
   // Under PULUMI_HOME, which may not exist yet and holds tokens: whatever it creates is owner-only.
-  await fs.promises.mkdir(gitdir, { recursive: true, mode: 0o700 });
+  await makeDirectory(gitdir, 0o700);
   await git.init({ fs, gitdir, bare: true, defaultBranch: "cairn" });
 }
 

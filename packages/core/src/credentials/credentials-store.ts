@@ -1,4 +1,5 @@
-import { mkdir, readFile, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
+import { makeDirectory } from "../fs/make-directory.js";
 import { join } from "node:path";
 import { CairnError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
@@ -45,7 +46,7 @@ export class CredentialsStore {
    * Pulumi, credentials with no account and no current backend left are stored by removing the file.
    */
   async update<T>(mutate: (credentials: Credentials) => T | Promise<T>): Promise<T> {
-    await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.directory, 0o700);
     return withFileLock(this.lockFile, async () => {
       const credentials = await this.read();
       const result = await mutate(credentials);
@@ -82,7 +83,7 @@ export class CredentialsStore {
    * cairn cannot parse, since this is the user's explicit way out. Returns the URLs logged out of.
    */
   async logoutAll(): Promise<string[]> {
-    await mkdir(this.directory, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.directory, 0o700);
     return withFileLock(this.lockFile, async () => {
       const urls = await this.read().then(loggedInUrls, () => []);
       await unlink(this.file).catch((error: NodeJS.ErrnoException) => {

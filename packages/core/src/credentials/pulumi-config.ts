@@ -1,4 +1,5 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { makeDirectory } from "../fs/make-directory.js";
 import { join } from "node:path";
 import { CairnError } from "../errors.js";
 import { parseJsonOr } from "../json/parse-json.js";
@@ -30,7 +31,7 @@ export async function getBackendDefaultOrg(credentialsDir: string, backendUrl: s
 /** Stores `org` as `backendUrl`'s default organization, replacing the backend's entry as Pulumi does. */
 export async function setBackendDefaultOrg(credentialsDir: string, backendUrl: string, org: string): Promise<void> {
   const path = pulumiConfigPath(credentialsDir);
-  await mkdir(credentialsDir, { recursive: true, mode: 0o700 });
+  await makeDirectory(credentialsDir, 0o700);
   await withFileLock(`${path}.lock`, async () => {
     const config = await readConfig(credentialsDir);
     const backends = sortedByGoKeyOrder({ ...config.backends, [backendUrl]: { defaultOrg: org } });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { open, rename, unlink, link, mkdir } from "node:fs/promises";
+import { open, rename, unlink, link } from "node:fs/promises";
+import { makeDirectory } from "./make-directory.js";
 import { basename, dirname, join } from "node:path";
 
 /** Temp files are named so that listings can skip them (`isTempFileName`). */
@@ -45,7 +46,7 @@ export async function createFileExclusive(path: string, data: Uint8Array | strin
 }
 
 async function writeTempBeside(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   const temp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${randomBytes(6).toString("hex")}`);
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
-import { open, readFile, unlink, stat, mkdir } from "node:fs/promises";
+import { open, readFile, unlink, stat } from "node:fs/promises";
+import { makeDirectory } from "./make-directory.js";
 import { dirname } from "node:path";
 import { CairnError } from "../errors.js";
 import { isProcessAlive } from "../process-alive.js";
@@ -20,7 +21,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   const timeoutMs = options.timeoutMs ?? 15_000;
   const staleMs = options.staleMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
-  await mkdir(dirname(lockPath), { recursive: true });
+  await makeDirectory(dirname(lockPath));
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(lockPath, "wx", 0o600);

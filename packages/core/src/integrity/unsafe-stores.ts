@@ -1,4 +1,5 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { makeDirectory } from "../fs/make-directory.js";
 import { join } from "node:path";
 import { CairnError } from "../errors.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
@@ -42,7 +43,7 @@ export async function isUnsafeStoreAllowed(home: string, url: string): Promise<b
 export async function setUnsafeStoreAllowed(home: string, url: string, allowed: boolean, now = new Date()): Promise<void> {
   const path = cairnSettingsPath(home);
   // This may be the first write to PULUMI_HOME, which holds tokens: owner-only, as Pulumi creates it.
-  await mkdir(join(home, "cairn"), { recursive: true, mode: 0o700 });
+  await makeDirectory(join(home, "cairn"), 0o700);
   await withFileLock(`${path}.lock`, async () => {
     const settings = await readSettings(home);
     const backends = { ...settings.backends };

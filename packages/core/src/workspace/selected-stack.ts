@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
+import { makeDirectory } from "../fs/make-directory.js";
 import { dirname, join } from "node:path";
 import { CairnError } from "../errors.js";
 import { parseJsonOr } from "../json/parse-json.js";
@@ -81,7 +82,7 @@ async function readSettings(file: string): Promise<WorkspaceSettings> {
 
 /** Locked read-modify-write; an empty selection removes the file, as Pulumi does, instead of littering the home. */
 async function updateSettings(file: string, mutate: (settings: WorkspaceSettings) => void): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await makeDirectory(dirname(file), 0o700);
   await withFileLock(`${file}.lock`, async () => {
     const settings = await readSettings(file);
     mutate(settings);
