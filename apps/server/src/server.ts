@@ -35,6 +35,13 @@ export interface ServerOptions {
   host?: string;
   /** Largest request body accepted (default 64 MiB: a checkpoint of many thousand resources). */
   maxBodyBytes?: number;
+  /**
+   * A request (headers and body) must arrive within this time (default 60 s), so a client
+   * dribbling a body cannot hold a connection open; headers within a third of it.
+   */
+  requestTimeoutMs?: number;
+  /** Open connections at most (default 1024); further ones are refused until some close. */
+  maxConnections?: number;
   /** How long an update's lease lasts without renewal (default 5 minutes). */
   leaseSeconds?: number;
   /** Token for the bootstrap admin instead of a generated one (`CAIRN_SERVER_ADMIN_TOKEN`). */
@@ -97,9 +104,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const handler = (request: IncomingMessage, response: ServerResponse): void => void handle(routes, services, request, response);
   // Before the bootstrap: a wrong certificate path fails the start before the store is written.
-  const https = options.tls === undefined ? undefined : await createHttpsListener(options.tls, handler, logger, options.onTlsReload);
+  // Slow clients: the whole request within requestTimeout, headers within a third of it; Node
+  // checks these every connectionsCheckingInterval, so that interval is kept well below them.
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const timeouts = { requestTimeout: requestTimeoutMs, headersTimeout: Math.ceil(requestTimeoutMs / 3), connectionsCheckingInterval: Math.max(50, Math.ceil(requestTimeoutMs / 10)) };
+  const https = options.tls === undefined ? undefined : await createHttpsListener(options.tls, handler, logger, options.onTlsReload, timeouts);
   const bootstrapToken = await bootstrapAdmin(accounts, options.adminToken);
-  const server = https?.server ?? createServer(handler);
+  const server = https?.server ?? createServer(timeouts, handler);
+  server.maxConnections = options.maxConnections ?? 1024;
   await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";

@@ -99,6 +99,13 @@ export interface HttpsListener {
 /** Quiet time after a change before reading: a renewal writes the certificate and the key separately. */
 const SETTLE_MS = 150;
 
+/** Node's limits on slow clients, given to the server when it is created (they cannot change later). */
+export interface ServerTimeouts {
+  requestTimeout?: number;
+  headersTimeout?: number;
+  connectionsCheckingInterval?: number;
+}
+
 /**
  * An https server whose certificate follows its files. The files' directories are watched, not
  * the files: renewals (certbot, Kubernetes secrets) replace files by rename or swap a symlink, and
@@ -110,10 +117,11 @@ export async function createHttpsListener(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
   logger: Logger,
   onReload?: (event: TlsReloadEvent) => void,
+  serverOptions: ServerTimeouts = {},
 ): Promise<HttpsListener> {
   let current = await loadTlsPair(files);
   let lastTried = digest(current);
-  const server = createServer({ cert: current.cert, key: current.key }, handler);
+  const server = createServer({ ...serverOptions, cert: current.cert, key: current.key }, handler);
 
   let queue = Promise.resolve();
   const reloadOnce = async (reason: string, force: boolean): Promise<void> => {
