@@ -27,6 +27,7 @@ export { createStoreBackend } from "./layout/store-backend.js";
 export type { StoreBackendOptions } from "./layout/settings.js";
 export { CAIRN_LOCK_FILE } from "./layout/locks.js";
 export { mapLimit } from "./layout/concurrency.js";
+export { validateStackTags } from "./layout/stack-tags.js";
 export { LATEST_META_VERSION } from "./layout/meta.js";
 export * from "./secrets/index.js";
 export * from "./retry.js";

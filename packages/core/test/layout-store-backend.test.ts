@@ -213,6 +213,18 @@ describe("createStoreBackend: stacks and checkpoints", () => {
     expect(await backend.listStacks({ tagName: "owner" })).toHaveLength(0);
   });
 
+  it("refuses tags Pulumi refuses (name rules, value length), writing nothing; tags already stored stay readable", async () => {
+    await backend.createStack(DEV);
+    for (const bad of [{ "": "x" }, { "has space": "x" }, { ["n".repeat(41)]: "x" }, { ok: "v".repeat(257) }]) {
+      expect((await cairnErrorFrom(() => backend.updateStackTags!(DEV, (tags) => ({ ...tags, ...bad })))).code).toBe("InvalidArgument");
+    }
+    expect(await space.keys(".pulumi/stacks/")).toEqual([STACK_KEY]);
+    // Another tool's tag outside the rules does not block changing the others.
+    await space.put(".pulumi/stacks/countdown/foo.pulumi-tags", '{"version":1,"tags":{"odd name":"x"}}');
+    await backend.updateStackTags!(DEV, (tags) => ({ ...tags, "vcs:owner": "alice" }));
+    expect(await backend.getStackTags!(DEV)).toEqual({ "odd name": "x", "vcs:owner": "alice" });
+  });
+
   it("removes an empty stack by moving its file to .bak", async () => {
     await backend.createStack(DEV);
     await backend.removeStack(DEV);

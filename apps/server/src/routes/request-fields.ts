@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, validateStackTags } from "@cairn/core";
 
 // Fields of request bodies and headers that several routes read the same way.
 
@@ -14,10 +14,7 @@ export function clientOf(headers: Record<string, string | string[] | undefined>,
 export function checkTags(value: unknown): Record<string, string> {
   const tags = stringMap(value);
   if (tags === undefined) throw new CairnError("InvalidArgument", "tags must be an object of string values");
-  for (const [name, tagValue] of Object.entries(tags)) {
-    if (name.length === 0 || name.length > 40 || !/^[A-Za-z0-9_.:-]+$/.test(name)) throw new CairnError("InvalidArgument", `the tag name ${JSON.stringify(name)} is not valid (letters, digits, _ . : -, at most 40)`);
-    if (tagValue.length > 256) throw new CairnError("InvalidArgument", `the value of tag ${name} is longer than 256 characters`);
-  }
+  validateStackTags(tags); // before anything is created (a stack created with bad tags)
   return tags;
 }
 

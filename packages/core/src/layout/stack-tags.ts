@@ -16,6 +16,20 @@ const MAX_ATTEMPTS = 5;
 
 export type StackTags = Record<string, string>;
 
+/** Pulumi's stack tag rules (`ValidateStackTags`): names of 1–40 of `A-Za-z0-9-_.:`, values up to 256. */
+const TAG_NAME = /^[A-Za-z0-9_.:-]{1,40}$/;
+const MAX_TAG_VALUE = 256;
+
+/** Refuses tags Pulumi would refuse, naming the first offender; nothing is written. */
+export function validateStackTags(tags: StackTags): void {
+  for (const [name, value] of Object.entries(tags)) {
+    if (!TAG_NAME.test(name)) {
+      throw new CairnError("InvalidArgument", `the stack tag name ${JSON.stringify(name)} is not valid: 1 to 40 letters, digits, hyphens, underscores, periods or colons`);
+    }
+    if (value.length > MAX_TAG_VALUE) throw new CairnError("InvalidArgument", `the value of stack tag ${name} is longer than ${MAX_TAG_VALUE} characters`);
+  }
+}
+
 export function stackTagsKey(paths: StackPaths): string {
   return `${paths.stackBase}${STACK_TAGS_SUFFIX}`;
 }
@@ -78,6 +92,8 @@ export async function updateStackTags(store: StateStore, paths: StackPaths, chan
   for (let attempt = 1; ; attempt++) {
     const current = await readTagsFile(store, paths);
     const next = change({ ...current.tags });
+    // Only what this change sets is checked: tags already stored (another tool's) stay readable.
+    validateStackTags(Object.fromEntries(Object.entries(next).filter(([name, value]) => current.tags[name] !== value)));
     try {
       if (Object.keys(next).length === 0) {
         if (current.version === undefined) return next;
