@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, type Sandbox } from "./helpers.js";
+import { createSandbox, expectNotShown, type Sandbox } from "./helpers.js";
 
 /** Issue 14: a secret inside a malformed JSON file never comes back on stdout or stderr. */
 const SECRET = "hunter2-Sup3rS3cret";
@@ -12,10 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.dispose());
 
-const noSecret = (result: { stdout: string; stderr: string }) => {
-  expect(result.stdout).not.toContain(SECRET);
-  expect(result.stderr).not.toContain(SECRET);
-};
+const noSecret = (result: { stdout: string; stderr: string }) => expectNotShown(result, SECRET);
 
 describe("JSON parse errors never quote the input", () => {
   it("stack import of a malformed --show-secrets export names the position, not the text", () => {

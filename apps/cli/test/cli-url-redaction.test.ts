@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, type Sandbox } from "./helpers.js";
+import { createSandbox, expectNotShown, type Sandbox } from "./helpers.js";
 
 /** Issue 14: a secret the user typed into a backend URL never comes back on stdout or stderr. */
 const SECRET = "hunter2-Sup3rS3cret";
@@ -10,10 +10,7 @@ beforeEach(() => {
 });
 afterEach(() => sandbox.dispose());
 
-const noSecret = (result: { stdout: string; stderr: string }) => {
-  expect(result.stdout).not.toContain(SECRET);
-  expect(result.stderr).not.toContain(SECRET);
-};
+const noSecret = (result: { stdout: string; stderr: string }) => expectNotShown(result, SECRET);
 
 describe("secrets in backend URLs are redacted in errors", () => {
   it.each([

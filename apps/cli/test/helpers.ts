@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 import { createCliSandbox, type CliResult } from "@cairn/test-servers/cli-sandbox";
 
 export { CAIRN_BIN, SAMPLE_DEPLOYMENT } from "@cairn/test-servers/cli-sandbox";
@@ -8,6 +9,12 @@ export { CAIRN_BIN, SAMPLE_DEPLOYMENT } from "@cairn/test-servers/cli-sandbox";
 export const FIXTURES = fileURLToPath(new URL("../../../packages/core/test/fixtures/pulumi/", import.meta.url));
 /** The passphrase those fixtures' secrets are sealed with (their README). */
 export const FIXTURE_PASSPHRASE = "cairn fixtures: correct horse battery staple";
+
+/** Asserts a secret appears in neither output stream of a CLI run. */
+export function expectNotShown(result: { stdout: string; stderr: string }, secret: string): void {
+  expect(result.stdout).not.toContain(secret);
+  expect(result.stderr).not.toContain(secret);
+}
 
 /** The shared CLI sandbox plus a file:// state directory, which most CLI tests log in to. */
 export interface Sandbox {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { fileURLToPath } from "node:url";
 
 /** The `cairn-server` executable of this package. */
@@ -87,18 +89,34 @@ export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedS
   };
 }
 
-/** JSON over HTTP with a token, returning status and body (for API-level tests). */
-export async function api(url: string, method: string, path: string, token: string | undefined, body?: unknown, scheme = "token"): Promise<{ status: number; body: any }> {
+/**
+ * JSON over HTTP(S) with a token, returning status and body (for API-level tests). Each call uses
+ * a new connection: tests often block their event loop in spawnSync (running a CLI), and a pooled
+ * keep-alive socket the server closed meanwhile would be reused and fail ("other side closed").
+ */
+export function api(url: string, method: string, path: string, token: string | undefined, body?: unknown, scheme = "token"): Promise<{ status: number; body: any }> {
+  const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = {};
   if (token !== undefined) headers.authorization = `${scheme} ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }) });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    // not JSON: the test sees the text
-  }
-  return { status: response.status, body: parsed };
+  if (text !== undefined) headers["content-type"] = "application/json";
+  const target = new URL(path, url);
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const call = send(target, { method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        let parsed: unknown = raw;
+        try {
+          parsed = raw === "" ? undefined : JSON.parse(raw);
+        } catch {
+          // not JSON: the test sees the text
+        }
+        resolve({ status: response.statusCode ?? 0, body: parsed });
+      });
+    });
+    call.on("error", reject);
+    call.end(text);
+  });
 }

@@ -2,42 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { request as httpRequest } from "node:http";
-import { spawnServer, type SpawnedServer } from "@cairn/server/testing";
+import { api, spawnServer, type SpawnedServer } from "@cairn/server/testing";
 import { afterAll, afterEach, beforeAll, inject } from "vitest";
 import { createWorld, type World } from "./world.js";
 
+export { api };
+
 export type ServerData = "file" | "s3";
 
-/**
- * JSON over HTTP to the server with a token, on a new connection each time: the tests run the
- * CLIs with spawnSync, which blocks this process's event loop, so a pooled keep-alive socket
- * the server closed meanwhile would be reused and fail ("other side closed").
- */
-export function api(url: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    if (token !== undefined) headers.authorization = `token ${token}`;
-    if (text !== undefined) headers["content-type"] = "application/json";
-    const call = httpRequest(new URL(path, url), { method, headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        let parsed: unknown = raw;
-        try {
-          parsed = raw === "" ? undefined : JSON.parse(raw);
-        } catch {
-          // not JSON: the test sees the text
-        }
-        resolve({ status: response.statusCode ?? 0, body: parsed });
-      });
-    });
-    call.on("error", reject);
-    call.end(text);
-  });
-}
 
 /** A world logged in to a real cairn-server as its own user (so its own organization). */
 export interface ServiceWorld extends World {
