@@ -20,7 +20,10 @@ export type StackTags = Record<string, string>;
 const TAG_NAME = /^[A-Za-z0-9_.:-]{1,40}$/;
 const MAX_TAG_VALUE = 256;
 
-/** Refuses tags Pulumi would refuse, naming the first offender; nothing is written. */
+/**
+ * Refuses tags Pulumi's service client refuses, naming the first offender. Only the service path
+ * applies it (Pulumi's DIY backend keeps any tag, so the store backends do too).
+ */
 export function validateStackTags(tags: StackTags): void {
   for (const [name, value] of Object.entries(tags)) {
     if (!TAG_NAME.test(name)) {
@@ -92,8 +95,6 @@ export async function updateStackTags(store: StateStore, paths: StackPaths, chan
   for (let attempt = 1; ; attempt++) {
     const current = await readTagsFile(store, paths);
     const next = change({ ...current.tags });
-    // Only what this change sets is checked: tags already stored (another tool's) stay readable.
-    validateStackTags(Object.fromEntries(Object.entries(next).filter(([name, value]) => current.tags[name] !== value)));
     try {
       if (Object.keys(next).length === 0) {
         if (current.version === undefined) return next;

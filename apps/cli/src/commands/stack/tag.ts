@@ -57,6 +57,7 @@ export function registerStackTag(stack: Command, run: RunCommand): void {
     .option("-s, --stack <stack>", "defaults to the selected stack")
     .action(
       run(async (context, name: string, value: string, _flags: unknown, command: Command) => {
+        if (name === "") throw new CairnError("InvalidArgument", "a tag name must not be empty", { hint: "cairn stack tag set <name> <value>" });
         const { backend, ref } = await open(context, stackOf(command));
         await backend.updateStackTags(ref, (tags) => ({ ...tags, [name]: value }));
       }),
