@@ -17,8 +17,9 @@ export function credentialOf(request: IncomingMessage, scheme: "token" | "update
   return match[2] as string;
 }
 
-export async function authenticate(services: Services, request: IncomingMessage, cookieToken?: string): Promise<Principal> {
-  return services.accounts.authenticate(cookieToken ?? credentialOf(request, "token"));
+/** The API caller: an access token in the Authorization header (a web session's cookie never is one). */
+export async function authenticate(services: Services, request: IncomingMessage): Promise<Principal> {
+  return services.accounts.authenticate(credentialOf(request, "token"));
 }
 
 /** Checks the names in a stack path (400 for anything that could escape a directory) and returns the id. */
@@ -34,7 +35,7 @@ export function stackIdOf(params: Record<string, string>): StackId {
  * The caller's role in `org`, requiring `permission`. A non-member learns nothing, not even that
  * the organization exists (404); a member without the permission gets 403.
  */
-export async function requireRole(services: Services, principal: Principal, org: string, permission: Permission): Promise<Role> {
+export async function requireRole(services: Services, principal: Pick<Principal, "user">, org: string, permission: Permission): Promise<Role> {
   validateName("organization", org);
   const role: Role | undefined = principal.user.siteAdmin ? "admin" : await services.accounts.roleOf(org, principal.user.name);
   if (role === undefined) throw new CairnError("NotFound", `organization ${org} not found`);

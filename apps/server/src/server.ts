@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Server } from "node:net";
 import { CairnError, type StateStore } from "@cairn/core";
 import { Accounts } from "./accounts/accounts.js";
+import { WebSessions } from "./accounts/web-sessions.js";
 import { DeltaBases } from "./checkpoints/delta-bases.js";
 import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
@@ -53,6 +54,8 @@ export interface ServerOptions {
   /** Called after each certificate reload attempt, successful or not. */
   onTlsReload?: (event: TlsReloadEvent) => void;
   logger?: Logger;
+  /** The clock web sessions expire by (tests inject one; default `Date.now`). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -73,6 +76,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new CairnError("InvalidArgument", `the store ${options.store.url} has no conditional writes; the server needs them to keep instances consistent`);
   }
   const accounts = new Accounts(records);
+  const webSessions = new WebSessions(records, options.now);
   const dataKeys = new DataKeys(records, options.masterKeys);
   const state = new OrgState(options.store, dataKeys);
   const leaseMs = (options.leaseSeconds ?? 300) * 1000;
@@ -80,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sealed = new StackSealedRecords(options.store, dataKeys);
   const services: Services = {
     accounts,
+    webSessions,
     state,
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
     deltaBases: new DeltaBases(),

@@ -4,10 +4,13 @@ import type { Logger } from "./log.js";
 import type { DataKeys } from "./state/data-keys.js";
 import type { OrgState } from "./state/org-state.js";
 import type { Updates } from "./updates/updates.js";
+import type { WebSessions } from "./accounts/web-sessions.js";
 
 /** What every route handler works with; built once per server. */
 export interface Services {
   accounts: Accounts;
+  /** Browser sign-ins (server-side, expiring; not API tokens). */
+  webSessions: WebSessions;
   state: OrgState;
   updates: Updates;
   /** This instance's bases for delta checkpoints (memory only; a miss makes the client send the whole). */

@@ -26,5 +26,8 @@ export const RECORD_KEYS = {
   updateJournal: (org: string, project: string, stack: string, updateId: string) => `server/journal/${org}/${project}/${stack}/${updateId}/`,
   stackJournals: (org: string, project: string, stack: string) => `server/journal/${org}/${project}/${stack}/`,
   loginRequest: (nonceHash: string) => `server/login-requests/${nonceHash}.json`,
+  /** A browser session, named by its secret's digest (the secret is never stored). */
+  webSession: (secretHash: string) => `server/web-sessions/${secretHash}.json`,
+  webSessions: () => "server/web-sessions/",
   stateRoot: (org: string) => `state/${org}/`,
 } as const;

@@ -1,6 +1,5 @@
 import { CairnError, isCairnError, type UntypedDeployment } from "@cairn/core";
 import { requireRole, stackIdOf } from "../access.js";
-import type { Principal } from "../accounts/accounts.js";
 import { sendHtml } from "../http/respond.js";
 import { Router, type RouteContext } from "../http/router.js";
 import type { Services } from "../services.js";
@@ -8,7 +7,7 @@ import { layoutRef, type StackId } from "../state/org-state.js";
 import type { HistoryEntry } from "../updates/updates.js";
 import { cliWelcomePage, previewPage, stackPage, tokensHelpPage, updatePage } from "../web/console-pages.js";
 import { signInFor } from "../web/next-path.js";
-import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
+import { redirect, sessionPrincipal, webRoute, type WebPrincipal } from "../web/web-route.js";
 
 /** Updates per page of a stack's history. */
 const HISTORY_PAGE = 25;
@@ -33,7 +32,7 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   router.add("GET", "/user/settings/tokens", webRoute(async ({ response }) => sendHtml(response, 200, tokensHelpPage())));
 
   /** Signed in (or sent to sign in and back) and a member of the organization (else 404, as the API). */
-  const stackPageRoute = (render: (context: RouteContext, id: StackId, principal: Principal) => Promise<string>) =>
+  const stackPageRoute = (render: (context: RouteContext, id: StackId, principal: WebPrincipal) => Promise<string>) =>
     webRoute(async (context) => {
       const principal = await sessionPrincipal(services, context.request);
       if (principal === undefined) return redirect(context.response, signInFor(context.request.url ?? "/"));

@@ -8,7 +8,7 @@ import type { Services } from "../services.js";
 import { cliLoginRequestOf, loopbackHandOff, type CliLoginRequest } from "../web/cli-login-request.js";
 import { authorizePage, LOGIN_PAGE_HEADERS, signInPage } from "../web/login-pages.js";
 import { safeNextPath } from "../web/next-path.js";
-import { clearedSessionCookie, sessionCookie, sessionTokenOf } from "../web/session-cookie.js";
+import { clearedSessionCookie, sessionCookie, sessionSecretOf } from "../web/session-cookie.js";
 import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
 
 /** A sign-in form holds a token and a few hidden fields: nothing near the API's body limit. */
@@ -20,8 +20,7 @@ const FORM_LIMIT_BYTES = 16 * 1024;
  * the CLI's loopback listener. Tokens travel in form bodies and redirects, never in logs.
  */
 export function addWebLoginRoutes(router: Router, services: Services): void {
-  const issueCliToken = async (principal: Principal, cli: CliLoginRequest) =>
-    (await services.accounts.issueToken(principal.user.name, cli.description)).token;
+  const issueCliToken = async (user: string, cli: CliLoginRequest) => (await services.accounts.issueToken(user, cli.description)).token;
 
   router.add("GET", "/login", webRoute(async ({ response, query }) => {
     sendHtml(response, 200, signInPage(cliLoginRequestOf(query), undefined, safeNextPath(query.get("next"))), LOGIN_PAGE_HEADERS);
@@ -42,9 +41,9 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
     }
     // A CLI hand-off's nonce is spent before anything is minted: a replayed link mints nothing.
     if (cli !== undefined) await services.accounts.claimLoginNonce(cli.nonce);
-    const session = await services.accounts.issueToken(principal.user.name, "web session");
-    const headers = { "set-cookie": sessionCookie(session.token, services.baseUrl()) };
-    redirect(response, cli === undefined ? (next ?? "/") : loopbackHandOff(cli, await issueCliToken(principal, cli)), headers);
+    const session = await services.webSessions.start(principal.user.name);
+    const headers = { "set-cookie": sessionCookie(session.secret, services.baseUrl()) };
+    redirect(response, cli === undefined ? (next ?? "/") : loopbackHandOff(cli, await issueCliToken(principal.user.name, cli)), headers);
   }));
 
   router.add("GET", "/cli-login", webRoute(async ({ request, response, query }) => {
@@ -63,14 +62,14 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
       return;
     }
     await services.accounts.claimLoginNonce(cli.nonce);
-    redirect(response, loopbackHandOff(cli, await issueCliToken(principal, cli)));
+    redirect(response, loopbackHandOff(cli, await issueCliToken(principal.user.name, cli)));
   }));
 
   router.add("POST", "/logout", webRoute(async ({ request, response }) => {
     requireSameOrigin(request, services.baseUrl());
-    const principal = await sessionPrincipal(services, request);
-    // The session's own token is revoked, so a copied cookie stops working too.
-    if (principal !== undefined && sessionTokenOf(request) !== undefined) await services.accounts.revokeToken(principal.user.name, principal.token.id);
+    // The session is deleted on the server, so a copied cookie stops working too.
+    const secret = sessionSecretOf(request);
+    if (secret !== undefined) await services.webSessions.end(secret);
     redirect(response, "/login", { "set-cookie": clearedSessionCookie() });
   }));
 }

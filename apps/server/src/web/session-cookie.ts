@@ -1,10 +1,12 @@
 import type { IncomingMessage } from "node:http";
 
-/** The web session: an access token of its own ("web session"), revoked on sign-out. */
-export const SESSION_COOKIE = "cairn_session";
-const SESSION_SECONDS = 12 * 60 * 60;
+import { WEB_SESSION_MS } from "../accounts/web-sessions.js";
 
-export function sessionTokenOf(request: IncomingMessage): string | undefined {
+/** The web session's cookie: the secret of a server-side session (see WebSessions), not an API token. */
+export const SESSION_COOKIE = "cairn_session";
+const SESSION_SECONDS = WEB_SESSION_MS / 1000;
+
+export function sessionSecretOf(request: IncomingMessage): string | undefined {
   for (const part of String(request.headers.cookie ?? "").split(";")) {
     const [name, ...rest] = part.trim().split("=");
     if (name === SESSION_COOKIE && rest.length > 0) return decodeURIComponent(rest.join("="));
@@ -13,8 +15,8 @@ export function sessionTokenOf(request: IncomingMessage): string | undefined {
 }
 
 /** HttpOnly (no script reads it), SameSite=Strict (no other site's form sends it), Secure over https. */
-export function sessionCookie(token: string, baseUrl: string): string {
-  return `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${baseUrl.startsWith("https:") ? "; Secure" : ""}`;
+export function sessionCookie(secret: string, baseUrl: string): string {
+  return `${SESSION_COOKIE}=${encodeURIComponent(secret)}; Path=/; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Strict${baseUrl.startsWith("https:") ? "; Secure" : ""}`;
 }
 
 export function clearedSessionCookie(): string {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isCairnError } from "@cairn/core";
-import type { Principal } from "../accounts/accounts.js";
+import type { UserRecord } from "../accounts/accounts.js";
+import type { WebSessionRecord } from "../accounts/web-sessions.js";
 import { responseStatusOf, sendHtml } from "../http/respond.js";
 import type { Handler } from "../http/router.js";
 import type { Services } from "../services.js";
 import { html, page } from "./html.js";
-import { sessionTokenOf } from "./session-cookie.js";
+import { sessionSecretOf } from "./session-cookie.js";
 
 /** A page route: a CairnError becomes an HTML page with the same status, not a JSON body. */
 export function webRoute(handler: Handler): Handler {
@@ -20,16 +21,20 @@ export function webRoute(handler: Handler): Handler {
   };
 }
 
-/** The signed-in user of the browser's session cookie, or undefined (none, revoked, unknown). */
-export async function sessionPrincipal(services: Services, request: IncomingMessage): Promise<Principal | undefined> {
-  const token = sessionTokenOf(request);
-  if (token === undefined) return undefined;
-  try {
-    return await services.accounts.authenticate(token);
-  } catch (error) {
-    if (isCairnError(error, "Unauthenticated")) return undefined;
-    throw error;
-  }
+/** Who a browser is signed in as: the user and the server-side session its cookie opens. */
+export interface WebPrincipal {
+  user: UserRecord;
+  session: WebSessionRecord;
+}
+
+/** The signed-in user of the browser's session cookie, or undefined (none, signed out, expired, user gone). */
+export async function sessionPrincipal(services: Services, request: IncomingMessage): Promise<WebPrincipal | undefined> {
+  const secret = sessionSecretOf(request);
+  if (secret === undefined) return undefined;
+  const session = await services.webSessions.resolve(secret);
+  if (session === undefined) return undefined;
+  const user = await services.accounts.getUser(session.user);
+  return user === undefined ? undefined : { user, session };
 }
 
 /** 303 See Other: after a form, the browser GETs `location`. */
