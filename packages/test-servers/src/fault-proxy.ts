@@ -14,8 +14,9 @@ import type { AddressInfo, Socket } from "node:net";
  * - `delay`: the request (before forwarding) or the answer (before relaying) is held for a few
  *   hundred milliseconds at most: real but short.
  * - `truncate`: the request is forwarded; the client gets the status line, the server's headers
- *   (so the length it announced) and only part of the body, then the connection closes. An empty
- *   body cannot be cut short, so there the connection closes before the answer (like a drop).
+ *   (so the length it announced) and only part of the body, then the connection closes. An answer
+ *   without a body cannot be cut short: it is relayed whole and no fault is counted (a cut before
+ *   the answer would be a `drop-response`, and is measured as one).
  *
  * Decisions come from a PRNG seeded with `seed`: the n-th eligible request always draws the same
  * numbers, so a run is reproducible as far as the order of requests is. Requests that the filter
@@ -188,9 +189,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         });
       case "truncate":
         return forward(req, res, (answer, body) => {
+          if (body.length === 0) return relay(answer, body, res);
           const sent = Math.floor(body.length * decision.a);
           record(event(sent));
-          if (body.length === 0) return hangUp();
           res.writeHead(answer.statusCode ?? 502, relayedHeaders(answer.headers));
           res.write(body.subarray(0, sent), () => hangUp());
         });

@@ -131,6 +131,9 @@ describe("fault proxy", () => {
     expect(bytes).toBeLessThan(BODY.length);
     expect(cutting.events()[0]).toMatchObject({ kind: "truncate", detail: bytes });
     expect(seen).toHaveLength(1);
+    // An answer without a body cannot be cut short: relayed whole, no fault counted.
+    expect(await send(cutting.url, "HEAD")).toMatchObject({ kind: "answer", status: 200, body: "" });
+    expect(cutting.stats().faults.truncate).toBe(1);
   });
 
   it("calm passes everything untouched and draws nothing; the filter decides what may be faulted", async () => {
