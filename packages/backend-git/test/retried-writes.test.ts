@@ -1,0 +1,33 @@
+import { afterAll, inject } from "vitest";
+import { createStoreBackend } from "@cairn/core";
+import { describeRetriedWriteConformance } from "@cairn/conformance";
+import { startAnswerLoser } from "@cairn/test-servers/answer-loser";
+import { freshRepo, openStore, removeTempDirs } from "./helpers.js";
+
+const backendOptions = { env: {}, username: "conformance", hostname: "git-test", pid: process.pid };
+afterAll(removeTempDirs);
+
+// Real `git` pushes through a proxy that loses one push's answer after the remote took it (a push
+// names no key: the next write after arming loses its answer); the second backend, with its own
+// clone cache, pushes to the remote directly.
+describeRetriedWriteConformance("createStoreBackend(GitStore over git+http://) behind a proxy losing answers", {
+  create: async () => {
+    const base = new URL(inject("gitHttpBase"));
+    const loser = await startAnswerLoser(base.origin, { anyWrite: true });
+    const repo = freshRepo();
+    const throughProxy = repo.httpUrl.replace(base.host, loser.host);
+    const backend = createStoreBackend(await openStore(throughProxy), backendOptions);
+    const second = createStoreBackend(await openStore(repo.httpUrl), { ...backendOptions, username: "second" });
+    return {
+      backend,
+      second,
+      loseNextAnswer: loser.loseNextAnswer,
+      answersLost: loser.answersLost,
+      dispose: async () => {
+        await Promise.all([backend.close(), second.close()]);
+        await loser.close();
+      },
+    };
+  },
+  timeoutMs: 120_000,
+});
