@@ -66,6 +66,8 @@ export class UpdateSession implements StackLock {
     } catch (error) {
       if (!isAmbiguous(error)) throw error;
       const status = await client.request<{ status: string }>("GET", path).then((answer) => answer.status, () => undefined);
+      // Not started: our start never landed, and the error (say, Locked by someone else) is the outcome.
+      if (status !== undefined && status !== "running") throw error;
       if (status === "running") await client.request("POST", `${path}/cancel`, { body: {}, idempotent: true }).catch(() => undefined);
       throw new CairnError("Unavailable", `starting an update of ${stackLabel}: ${(error as Error).message}`, {
         cause: error,
@@ -73,7 +75,7 @@ export class UpdateSession implements StackLock {
         hint:
           status === "running"
             ? "the service started the update but its answer (the update's token) was lost; cairn cancelled that update so the stack is not left locked — run the command again"
-            : "run the command again; if the stack reports it is locked by this update, run `cairn cancel`",
+            : "whether the update started could not be checked; run the command again, and if the stack is reported locked by this update, run `cairn cancel`",
       });
     }
   }
