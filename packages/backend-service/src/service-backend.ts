@@ -1,6 +1,8 @@
 import {
   CairnError,
   credentialsDirectory,
+  isAmbiguous,
+  isCairnError,
   DEFAULT_ORGANIZATION,
   setBackendDefaultOrg,
   redactToken,
@@ -196,20 +198,45 @@ export class ServiceBackend implements StateBackend {
     const path = await this.stackPath(ref);
     const state = options.initialDeployment === undefined ? undefined : validateDeployment(options.initialDeployment);
     const org = path.split("/")[3];
-    await this.client.request("POST", `/api/stacks/${org}/${ref.project}`, { body: { stackName: ref.name, ...(state === undefined ? {} : { state }) }, stackLabel: labelOf(path) });
+    const label = labelOf(path);
+    try {
+      // Not idempotent: sent again after a lost answer it would fail with "already exists".
+      await this.client.request("POST", `/api/stacks/${org}/${ref.project}`, { body: { stackName: ref.name, ...(state === undefined ? {} : { state }) }, stackLabel: label });
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      throw await this.createOutcome(ref, label, error);
+    }
     return { ref, resourceCount: ((state?.deployment as { resources?: unknown[] } | undefined)?.resources ?? []).length };
   }
 
   async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
     const path = await this.stackPath(ref);
-    await this.client.request("DELETE", `${path}${options.force ? "?force=true" : ""}`, { stackLabel: labelOf(path) });
+    try {
+      await this.client.request("DELETE", `${path}${options.force ? "?force=true" : ""}`, { stackLabel: labelOf(path) });
+    } catch (error) {
+      // Retried after a lost answer, the delete finds the stack gone: the first try removed it.
+      if (isCairnError(error, "NotFound") && error.ambiguous) return;
+      throw error;
+    }
   }
 
   async renameStack(ref: StackRef, to: StackRef): Promise<void> {
     if ((await this.orgOf(ref)) !== (await this.orgOf(to))) throw new CairnError("InvalidArgument", "a stack cannot be renamed into another organization");
     const path = await this.stackPath(ref);
     await this.stackPath(to); // checks the new names
-    await this.client.request("POST", `${path}/rename`, { body: { newName: to.name, newProject: to.project }, stackLabel: labelOf(path) });
+    try {
+      await this.client.request("POST", `${path}/rename`, { body: { newName: to.name, newProject: to.project }, stackLabel: labelOf(path) });
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      // The stack where we meant to move it and gone from where it was: the rename happened.
+      const [before, after] = await Promise.all([this.getStack(ref), this.getStack(to)]).catch(() => [undefined, undefined]);
+      if (before === undefined && after !== undefined) return;
+      throw new CairnError("Unavailable", `renaming stack ${labelOf(path)}: ${(error as Error).message}`, {
+        cause: error,
+        ambiguous: true,
+        hint: "`cairn stack ls` shows whether the stack has its new name; run the rename again if it does not",
+      });
+    }
   }
 
   async exportDeployment(ref: StackRef, options: { version?: number } = {}): Promise<UntypedDeployment> {
@@ -224,7 +251,14 @@ export class ServiceBackend implements StateBackend {
     // Under our own lock this is a checkpoint of the running update; otherwise a whole import update.
     if (session !== undefined) await session.saveCheckpoint(validated);
     // Gzipped, as the Pulumi CLI sends an import (see `RequestOptions.gzip`).
-    else await this.client.request("POST", `${path}/import`, { body: validated, stackLabel: labelOf(path), gzip: true });
+    // Not idempotent (each import is an update of its own): never sent twice after a lost answer.
+    else
+      await this.client.request("POST", `${path}/import`, {
+        body: validated,
+        stackLabel: labelOf(path),
+        gzip: true,
+        unknownOutcomeHint: "`cairn stack history` shows whether a new import update was recorded; run the import again only if it was not",
+      });
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
@@ -266,12 +300,31 @@ export class ServiceBackend implements StateBackend {
   }
 
   async forceUnlock(ref: StackRef): Promise<LockInfo[]> {
-    const { holders } = await this.client.request<{ holders: LockInfo[] }>("POST", `${await this.stackPath(ref)}/cancel`, { body: {} });
+    // Idempotent: the server ends whatever update holds the stack (a repeat finds none).
+    const { holders } = await this.client.request<{ holders: LockInfo[] }>("POST", `${await this.stackPath(ref)}/cancel`, { body: {}, idempotent: true });
     return holders;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((session) => session.release("cancelled").catch(() => {})));
+  }
+
+  /**
+   * The error for a stack create whose answer was lost. Whether the stack exists now is looked
+   * up, but it is not taken for our create: another client may have created the same name at the
+   * same moment, and reporting that as our success would hide its stack from us.
+   */
+  private async createOutcome(ref: StackRef, label: string, error: unknown): Promise<CairnError> {
+    const exists = await this.getStack(ref).then((found) => found !== undefined, () => undefined);
+    const detail = (error as Error).message;
+    if (exists === false) {
+      return new CairnError("Unavailable", `creating stack ${label}: ${detail}; the stack does not exist, so it was not created`, { cause: error, ambiguous: false, hint: "run the command again" });
+    }
+    return new CairnError("Unavailable", `creating stack ${label}: ${detail}; ${exists ? "the stack exists now — most likely this request created it" : "whether the stack was created could not be checked"}`, {
+      cause: error,
+      ambiguous: true,
+      hint: `run \`cairn stack ls\` to see whether ${label} exists; if it does, select it (\`cairn stack select ${label}\`) instead of creating it again`,
+    });
   }
 
   private serviceUser(): Promise<ServiceUser> {
@@ -310,6 +363,7 @@ export class ServiceBackend implements StateBackend {
 }
 
 /** `org/project/stack`, the stack as the server stores it, from its `/api/stacks/…` path. */
+/** The stack as the service names it in a path: `org/project/stack`. */
 function labelOf(stackPath: string): string {
   return stackPath.slice("/api/stacks/".length);
 }

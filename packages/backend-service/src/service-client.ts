@@ -23,13 +23,39 @@ export interface RequestOptions {
    * set it on the same calls.
    */
   gzip?: boolean;
+  /**
+   * Whether sending the call twice is the same as sending it once. Default: every method but
+   * POST (GET reads; cairn-server's PUT/PATCH/DELETE set or remove a whole thing). A POST is
+   * marked idempotent only where the server makes it so: `renew_lease` extends the same lease
+   * under the same token, `cancel` ends whatever holds the stack, starting an update succeeds once
+   * and then answers Conflict, `complete` ends the update once (the callers then look the outcome
+   * up). A call that is not idempotent (creating a stack, an update, an import; a rename) is
+   * retried only after clean failures — nothing reached the server: connection refused, 429 —
+   * and after an ambiguous one it throws, `ambiguous`, saying the outcome is unknown.
+   */
+  idempotent?: boolean;
+  /** For a call that is not idempotent: how the user finds out whether it happened. */
+  unknownOutcomeHint?: string;
+}
+
+/** Connection failures that happen before a request is sent: nothing reached the server. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function neverSent(error: unknown): boolean {
+  for (let cause = error, depth = 0; typeof cause === "object" && cause !== null && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NOT_SENT.has(code)) return true;
+  }
+  return false;
 }
 
 /**
  * HTTP to the service in the Pulumi CLI's dialect: JSON in and out, `Accept:
  * application/vnd.pulumi+9`, `Accept-Encoding: gzip` (fetch decodes a gzipped answer), gzipped
  * bodies on the calls Pulumi gzips, the user's token or an update token, Pulumi's error body turned
- * into a CairnError, and retries with jittered backoff on 429, 5xx and connection failures.
+ * into a CairnError, and retries with jittered backoff on 429, 5xx and connection failures —
+ * of a call that is not idempotent, only those after which nothing can have happened (see
+ * `RequestOptions.idempotent`).
  */
 export class ServiceClient {
   constructor(
@@ -43,6 +69,21 @@ export class ServiceClient {
     const json = options.body === undefined ? undefined : JSON.stringify(options.body);
     // Compressed once, outside the retries: every attempt sends the same bytes.
     const body = json === undefined ? undefined : options.gzip ? new Uint8Array(await gzipAsync(json)) : json;
+    const idempotent = options.idempotent ?? method !== "POST";
+    try {
+      return await this.send<T>(method, path, what, body, options, idempotent);
+    } catch (error) {
+      if (idempotent || !isCairnError(error) || !error.ambiguous) throw error;
+      throw new CairnError(error.code, `${what}: the outcome is unknown — the request may have reached ${this.baseUrl}, but its answer was lost (${error.message})`, {
+        cause: error,
+        ambiguous: true,
+        retryable: false,
+        hint: options.unknownOutcomeHint ?? "check whether the change happened before running the command again",
+      });
+    }
+  }
+
+  private send<T>(method: string, path: string, what: string, body: string | Uint8Array | undefined, options: RequestOptions, idempotent: boolean): Promise<T> {
     return withRetry(
       async () => {
         const headers: Record<string, string> = {
@@ -74,6 +115,8 @@ export class ServiceClient {
         } catch (error) {
           throw new CairnError("Unavailable", `${what}: cannot reach ${this.baseUrl}: ${(error as Error).message}`, {
             cause: error,
+            // A refused connection sent nothing; a reset or a broken answer may follow a request the server handled.
+            ambiguous: !neverSent(error),
             hint: "check the server URL and that the server is running",
           });
         }
@@ -82,7 +125,7 @@ export class ServiceClient {
         if (response.status === 404 && options.allowNotFound) return undefined as T;
         throw errorFromResponse(response.status, parsed, what, options.stackLabel);
       },
-      { isRetryable: (error) => isCairnError(error) && error.retryable },
+      { isRetryable: (error) => isCairnError(error) && error.retryable, idempotent },
     );
   }
 }

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from "node:os";
-import type { LockInfo, StackLock, UntypedDeployment } from "@cairn/core";
+import { CairnError, isAmbiguous, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
 import type { ServiceClient } from "./service-client.js";
 
 interface StartUpdateResponse {
@@ -36,14 +36,48 @@ export class UpdateSession implements StackLock {
   /** Creates and starts an update on the stack at `stackPath` (`/api/stacks/o/p/s`). */
   static async begin(client: ServiceClient, stackPath: string, stackLabel: string, operation: string, username: string, onEnd: () => void): Promise<UpdateSession> {
     const kind = SERVICE_KINDS.has(operation) ? operation : "update";
-    const created = await client.request<{ updateID: string }>("POST", `${stackPath}/${kind}`, { body: { metadata: { message: operation, environment: {} } }, stackLabel });
+    // Not idempotent: each call creates an update. After a lost answer it is not sent again (that
+    // would leave two); the one the service may have created was never started, so it holds no
+    // lease and changes nothing.
+    const created = await client.request<{ updateID: string }>("POST", `${stackPath}/${kind}`, {
+      body: { metadata: { message: operation, environment: {} } },
+      stackLabel,
+      unknownOutcomeHint: "the service may have created an update that was never started; such an update holds no lock and changes nothing, so run the command again",
+    });
     // Created under its kind's segment, the update is then addressed under `update/` whatever its
     // kind, as the Pulumi CLI does (`getUpdatePath` in its client.go): start, checkpoint,
     // renew_lease, events, complete all go to `…/{stack}/update/{updateID}[/…]`.
     const path = `${stackPath}/update/${created.updateID}`;
-    const started = await client.request<StartUpdateResponse>("POST", path, { body: {}, stackLabel });
+    const started = await UpdateSession.start(client, path, stackLabel);
     const info: LockInfo = { pid: process.pid, username, hostname: hostname(), timestamp: new Date().toISOString(), operation: kind, key: created.updateID };
     return new UpdateSession(client, path, started.token, info, started.tokenExpiration, onEnd);
+  }
+
+  /**
+   * Starts the created update. Safe to retry: the service starts an update once and answers any
+   * later start with Conflict. But the update token exists only in the answer, so a start whose
+   * answer was lost leaves a running update nobody can use: it is cancelled (with the user's
+   * token; the service cancels only if this update is the one holding the stack) and the call
+   * fails, saying so.
+   */
+  private static async start(client: ServiceClient, path: string, stackLabel: string): Promise<StartUpdateResponse> {
+    try {
+      return await client.request<StartUpdateResponse>("POST", path, { body: {}, stackLabel, idempotent: true });
+    } catch (error) {
+      if (!isAmbiguous(error)) throw error;
+      const status = await client.request<{ status: string }>("GET", path).then((answer) => answer.status, () => undefined);
+      // Not started: our start never landed, and the error (say, Locked by someone else) is the outcome.
+      if (status !== undefined && status !== "running") throw error;
+      if (status === "running") await client.request("POST", `${path}/cancel`, { body: {}, idempotent: true }).catch(() => undefined);
+      throw new CairnError("Unavailable", `starting an update of ${stackLabel}: ${(error as Error).message}`, {
+        cause: error,
+        ambiguous: true,
+        hint:
+          status === "running"
+            ? "the service started the update but its answer (the update's token) was lost; cairn cancelled that update so the stack is not left locked — run the command again"
+            : "whether the update started could not be checked; run the command again, and if the stack is reported locked by this update, run `cairn cancel`",
+      });
+    }
   }
 
   async saveCheckpoint(deployment: UntypedDeployment): Promise<void> {
@@ -55,7 +89,17 @@ export class UpdateSession implements StackLock {
     this.done ??= (async () => {
       clearTimeout(this.renewal);
       this.onEnd();
-      await this.client.request("POST", `${this.path}/complete`, { body: { status }, updateToken: this.token });
+      try {
+        // Retried after a lost answer, a completion finds the update already ended (its token no
+        // longer holds the lease); the update's own status then says whether it was ours.
+        await this.client.request("POST", `${this.path}/complete`, { body: { status }, updateToken: this.token, idempotent: true });
+      } catch (error) {
+        if (!isAmbiguous(error)) throw error;
+        const ended = await this.client.request<{ status: string }>("GET", this.path).then((answer) => answer.status, () => undefined);
+        // The service reports a cancelled update as failed; `succeeded` only ever comes from our own completion.
+        if (ended === (status === "succeeded" ? "succeeded" : "failed")) return;
+        throw error;
+      }
     })();
     return this.done;
   }
@@ -69,7 +113,9 @@ export class UpdateSession implements StackLock {
   private async renew(lifetimeMs: number): Promise<void> {
     if (this.done !== undefined) return;
     try {
+      // Idempotent: it extends the same lease under the same token.
       const renewed = await this.client.request<{ token?: string; tokenExpiration: number }>("POST", `${this.path}/renew_lease`, {
+        idempotent: true,
         // API version 5 on: the update token authorizes the renewal (header), the body holds only the duration.
         body: { duration: Math.ceil(lifetimeMs / 1000) },
         updateToken: this.token,

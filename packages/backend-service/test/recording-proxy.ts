@@ -21,6 +21,12 @@ export interface RecordingProxy {
   requests: RecordedRequest[];
   /** Answers requests to this path (no query) with a 404 instead of forwarding (a server without the route). */
   notFound: Set<string>;
+  /**
+   * Lost answers: the first request a predicate matches is forwarded and the server's whole
+   * answer read, then the client's connection is cut (the request took effect; its answer never
+   * arrives). Each predicate is spent by its match.
+   */
+  loseAnswer: Array<(request: RecordedRequest) => boolean>;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   const upstream = new URL(target);
   const requests: RecordedRequest[] = [];
   const notFound = new Set<string>();
+  const loseAnswer: Array<(request: RecordedRequest) => boolean> = [];
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -49,6 +56,8 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         answeredGzipped: false,
       };
       requests.push(record);
+      const lose = loseAnswer.findIndex((matches) => matches(record));
+      if (lose !== -1) loseAnswer.splice(lose, 1);
       if (notFound.has(path.split("?")[0] ?? path)) {
         outgoing.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 404, message: "Not Found" }));
         return;
@@ -59,6 +68,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
           const answerChunks: Buffer[] = [];
           answer.on("data", (chunk: Buffer) => answerChunks.push(chunk));
           answer.on("end", () => {
+            if (lose !== -1) return void incoming.socket.destroy();
             let payload = Buffer.concat(answerChunks);
             const headers = { ...answer.headers };
             delete headers["content-length"];
@@ -81,6 +91,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     notFound,
+    loseAnswer,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -25,6 +25,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Codes that a caller may retry without changing anything. */
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(["Unavailable", "RateLimited", "Timeout"]);
 
+/**
+ * Codes whose failure may have happened after the request reached the other side (a 5xx, a reset
+ * or a timeout after sending, an unclassified error): the operation may have taken effect. A
+ * driver that knows better (the connection was refused, the request was throttled before it was
+ * processed) passes `ambiguous: false`. Erring towards ambiguous is safe: it only costs a read.
+ */
+const AMBIGUOUS_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(["Unavailable", "Timeout", "Internal"]);
+
 // A Symbol.for brand (not instanceof) so that errors from a second copy of @cairn/core — a plugin
 // that bundled its own — are still recognised.
 const BRAND = Symbol.for("cairn.error");
@@ -32,6 +40,8 @@ const BRAND = Symbol.for("cairn.error");
 export interface CairnErrorOptions {
   cause?: unknown;
   retryable?: boolean;
+  /** The operation may have taken effect although it failed (see `CairnError.ambiguous`). */
+  ambiguous?: boolean;
   /** What the user should do next; the CLI prints it under the message. */
   hint?: string;
 }
@@ -39,6 +49,15 @@ export interface CairnErrorOptions {
 export class CairnError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
+  /**
+   * The operation may have taken effect although this error reports it failed: the request may
+   * have reached the store or server and only its answer was lost (a reset or timeout after
+   * sending, a 5xx), or — set by `withRetry` — an earlier try of this operation failed that way, so
+   * this error (a precondition failure, a 404) may be the earlier try's own effect. Only ever goes
+   * from false to true (`markAmbiguous`). A clean failure (refused connection, 4xx on the first
+   * try) is not ambiguous: nothing happened.
+   */
+  readonly ambiguous: boolean;
   readonly hint: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: CairnErrorOptions = {}) {
@@ -46,6 +65,7 @@ export class CairnError extends Error {
     this.name = "CairnError";
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.ambiguous = options.ambiguous ?? AMBIGUOUS_BY_DEFAULT.has(code);
     this.hint = options.hint;
     Object.defineProperty(this, BRAND, { value: true });
   }
@@ -54,6 +74,27 @@ export class CairnError extends Error {
 export function isCairnError(value: unknown, code?: ErrorCode): value is CairnError {
   if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
   return code === undefined || (value as unknown as CairnError).code === code;
+}
+
+// Marks a native (non-CairnError) error that `withRetry` threw after an ambiguous try, so the
+// CairnError `wrapStoreError` later makes of it is ambiguous too.
+const AMBIGUOUS = Symbol.for("cairn.ambiguous");
+
+/** Whether `error` says its operation may have taken effect (see `CairnError.ambiguous`). */
+export function isAmbiguous(error: unknown): boolean {
+  if (isCairnError(error)) return error.ambiguous;
+  return typeof error === "object" && error !== null && AMBIGUOUS in error;
+}
+
+/**
+ * Marks `error` (in place, keeping its class and identity) as ambiguous: an earlier try of the
+ * same operation may have taken effect. Used by `withRetry`; primitives are returned unchanged.
+ */
+export function markAmbiguous<T>(error: T): T {
+  if (typeof error !== "object" || error === null || isAmbiguous(error)) return error;
+  if (isCairnError(error)) Object.defineProperty(error, "ambiguous", { value: true });
+  else Object.defineProperty(error, AMBIGUOUS, { value: true });
+  return error;
 }
 
 /** Who holds a stack's lock, as recorded in the lock file (Pulumi's four fields and ours). */
@@ -72,6 +113,12 @@ export interface LockInfo {
   expires?: string;
   /** The lock object's key in the store. */
   key?: string;
+  /**
+   * A random id of this holding of the lock, written into the lock file: it makes the file's
+   * bytes unique to its writer, so a lock write retried after a lost answer recognises its own
+   * file (`PutOptions.bytesIdentifyWrite`). Absent in locks written by Pulumi.
+   */
+  nonce?: string;
 }
 
 export class LockedError extends CairnError {
@@ -105,5 +152,9 @@ export function wrapStoreError(
   if (isCairnError(error)) return error;
   const code = classify(error);
   const detail = error instanceof Error ? error.message : String(error);
-  return new CairnError(code, `${operation} ${key}: ${detail}`, { cause: error, ...(hint === undefined ? {} : { hint }) });
+  return new CairnError(code, `${operation} ${key}: ${detail}`, {
+    cause: error,
+    ...(isAmbiguous(error) ? { ambiguous: true } : {}),
+    ...(hint === undefined ? {} : { hint }),
+  });
 }

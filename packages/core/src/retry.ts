@@ -1,4 +1,4 @@
-import { CairnError, isCairnError } from "./errors.js";
+import { CairnError, isAmbiguous, isCairnError, markAmbiguous } from "./errors.js";
 
 export interface RetryOptions {
   /** Total tries, the first included. */
@@ -8,6 +8,14 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Whether `error` is worth another try. Default: a CairnError marked `retryable`. */
   isRetryable?: (error: unknown) => boolean;
+  /**
+   * Whether running `operation` twice is the same as running it once. Default true: store calls
+   * are (a plain put or delete repeats itself; a conditional one fails its own precondition, which
+   * the error's `ambiguous` flag lets the caller recognise). `false` (a POST that creates): a
+   * failure after which the operation may have taken effect (`ambiguous`) is never retried — the
+   * caller must look the outcome up — and only clean failures (refused, throttled) are.
+   */
+  idempotent?: boolean;
   /** Called before each wait, e.g. to log "retrying after 503". */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   signal?: AbortSignal;
@@ -17,20 +25,33 @@ export interface RetryOptions {
  * Runs `operation`, retrying transient failures (throttling, 5xx, connection resets) with
  * exponential backoff and full jitter, so many clients that fail together do not retry together.
  * Bounded: after `attempts` tries the last error is thrown as it was.
+ *
+ * Ambiguity carries over: once a try failed in a way that may have taken effect (the error is
+ * `ambiguous`: a lost answer, a 5xx), the error finally thrown is marked ambiguous too, whatever
+ * it is. That is how a caller tells "my precondition failed because someone else wrote" from "my
+ * precondition failed because my own earlier try landed" (see `StateStore.put`).
  */
 export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 5;
   const base = options.baseDelayMs ?? 100;
   const max = options.maxDelayMs ?? 5_000;
   const isRetryable = options.isRetryable ?? ((error: unknown) => isCairnError(error) && error.retryable);
+  const idempotent = options.idempotent ?? true;
+  let ambiguous = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
+      ambiguous ||= isAmbiguous(error);
+      const retry = attempt < attempts && isRetryable(error) && (idempotent || !isAmbiguous(error));
+      if (!retry) throw ambiguous ? markAmbiguous(error) : error;
       const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delay);
-      await sleep(delay, options.signal);
+      try {
+        await sleep(delay, options.signal);
+      } catch (canceled) {
+        throw ambiguous ? markAmbiguous(canceled) : canceled; // canceled after a try that may have landed
+      }
     }
   }
 }

@@ -15,10 +15,27 @@ export interface PutOptions {
   ifMatch?: string;
   /** `"*"`: write only if no object exists under the key (conditional create). */
   ifNoneMatch?: "*";
+  /**
+   * Read by core, never passed to a driver: the caller vouches that an object under the key
+   * holding exactly these bytes can only be this write — the bytes are unique to it (a lock file's
+   * nonce, a journal object under this update's own random id), or nobody else may write the key
+   * now (a stack file written under the writer's own stack lock). Then a precondition failure
+   * after an ambiguous failure (see `StateStore.put`) that finds these bytes stored is this write
+   * having landed, and `put` returns the stored version instead of `Conflict`. Never set it where
+   * two writers can write the same bytes (a counter, a shared index): there equal bytes prove
+   * nothing, and taking them for ours would lose the other writer's update.
+   */
+  bytesIdentifyWrite?: boolean;
 }
 
 export interface DeleteOptions {
   ifMatch?: string;
+  /**
+   * Read by core, never passed to a driver: nobody else may change or remove the key now (the
+   * caller holds the stack's lock), so after an ambiguous failure a precondition failure that
+   * finds the key gone is this delete having landed, not `Conflict`.
+   */
+  soleWriter?: boolean;
 }
 
 export interface ListOptions {
@@ -56,9 +73,26 @@ export interface StateStore {
   readonly capabilities: StoreCapabilities;
   /** Resolves `undefined` when the key does not exist. */
   get(key: string): Promise<StoredObject | undefined>;
-  /** Returns the new version. Throws a `Conflict` CairnError when a precondition fails. */
+  /**
+   * Returns the new version. Throws a `Conflict` CairnError when a precondition fails.
+   *
+   * Ambiguous failures — what a driver must report: when a write may have reached the store but
+   * its outcome is unknown (the connection reset or timed out after the request was sent, a 5xx,
+   * a lost answer), the driver throws a CairnError with `ambiguous: true` (the default for
+   * `Unavailable`, `Timeout` and `Internal`; pass `ambiguous: false` only when the request
+   * provably was not processed: connection refused, throttled). A driver that retries must do so
+   * through core's `withRetry`, which marks the error it finally throws ambiguous once any try
+   * was — so a retried conditional write that fails its own precondition (the first try landed)
+   * throws an ambiguous `Conflict`, not a plain one. A driver never decides such a `Conflict` is a
+   * success itself: core does, once for every store (`classifiedStore`), by reading the key back
+   * when the caller set `bytesIdentifyWrite`. Without that flag the `Conflict` stands (with
+   * `ambiguous` set) and the caller's own re-read-and-retry loop decides.
+   */
   put(key: string, bytes: Uint8Array, options?: PutOptions): Promise<string>;
-  /** Idempotent without `ifMatch`; `Conflict` when `ifMatch` does not hold. */
+  /**
+   * Idempotent without `ifMatch`; `Conflict` when `ifMatch` does not hold. Ambiguous failures as
+   * for `put` (an ambiguous `Conflict` with `soleWriter` set and the key gone is this delete).
+   */
   delete(key: string, options?: DeleteOptions): Promise<void>;
   /** Lists keys starting with `prefix`, in lexicographic order, paged. */
   list(prefix: string, options?: ListOptions): Promise<ListPage>;

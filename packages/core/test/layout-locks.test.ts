@@ -31,7 +31,7 @@ describe("stack locks", () => {
     }
     expect(await space.keys(".pulumi/locks/")).toEqual([`${LOCK_DIR}/${CAIRN_LOCK_FILE}`]);
     // The lock file still parses as Pulumi's lockContent, with our operation and lease expiry beside it.
-    expect(Object.keys(JSON.parse(await space.text(`${LOCK_DIR}/${CAIRN_LOCK_FILE}`)))).toEqual(["pid", "username", "hostname", "timestamp", "operation", "expires"]);
+    expect(Object.keys(JSON.parse(await space.text(`${LOCK_DIR}/${CAIRN_LOCK_FILE}`)))).toEqual(["pid", "username", "hostname", "timestamp", "operation", "expires", "nonce"]);
     await winner.release();
     expect(await space.keys(".pulumi/locks/")).toEqual([]);
     const next = await second.lockStack(DEV, "refresh");

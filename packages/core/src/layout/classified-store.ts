@@ -1,11 +1,17 @@
 import { wrapStoreError } from "../errors.js";
 import { fsErrorHint } from "../fs/fs-errors.js";
 import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
+import { ownDeleteLanded, ownPutLanded } from "./own-write.js";
 
 /**
  * The store as the layout sees it: every native error a driver throws becomes a `CairnError`
  * (through the driver's own `classifyError`) naming the operation and key, so the layout can
  * branch on codes (`Conflict` from a lost conditional create) whatever the store.
+ *
+ * It is also where a retried conditional write recognises its own earlier try, for every store
+ * alike (see `own-write.ts` and `StateStore.put`): an ambiguous `Conflict` on a put the caller
+ * marked `bytesIdentifyWrite` (a delete marked `soleWriter`) is read back, and is a success when
+ * the store holds exactly what this write meant to leave.
  */
 export function classifiedStore(store: StateStore): StateStore {
   const run = async <T>(operation: string, key: string, action: () => Promise<T>): Promise<T> => {
@@ -17,6 +23,8 @@ export function classifiedStore(store: StateStore): StateStore {
     }
   };
   const history = store.history?.bind(store);
+  // What the read-back after an ambiguous conflict uses: the classified get.
+  const get = { get: (key: string) => run("get", key, () => store.get(key)) };
   return {
     ...(history === undefined
       ? {}
@@ -28,9 +36,25 @@ export function classifiedStore(store: StateStore): StateStore {
       return store.capabilities;
     },
     ...(store.credentialSource === undefined ? {} : { credentialSource: store.credentialSource }),
-    get: (key: string): Promise<StoredObject | undefined> => run("get", key, () => store.get(key)),
-    put: (key: string, bytes: Uint8Array, options?: PutOptions): Promise<string> => run("put", key, () => store.put(key, bytes, options)),
-    delete: (key: string, options?: DeleteOptions): Promise<void> => run("delete", key, () => store.delete(key, options)),
+    get: (key: string): Promise<StoredObject | undefined> => get.get(key),
+    put: async (key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> => {
+      const { bytesIdentifyWrite, ...driverOptions } = options;
+      try {
+        return await run("put", key, () => store.put(key, bytes, driverOptions));
+      } catch (error) {
+        const version = bytesIdentifyWrite ? await ownPutLanded(get, key, bytes, error) : undefined;
+        if (version === undefined) throw error;
+        return version;
+      }
+    },
+    delete: async (key: string, options: DeleteOptions = {}): Promise<void> => {
+      const { soleWriter, ...driverOptions } = options;
+      try {
+        await run("delete", key, () => store.delete(key, driverOptions));
+      } catch (error) {
+        if (!soleWriter || !(await ownDeleteLanded(get, key, error))) throw error;
+      }
+    },
     list: (prefix: string, options?: ListOptions): Promise<ListPage> => run("list", prefix, () => store.list(prefix, options)),
     classifyError: (error: unknown) => store.classifyError(error),
     close: () => store.close(),

@@ -113,7 +113,8 @@ export class HeldLock implements StackLock {
     const next: LockInfo = { ...this.current, expires: new Date(this.lease.now() + this.lease.leaseMs).toISOString() };
     try {
       if (this.store.capabilities.conditionalWrite) {
-        this.version = await this.store.put(this.key, formatLockFile(next), { ifMatch: this.version });
+        // `next` keeps this holding's nonce: no one else writes these bytes (see `LockInfo.nonce`).
+        this.version = await this.store.put(this.key, formatLockFile(next), { ifMatch: this.version, bytesIdentifyWrite: true });
       } else {
         // Best effort on a store without preconditions (the user opted in to unsafe locking).
         const found = await this.store.get(this.key);

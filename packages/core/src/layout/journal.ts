@@ -61,10 +61,14 @@ export function encodeEntry(seq: number, entry: JournalEntry): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(record));
 }
 
-/** Writes a journal object that must not exist yet (two writers of one update would collide here). */
+/**
+ * Writes a journal object that must not exist yet (two writers of one update would collide here).
+ * The key names this update's random id and the step's seq, and only this session writes them, so
+ * finding exactly these bytes there after a lost answer is this write (`bytesIdentifyWrite`).
+ */
 export async function createJournalObject(store: StateStore, key: string, bytes: Uint8Array): Promise<void> {
   try {
-    await store.put(key, bytes, store.capabilities.conditionalWrite ? { ifNoneMatch: "*" } : {});
+    await store.put(key, bytes, store.capabilities.conditionalWrite ? { ifNoneMatch: "*", bytesIdentifyWrite: true } : {});
   } catch (error) {
     if (!isCairnError(error, "Conflict")) throw error;
     throw new CairnError("Conflict", `journal object ${key} already exists: another writer is using this update`, {

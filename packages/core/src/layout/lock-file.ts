@@ -2,12 +2,15 @@ import type { LockInfo } from "../errors.js";
 
 /**
  * The content of a lock file. Pulumi's four fields (`lockContent` in `pkg/backend/diy/lock.go`)
- * come first so Go reads it; cairn's `operation` and lease `expires` follow and Go ignores them.
+ * come first so Go reads it; cairn's `operation`, lease `expires` and `nonce` follow, and Go
+ * ignores them (`checkForLock` decodes with `json.Unmarshal` into its four-field struct, which
+ * skips unknown fields).
  */
 export function formatLockFile(info: LockInfo): Uint8Array {
   const content: Record<string, unknown> = { pid: info.pid, username: info.username, hostname: info.hostname, timestamp: info.timestamp };
   if (info.operation !== undefined) content.operation = info.operation;
   if (info.expires !== undefined) content.expires = info.expires;
+  if (info.nonce !== undefined) content.nonce = info.nonce;
   return new TextEncoder().encode(JSON.stringify(content));
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { CairnError, LockedError, isCairnError, type LockInfo } from "../errors.js";
 import { listAll, type StateStore } from "../store.js";
 import { deleteIfPresent } from "./objects.js";
@@ -45,13 +46,15 @@ export class StackLocks {
       });
     }
     const key = `${lockDir}/${CAIRN_LOCK_FILE}`;
-    const leased: LockInfo = { ...info, expires: new Date(this.options.now() + this.options.leaseMs).toISOString() };
+    // The nonce makes these bytes ours alone: a create or takeover retried after a lost answer
+    // that finds them stored is our own write (see `own-write.ts`), not someone else's lock.
+    const leased: LockInfo = { ...info, expires: new Date(this.options.now() + this.options.leaseMs).toISOString(), nonce: randomBytes(16).toString("hex") };
     const content = formatLockFile(leased);
     for (let attempt = 1; ; attempt++) {
       let version: string;
       try {
         if (!conditional) await this.refuseIfHeld(lockDir, stackLabel, undefined, info);
-        version = await this.store.put(key, content, conditional ? { ifNoneMatch: "*" } : {});
+        version = await this.store.put(key, content, conditional ? { ifNoneMatch: "*", bytesIdentifyWrite: true } : {});
       } catch (error) {
         if (!isCairnError(error, "Conflict")) throw error;
         const found = await this.store.get(key);
@@ -61,7 +64,7 @@ export class StackLocks {
         if (found === undefined || stale === undefined || attempt >= MAX_ATTEMPTS) throw new LockedError(stackLabel, holder);
         try {
           // Replace exactly the stale file we read: if another client took it over first, this fails.
-          version = await this.store.put(key, content, { ifMatch: found.version });
+          version = await this.store.put(key, content, { ifMatch: found.version, bytesIdentifyWrite: true });
         } catch (replaceError) {
           if (isCairnError(replaceError, "Conflict")) continue;
           throw replaceError;

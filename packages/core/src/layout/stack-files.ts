@@ -68,6 +68,16 @@ export type PreviousStackFile = StackFileVersion & { bytes?: Uint8Array };
 export interface WriteStackFileOptions {
   /** Copy the previous file to `<file>.bak` first (Pulumi does on every save). Default true. */
   backup?: boolean;
+  /**
+   * The writer holds the stack's lock (renewed right before this write). Then no one else may
+   * write the stack file meanwhile, so after a lost answer a stack file holding exactly these
+   * bytes is this write, and the fenced put reports it written (`PutOptions.bytesIdentifyWrite`).
+   * Even a holder whose lease ran out and was taken over loses nothing that way: the bytes stored
+   * are the ones it meant to write, and the taker's own writes are fenced on what it reads. Never
+   * set without the lock: two writers may write identical bytes (two `stack init`s of an empty
+   * stack), and the one whose create did not land must hear `Conflict`.
+   */
+  underLock?: boolean;
 }
 
 /**
@@ -99,7 +109,7 @@ export async function writeStackFile(
   }
   let version: string;
   try {
-    version = await store.put(key, bytes, precondition);
+    version = await store.put(key, bytes, { ...precondition, ...(options.underLock ? { bytesIdentifyWrite: true } : {}) });
   } catch (error) {
     if (!isCairnError(error, "Conflict")) throw error;
     throw staleWriter(paths, error);
@@ -109,10 +119,13 @@ export async function writeStackFile(
   return { key, version, bytes };
 }
 
-/** Deletes the stack file only if it is still `expected` (fenced like a write). */
+/**
+ * Deletes the stack file only if it is still `expected` (fenced like a write). Callers hold the
+ * stack's lock, so nobody else removes the file meanwhile: gone after a lost answer is our delete.
+ */
 export async function deleteStackFile(store: StateStore, paths: StackPaths, expected: StackFileVersion): Promise<void> {
   try {
-    await store.delete(expected.key, store.capabilities.conditionalWrite ? { ifMatch: expected.version } : {});
+    await store.delete(expected.key, store.capabilities.conditionalWrite ? { ifMatch: expected.version, soleWriter: true } : {});
   } catch (error) {
     if (isCairnError(error, "NotFound")) return;
     if (isCairnError(error, "Conflict")) throw staleWriter(paths, error);

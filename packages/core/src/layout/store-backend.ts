@@ -500,7 +500,7 @@ class StoreBackend implements StateBackend {
     options: WriteStackFileOptions = {},
   ) {
     await lock?.confirm();
-    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected, options);
+    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected, { ...options, underLock: lock !== undefined });
     if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
     this.knownKeys.set(paths.stackBase, written.key);
     // A compaction mid-update is not indexed (the final write is): listings check versions anyway.
