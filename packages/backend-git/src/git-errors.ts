@@ -14,6 +14,22 @@ const NETWORK_ERRNOS: Record<string, ErrorCode> = {
   ETIMEDOUT: "Timeout",
 };
 
+/** Failures before anything was sent: the remote cannot have taken the push. */
+const NOT_SENT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * Whether a failed push may still have landed: the connection broke or timed out after the pack
+ * was sent, the server answered 5xx, or its answer was cut short. A rejection (the remote moved
+ * on), a refused connection or an authentication failure did not land.
+ */
+export function pushMayHaveLanded(error: unknown): boolean {
+  if (isPushRejected(error)) return false;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && NOT_SENT_ERRNOS.has(code)) return false;
+  const classified = classifyGitError(error);
+  return classified === "Unavailable" || classified === "Timeout" || classified === "Internal";
+}
+
 /** Maps what isomorphic-git, the git CLI and the network throw to a cairn error code. */
 export function classifyGitError(error: unknown): ErrorCode {
   if (isCairnError(error)) return error.code;

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import git from "isomorphic-git";
 import {
   CairnError,
+  markAmbiguous,
   type DeleteOptions,
   type ErrorCode,
   type ListOptions,
@@ -13,7 +14,7 @@ import {
 import { cacheDirFor, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";
-import { classifyGitError, toGitCairnError } from "./git-errors.js";
+import { classifyGitError, pushMayHaveLanded, toGitCairnError } from "./git-errors.js";
 import { isPushRejected, type GitRemote } from "./git-remote.js";
 import { GitTrees } from "./git-tree.js";
 import type { GitBackendOptions } from "./git-url.js";
@@ -173,10 +174,17 @@ export class GitStore implements StateStore {
     options: PutOptions,
   ): Promise<string | undefined> {
     const branch = await this.branchName();
+    // Set once a push failed in a way that may have landed: a later precondition failure may be
+    // that push's own effect, so it is reported ambiguous and core reads the key back to decide.
+    let ambiguous = false;
     for (let attempt = 1; ; attempt++) {
       const tip = await this.remote.fetch(branch);
       const current = await this.trees.blobAt(tip, path);
-      await this.checkPreconditions(key, path, tip, current, options);
+      try {
+        await this.checkPreconditions(key, path, tip, current, options);
+      } catch (error) {
+        throw ambiguous ? markAmbiguous(error) : error;
+      }
       if (blob === undefined && current === undefined) return undefined; // deleting nothing: done
       const root = tip === undefined ? undefined : await this.trees.treeOf(tip);
       const tree = await this.trees.withEntry(root, path, blob);
@@ -191,6 +199,14 @@ export class GitStore implements StateStore {
         await this.remote.push(branch, commit, tip);
         return commit;
       } catch (error) {
+        if (pushMayHaveLanded(error)) {
+          // The commit id is this write's identity: if the remote's branch is at it (or has moved
+          // on from it), the push landed and only its answer was lost.
+          if (await this.remoteHolds(branch, commit)) return commit;
+          ambiguous = true;
+          if (attempt >= MAX_PUSH_ATTEMPTS) throw markAmbiguous(error);
+          continue;
+        }
         if (!isPushRejected(error)) throw error;
         if (attempt >= MAX_PUSH_ATTEMPTS) {
           throw new CairnError("Unavailable", `${this.url}: gave up writing ${key} after ${attempt} pushes lost to other writers`, {
@@ -202,6 +218,14 @@ export class GitStore implements StateStore {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
       }
     }
+  }
+
+  /** Whether the remote branch's tip is `commit` or descends from it (fetched afresh). */
+  private async remoteHolds(branch: string, commit: string): Promise<boolean> {
+    const tip = await this.remote.fetch(branch).catch(() => undefined);
+    if (tip === undefined) return false;
+    if (tip === commit) return true;
+    return git.isDescendent({ fs, gitdir: this.cacheDir, oid: tip, ancestor: commit, depth: MAX_VERSION_WALK, cache: this.objectCache }).catch(() => false);
   }
 
   private async checkPreconditions(key: string, path: string, tip: string | undefined, current: string | undefined, options: PutOptions): Promise<void> {

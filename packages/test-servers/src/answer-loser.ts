@@ -15,16 +15,19 @@ export interface AnswerLoser {
 }
 
 export interface AnswerLoserOptions {
-  /** Lose the next write's answer whatever it names (git pushes name no key). */
-  anyWrite?: boolean;
+  /**
+   * Which requests are writes of a key, when the URL does not say (git: every push is a POST to
+   * `…/git-receive-pack`, whatever it writes). Default: a PUT/POST/PATCH/DELETE naming the key.
+   */
+  isWrite?: (request: FaultCandidate) => boolean;
 }
 
 export async function startAnswerLoser(target: string, options: AnswerLoserOptions = {}): Promise<AnswerLoser> {
   let armed: string | undefined;
   const filter = (request: FaultCandidate): boolean => {
-    if (armed === undefined || !writesOnly(request)) return false;
-    if (!options.anyWrite && !requestNamesKey(request.path, armed)) return false;
-    armed = undefined; // once: the retry that follows must reach the server
+    if (armed === undefined) return false;
+    if (options.isWrite ? !options.isWrite(request) : !(writesOnly(request) && requestNamesKey(request.path, armed))) return false;
+    armed = undefined; // once: the retry and the read-back that follow must reach the server
     return true;
   };
   const proxy = await startFaultProxy({ target, seed: 1, faults: { "drop-response": 1 }, filter });
