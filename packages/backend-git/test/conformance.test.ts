@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 import { createStoreBackend } from "@cairn/core";
-import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
-import { freshRepo, openStore, removeTempDirs } from "./helpers.js";
+import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { freshRepo, missingRepo, openStore, removeTempDirs } from "./helpers.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
 // This process's pid: core breaks a lock whose holder is a dead process on the same host.
@@ -16,7 +16,8 @@ for (const transport of ["fileUrl", "httpUrl"] as const) {
   // A fresh bare repository per check; each store gets its own PULUMI_HOME, so its own clone cache.
   const fresh = () => (lastUrl = freshRepo()[transport]);
 
-  describeStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), timeoutMs: 60_000 });
+  describeStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), createMissing: () => openStore(missingRepo()[transport]), timeoutMs: 60_000 });
+  describeCoreOverStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), timeoutMs: 60_000 });
 
   // The second instance has its own home and clone cache, like another machine: locks meet only
   // at the remote's branch compare-and-swap.
