@@ -33,9 +33,10 @@ describePluginPackage("@cairn/backend-git", PACKAGE_DIR);
 // 8 backends, each with its own clone cache (its own PULUMI_HOME), racing for one stack's lock.
 // Eight, not the default sixteen: on git one hold is ~16 round trips (every put is a fetch, a
 // commit and a push; ~2 s here), so sixteen sequential holds made the test a benchmark of the
-// git server (168 s on a loaded 2-core machine). Eight separate clones still push at the same
-// moment in round one and contend for every hold; each attempt costs the server two spawned git
-// processes, so the waiting racers back off up to 1 s instead of 250 ms.
+// git server (168 s on a loaded 2-core machine; past the 240 s timeout under heavier load). Eight
+// separate clones still push at the same moment in round one and contend for every hold. Each
+// attempt costs the server several spawned git processes, so the waiting racers back off up to
+// 2 s instead of 250 ms: otherwise they, not the holder, get the machine.
 let raceUrl = "";
 describeLockRaceConformance("GitStore over git+http://", {
   createBackend: async () => {
@@ -43,6 +44,6 @@ describeLockRaceConformance("GitStore over git+http://", {
     return createStoreBackend(await openStore(raceUrl), backendOptions);
   },
   writers: 8,
-  retryCapMs: 1000,
+  retryCapMs: 2000,
   timeoutMs: 240_000,
 });

@@ -65,8 +65,8 @@ export async function checkLockRace(options: LockRaceOptions): Promise<void> {
           }
           try {
             if (++holders !== 1) throw new ConformanceFailure(`${holders} writers held the lock at the same time`);
-            const current = counterOf(await backend.exportDeployment(ref));
-            await backend.importDeployment(ref, withCounter(await backend.exportDeployment(ref), current + 1), { kind: "update", lockHeld: true });
+            const state = await backend.exportDeployment(ref);
+            await backend.importDeployment(ref, withCounter(state, counterOf(state) + 1), { kind: "update", lockHeld: true });
             holders--;
           } finally {
             await lock.release();
