@@ -31,7 +31,7 @@ for (const transport of ["fileUrl", "httpUrl"] as const) {
 describePluginPackage("@cairn/backend-git", PACKAGE_DIR);
 
 // 8 backends, each with its own clone cache (its own PULUMI_HOME), racing for one stack's lock.
-// Eight, not the default sixteen: on git one hold is ~16 round trips (every put is a fetch, a
+// Eight, not the default sixteen: on git one hold is ~14 store requests (every put is a fetch, a
 // commit and a push; ~2 s here), so sixteen sequential holds made the test a benchmark of the
 // git server (168 s on a loaded 2-core machine; past the 240 s timeout under heavier load). Eight
 // separate clones still push at the same moment in round one and contend for every hold. Each
