@@ -54,7 +54,7 @@ export interface StoreConformanceOptions extends StoreFactoryOptions {
   createMissing?: () => Promise<StateStore>;
   /**
    * Instead of `createMissing`: why a missing container cannot happen for this store (e.g. it
-   * creates its root on first write, as Pulumi's file backend does). The check is then
+   * creates its root on first write, as cairn's file store does). The check is then
    * registered as skipped with this reason.
    */
   missingNotApplicable?: string;
