@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { FileStore } from "@cairn/backend-file";
 import { api, spawnServer, type SpawnedServer } from "../src/testing.js";
 import { SAMPLE } from "./fixture.js";
 
@@ -33,6 +34,15 @@ function withCounter(value: number) {
   const copy = structuredClone(SAMPLE) as any;
   copy.deployment.resources[0].outputs = { ...copy.deployment.resources[0].outputs, counter: value };
   return copy;
+}
+
+/** Rewrites a lease record so that it ended a minute ago: the state its dead holder leaves behind. */
+async function expireLease(key: string): Promise<void> {
+  const store = new FileStore(join(root, "data"), pathToFileURL(join(root, "data")).href);
+  const found = await store.get(key);
+  expect(found, `no lease record at ${key}`).toBeDefined();
+  const lease = JSON.parse(new TextDecoder().decode(found!.bytes)) as { expiresAt: number };
+  await store.put(key, new TextEncoder().encode(JSON.stringify({ ...lease, expiresAt: Date.now() - 60_000 })), { ifMatch: found!.version });
 }
 
 async function startUpdate(server: SpawnedServer): Promise<{ path: string; token: string; version: number }> {
@@ -82,7 +92,9 @@ it("an expired lease is taken over; the old holder can no longer write", async (
   const abandoned = await startUpdate(first);
   const blocked = await startUpdate(second).catch((error: { response: { status: number } }) => error.response);
   expect((blocked as { status: number }).status).toBe(409);
-  await new Promise((resolve) => setTimeout(resolve, 2_300));
+  // The abandoned client stops renewing; instead of waiting out its lease, move the lease's end
+  // into the past, as a client that died a while ago leaves it (both instances read the record).
+  await expireLease("server/leases/admin/app/dev.json");
   const successor = await startUpdate(second);
   expect((await call(first, "PATCH", `${abandoned.path}/checkpoint`, { version: 3, deployment: SAMPLE.deployment }, abandoned.token)).status).toBe(409);
   expect((await call(first, "POST", `${successor.path}/complete`, { status: "succeeded" }, successor.token)).status).toBe(200);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { createStoreBackend, type StateStore } from "@cairn/core";
-import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
 import { openAzblobUrl } from "../src/index.js";
 import { accountKeyEnv, connectionStringEnv, createContainer, deleteContainer, emulatorParameters, uniqueContainerName } from "./azurite-fixture.js";
 
@@ -12,15 +12,19 @@ const containerOf = (store: StateStore) => new URL(store.url).hostname;
 
 // A fresh container per check, half of them under a path prefix so KeyPrefix mapping is exercised.
 let created = 0;
+const freshContainerStore = async () => {
+  const container = uniqueContainerName("store");
+  await createContainer(container);
+  const prefix = created++ % 2 === 0 ? "" : "/team-a/state";
+  return openAzblobUrl(`azblob://${container}${prefix}`, connectionStringEnv());
+};
 describeStoreConformance("AzblobStore", {
-  create: async () => {
-    const container = uniqueContainerName("store");
-    await createContainer(container);
-    const prefix = created++ % 2 === 0 ? "" : "/team-a/state";
-    return openAzblobUrl(`azblob://${container}${prefix}`, connectionStringEnv());
-  },
+  create: freshContainerStore,
   cleanup: async (store) => deleteContainer(containerOf(store)),
+  // A fresh container name, never created.
+  createMissing: async () => openAzblobUrl(`azblob://${uniqueContainerName("missing")}`, connectionStringEnv()),
 });
+describeCoreOverStoreConformance("AzblobStore", { create: freshContainerStore, cleanup: async (store) => deleteContainer(containerOf(store)) });
 
 // The account-key route with the endpoint in the URL; the second instance is a separate client on
 // the same container, as a second process would open.

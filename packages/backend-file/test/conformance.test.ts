@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll } from "vitest";
 import { createStoreBackend } from "@cairn/core";
-import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
 import { FileStore } from "../src/index.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
@@ -25,6 +25,12 @@ afterAll(async () => {
 });
 
 describeStoreConformance("FileStore", {
+  create: async () => storeAt(await freshDir()),
+  cleanup: async (store) => rm((store as FileStore).root, { recursive: true, force: true }),
+  missingNotApplicable:
+    "a missing root directory is empty state and the first write creates it (file-store.test.ts), so there is no container to be missing",
+});
+describeCoreOverStoreConformance("FileStore", {
   create: async () => storeAt(await freshDir()),
   cleanup: async (store) => rm((store as FileStore).root, { recursive: true, force: true }),
 });

@@ -26,6 +26,12 @@ export function freshRepo(): { name: string; path: string; httpUrl: string; file
   return { name, path, httpUrl: `git+${inject("gitHttpBase")}/${name}.git`, fileUrl: `git+file://${path}` };
 }
 
+/** URLs of a repository that was never created: nothing on disk, nothing served. */
+export function missingRepo(): { httpUrl: string; fileUrl: string } {
+  const name = `missing-${process.pid}-${Date.now()}-${++counter}`;
+  return { httpUrl: `git+${inject("gitHttpBase")}/${name}.git`, fileUrl: `git+file://${join(inject("gitRoot"), `${name}.git`)}` };
+}
+
 export const credentialEnv = (): Record<string, string> => ({ GIT_TOKEN: `${inject("gitUser")}:${inject("gitPassword")}` });
 
 /** Opens a store through the plugin, as the CLI does, with its own PULUMI_HOME (its own clone cache). */

@@ -72,7 +72,12 @@ export class GsStore implements StateStore {
     await this.call("delete", name, async () => {
       const file = this.file(name);
       if (options.ifMatch === undefined) {
-        await file.delete({ ignoreNotFound: true });
+        try {
+          await file.delete();
+        } catch (error) {
+          // Already gone is success; a missing bucket is not (the SDK's ignoreNotFound hides both).
+          if (classifyGsError(error) !== "NotFound" || isMissingBucket(error)) throw error;
+        }
         return;
       }
       try {

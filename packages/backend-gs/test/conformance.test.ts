@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 import { createStoreBackend } from "@cairn/core";
 import * as conformance from "@cairn/conformance";
 import { openTestStore, testUrl } from "./helpers.js";
@@ -6,7 +8,12 @@ import { openTestStore, testUrl } from "./helpers.js";
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
 const backendOptions = { env: {}, username: "conformance", hostname: "gs-test", pid: 4242 };
 
-conformance.describeStoreConformance("GsStore", { create: () => openTestStore() });
+// The missing bucket is a fresh name never created on the fake GCS server.
+conformance.describeStoreConformance("GsStore", {
+  create: () => openTestStore(),
+  createMissing: () => openTestStore(testUrl("p", inject("gcsEndpoint"), `missing-${randomUUID()}`)),
+});
+conformance.describeCoreOverStoreConformance("GsStore", { create: () => openTestStore() });
 
 // Both instances are separate GsStores (separate SDK clients) over the same bucket and prefix.
 let lastUrl = testUrl();

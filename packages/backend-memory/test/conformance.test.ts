@@ -3,7 +3,7 @@ import { createStoreBackend } from "@cairn/core";
 // By path, not by package name: @cairn/conformance's own self-tests depend on this package, and a
 // dependency back would be a workspace cycle (turbo refuses those). Build conformance first:
 // `pnpm exec tsc -b packages/conformance`.
-import { describeBackendConformance, describePluginPackage, describeStoreConformance } from "../../conformance/dist/index.js";
+import { describeBackendConformance, describeCoreOverStoreConformance, describePluginPackage, describeStoreConformance } from "../../conformance/dist/index.js";
 import { MemoryStore } from "../src/index.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
@@ -14,7 +14,11 @@ let spaces = 0;
 let lastSpace = "";
 const freshSpace = () => (lastSpace = `backend-memory-conformance-${process.pid}-${++spaces}`);
 
-describeStoreConformance("MemoryStore", { create: async () => new MemoryStore(freshSpace()) });
+describeStoreConformance("MemoryStore", {
+  create: async () => new MemoryStore(freshSpace()),
+  missingNotApplicable: "a memory space exists as soon as it is named; there is no container to be missing",
+});
+describeCoreOverStoreConformance("MemoryStore", { create: async () => new MemoryStore(freshSpace()) });
 
 // The second instance is another MemoryStore opened on the same name, sharing its contents.
 describeBackendConformance("createStoreBackend(MemoryStore)", {

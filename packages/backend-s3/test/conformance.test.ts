@@ -1,13 +1,19 @@
 import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "@cairn/core";
-import { describeBackendConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
+import { randomUUID } from "node:crypto";
+import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
 import { openTestStore, serverUrl } from "./helpers.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
 const backendOptions = { env: {}, username: "conformance", hostname: "s3-test", pid: 4242 };
 
 // A fresh prefix per store: checks never see each other's keys.
-describeStoreConformance("S3Store on moto", { create: () => openTestStore() });
+// The missing bucket is a fresh name never created on the server.
+describeStoreConformance("S3Store on moto", {
+  create: () => openTestStore(),
+  createMissing: () => openTestStore(serverUrl("p", `missing-${randomUUID()}`)),
+});
+describeCoreOverStoreConformance("S3Store on moto", { create: () => openTestStore() });
 
 // The second instance is a separate S3Store (its own client) on the same prefix: a second process.
 let lastUrl = "";

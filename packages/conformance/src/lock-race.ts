@@ -11,10 +11,25 @@ export interface LockRaceOptions {
   createBackend: () => Promise<StateBackend>;
   /** How many racers (default 16). */
   writers?: number;
+  /**
+   * The longest a loser waits between attempts, in ms (default 250). Raise it for a store whose
+   * every attempt is expensive for the service, so the waiting racers do not starve the holder.
+   */
+  retryCapMs?: number;
   timeoutMs?: number;
 }
 
 const COUNTER_OUTPUT = "lockRaceCounter";
+
+/**
+ * How long a loser waits before trying again: full-jitter exponential backoff from 5 ms, capped.
+ * A fixed 5–45 ms poll had fifteen losers flood the store while one holder worked — on git each
+ * attempt is several requests the server answers by spawning git processes, and the holder
+ * starved. The cap keeps many attempts overlapping every hold, which is what catches a lock that
+ * lets a second holder in.
+ */
+const RETRY_CAP_MS = 250;
+const retryDelay = (attempt: number, capMs: number) => Math.random() * Math.min(capMs, 5 * 2 ** attempt);
 
 /**
  * `writers` backends race to lock one stack. Round one: all try once at the same moment — exactly
@@ -45,13 +60,13 @@ export async function checkLockRace(options: LockRaceOptions): Promise<void> {
             lock = await backend.lockStack(ref, "race");
           } catch (error) {
             if (!isCairnError(error, "Locked") || attempt > 400) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 40));
+            await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt, options.retryCapMs ?? RETRY_CAP_MS)));
             continue;
           }
           try {
             if (++holders !== 1) throw new ConformanceFailure(`${holders} writers held the lock at the same time`);
-            const current = counterOf(await backend.exportDeployment(ref));
-            await backend.importDeployment(ref, withCounter(await backend.exportDeployment(ref), current + 1), { kind: "update", lockHeld: true });
+            const state = await backend.exportDeployment(ref);
+            await backend.importDeployment(ref, withCounter(state, counterOf(state) + 1), { kind: "update", lockHeld: true });
             holders--;
           } finally {
             await lock.release();

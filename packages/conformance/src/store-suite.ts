@@ -1,6 +1,6 @@
-import { afterEach, describe, it } from "vitest";
 import type { StateStore } from "@cairn/core";
 import type { StoreCheck } from "./check-types.js";
+import { describeStoreChecks, type StoreFactoryOptions } from "./describe-store-checks.js";
 import { checkCapabilitiesAreDeclared, checkClassifyErrorReturnsKnownCode, checkDeleteIsIdempotent } from "./store-checks-basics.js";
 import {
   checkCompareAndSwapHonoursVersion,
@@ -18,10 +18,12 @@ import {
   checkLargeValueRoundTrips,
   checkVersionsChangeOnEveryWrite,
 } from "./store-checks-values.js";
-import { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
-import { SESSION_STORE_CHECKS } from "./store-checks-sessions.js";
+import { checkMissingContainerFailsNotFound } from "./store-checks-missing.js";
 
-/** Every store check, in the order the suite runs them. */
+/**
+ * Every check of the StateStore contract, in the order the suite runs them. Only the store is
+ * under test here: core's locking and sessions laid over a store are `CORE_OVER_STORE_CHECKS`.
+ */
 export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: "declares its capabilities and URL", run: checkCapabilitiesAreDeclared },
   { title: "round-trips an empty value", run: checkEmptyValueRoundTrips },
@@ -40,52 +42,53 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: "round-trips and lists odd keys (spaces, unicode, + % =, deep nesting)", requires: "listAfterWriteConsistent", run: checkOddKeysRoundTrip },
   { title: "deletes idempotently", requires: "listAfterWriteConsistent", run: checkDeleteIsIdempotent },
   { title: 'classifies any error (e.g. new Error("x")) as one of ERROR_CODES', run: checkClassifyErrorReturnsKnownCode },
-  // Core's fencing, leases, precondition probe and history chain, laid over this store.
-  ...INTEGRITY_STORE_CHECKS,
-  // Update sessions (journal, compaction, replay) and the stack index, laid over this store.
-  ...SESSION_STORE_CHECKS,
 ];
 
-export interface StoreConformanceOptions {
-  /** A store over fresh, empty state. Called once per check. */
-  create: () => Promise<StateStore>;
-  /** Runs after each check (after the store is closed), e.g. to delete a temp directory or bucket. */
-  cleanup?: (store: StateStore) => Promise<void>;
-  /** Per-check timeout in ms (remote stores are slower than the default). */
-  timeoutMs?: number;
+export const MISSING_CONTAINER_TITLE = "fails get, put, delete and list on a missing bucket/container/repository with NotFound, creating nothing";
+
+export interface StoreConformanceOptions extends StoreFactoryOptions {
+  /**
+   * A store opened over a bucket, container or repository that does not exist (never created,
+   * or deleted), as a user with a typo in the URL would open it. Runs the missing-container check.
+   */
+  createMissing?: () => Promise<StateStore>;
+  /**
+   * Instead of `createMissing`: why a missing container cannot happen for this store (e.g. it
+   * creates its root on first write, as cairn's file store does). The check is then
+   * registered as skipped with this reason.
+   */
+  missingNotApplicable?: string;
 }
 
 /**
- * Defines a vitest suite holding every store check. The capabilities a store claims decide what
- * runs: a check needing a capability the store does not claim is still registered, as skipped,
- * with the reason in its title — never silently dropped. Capabilities are read from a first store
- * created while the suite is being collected.
+ * Defines a vitest suite holding every StateStore contract check, plus the missing-container
+ * check (skipped, with the reason, without `createMissing`). The capabilities a store claims
+ * decide what runs: a check needing a capability the store does not claim is still registered,
+ * as skipped, with the reason in its title — never silently dropped.
  */
 export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
-  describe(`${name}: StateStore conformance`, async () => {
-    const probe = await options.create();
-    const capabilities = { ...probe.capabilities };
-    await probe.close();
-    await options.cleanup?.(probe);
-
-    let current: StateStore | undefined;
-    afterEach(async () => {
-      const store = current;
-      current = undefined;
-      if (store === undefined) return;
-      await store.close();
-      await options.cleanup?.(store);
-    });
-
-    for (const check of STORE_CHECKS) {
-      if (check.requires !== undefined && !capabilities[check.requires]) {
-        it.skip(`${check.title} — skipped: the store does not claim ${check.requires}`, () => {});
-        continue;
-      }
-      it(check.title, { timeout: options.timeoutMs ?? 30_000 }, async () => {
-        current = await options.create();
-        await check.run(current);
-      });
-    }
-  });
+  const { createMissing, missingNotApplicable } = options;
+  const skip =
+    createMissing !== undefined
+      ? undefined
+      : missingNotApplicable !== undefined
+        ? `not applicable: ${missingNotApplicable}`
+        : "no createMissing option given (a store over a bucket/container that does not exist)";
+  describeStoreChecks(`${name}: StateStore conformance`, STORE_CHECKS, options, [
+    {
+      title: MISSING_CONTAINER_TITLE,
+      ...(skip === undefined
+        ? {
+            run: async () => {
+              const store = await createMissing!();
+              try {
+                await checkMissingContainerFailsNotFound(store);
+              } finally {
+                await store.close();
+              }
+            },
+          }
+        : { skip }),
+    },
+  ]);
 }

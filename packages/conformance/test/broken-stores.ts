@@ -1,4 +1,4 @@
-import type { StateStore } from "@cairn/core";
+import { CairnError, type PutOptions, type StateStore } from "@cairn/core";
 
 /**
  * A store that forwards to `inner` except for the methods in `overrides`: the broken stores the
@@ -58,4 +58,37 @@ export function throwsPlainConflicts(inner: StateStore): StateStore {
     }
   };
   return wrapStore(inner, { put: (key, bytes, options) => plain(() => inner.put(key, bytes, options)) });
+}
+
+/**
+ * Checks `ifMatch` / `ifNoneMatch` itself, then writes unconditionally after an await: the
+ * read-compare-write a store without server-side preconditions is tempted into. Every
+ * precondition is honoured one at a time; two writers in the window both win.
+ */
+export function nonAtomicCompareAndSwap(inner: StateStore): StateStore {
+  const check = async (key: string, options: PutOptions) => {
+    if (options.ifMatch === undefined && options.ifNoneMatch === undefined) return;
+    const found = await inner.get(key);
+    if (options.ifNoneMatch === "*" && found !== undefined) throw new CairnError("Conflict", `${key} exists`);
+    if (options.ifMatch !== undefined && found?.version !== options.ifMatch) throw new CairnError("Conflict", `${key} changed`);
+    await new Promise((resolve) => setImmediate(resolve)); // the window: another writer's check runs here
+  };
+  return wrapStore(inner, {
+    put: async (key, bytes, options = {}) => {
+      await check(key, options);
+      return inner.put(key, bytes);
+    },
+    delete: async (key, options = {}) => {
+      await check(key, options);
+      return inner.delete(key);
+    },
+  });
+}
+
+/** Claims conditional writes but drops `ifMatch` on put and delete: stale writers overwrite. */
+export function ignoresIfMatch(inner: StateStore): StateStore {
+  return wrapStore(inner, {
+    put: (key, bytes, options = {}) => inner.put(key, bytes, options.ifNoneMatch === undefined ? {} : { ifNoneMatch: options.ifNoneMatch }),
+    delete: (key) => inner.delete(key),
+  });
 }

@@ -1,6 +1,6 @@
 import { createStoreBackend } from "@cairn/core";
 import { MemoryStore } from "@cairn/backend-memory";
-import { describeBackendConformance, describeLockRaceConformance, describeStoreConformance } from "../src/index.js";
+import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describeStoreConformance } from "../src/index.js";
 
 // The suites against the reference store, proving they pass on a correct implementation.
 let spaces = 0;
@@ -9,7 +9,11 @@ const freshSpace = () => (lastSpace = `conformance-self-test-${process.pid}-${++
 // pid and hostname stay the real ones: core takes over a lock whose holder is a dead process on this host.
 const backendOptions = { env: {}, username: "conformance" };
 
-describeStoreConformance("MemoryStore", { create: async () => new MemoryStore(freshSpace()) });
+describeStoreConformance("MemoryStore", {
+  create: async () => new MemoryStore(freshSpace()),
+  missingNotApplicable: "a memory space exists as soon as it is named; there is no container to be missing",
+});
+describeCoreOverStoreConformance("MemoryStore", { create: async () => new MemoryStore(freshSpace()) });
 
 describeBackendConformance("createStoreBackend(MemoryStore)", {
   create: async () => createStoreBackend(new MemoryStore(freshSpace()), backendOptions),

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CairnError, isUnsafeStoreAllowed, probeConditionalWrites, setUnsafeStoreAllowed, type PutOptions, type StateStore } from "../src/index.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { manualTime } from "./manual-time.js";
 
 /** A store that accepts create-only writes and ignores them, as some S3-compatible stores do. */
 function ignoringPreconditions(store: StateStore): StateStore {
@@ -19,18 +18,20 @@ function ignoringPreconditions(store: StateStore): StateStore {
 
 describe("lock leases", () => {
   it("are renewed while the holder works, and run out once it stops", async () => {
-    const space = memorySpace();
+    // Both processes read one injected clock; renewals run when the test moves it.
+    const time = manualTime();
+    const space = memorySpace({ now: time.now, renewalTimer: time.renewalTimer });
     const warnings: string[] = [];
-    const holder = space.backend({ leaseMs: 120, username: "alice", hostname: "host-a" });
-    const other = space.backend({ leaseMs: 120, username: "bob", hostname: "host-b", logger: { warn: (m) => warnings.push(m) } });
+    const holder = space.backend({ leaseMs: 120_000, username: "alice", hostname: "host-a" });
+    const other = space.backend({ leaseMs: 120_000, username: "bob", hostname: "host-b", logger: { warn: (m) => warnings.push(m) } });
     await holder.createStack(DEV);
     const lock = await holder.lockStack(DEV, "update");
     const firstExpiry = lock.info.expires!;
-    await sleep(300); // well past one lease: only renewal keeps it
+    await time.advance(300_000); // well past one lease: only renewal keeps it
     expect(Date.parse(lock.info.expires!)).toBeGreaterThan(Date.parse(firstExpiry));
     await expect(other.lockStack(DEV, "update")).rejects.toMatchObject({ code: "Locked" });
     (lock as unknown as { stopRenewing(): void }).stopRenewing(); // the holder hangs: no more renewals
-    await sleep(250);
+    await time.advance(250_000);
     const taken = await other.lockStack(DEV, "update");
     expect(taken.info.username).toBe("bob");
     expect(warnings.join("\n")).toMatch(/took over the lock on stack organization\/countdown\/foo from alice@host-a pid 4242 .*lease expired/);

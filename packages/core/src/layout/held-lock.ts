@@ -2,12 +2,14 @@ import type { StackLock } from "../backend.js";
 import { CairnError, isCairnError, type LockInfo } from "../errors.js";
 import type { StateStore } from "../store.js";
 import { describeHolder, formatLockFile, parseLockFile } from "./lock-file.js";
-import type { BackendLogger } from "./settings.js";
+import { intervalTimer, type BackendLogger, type RenewalTimer } from "./settings.js";
 
 export interface LeaseSettings {
   leaseMs: number;
   now: () => number;
   logger: BackendLogger;
+  /** Schedules the renewals (default `intervalTimer`). */
+  renewalTimer?: RenewalTimer;
 }
 
 /** A stack file as its lock holder last read or wrote it: the precondition of its next write. */
@@ -19,8 +21,8 @@ export interface StackFileVersion {
 /**
  * A lock this process holds: the lock file's own store version (so every renewal and every
  * pre-write check is a compare-and-swap that fails once someone else replaced the file), a lease
- * renewed on an unref'd timer while the holder works, and the stack file version the holder last
- * saw, which fences its writes.
+ * renewed on a timer (`renewalTimer`; an unref'd setInterval by default) while the holder works,
+ * and the stack file version the holder last saw, which fences its writes.
  */
 export class HeldLock implements StackLock {
   /** `null`: the stack had no file when it was locked; `undefined`: not read yet. */
@@ -29,7 +31,7 @@ export class HeldLock implements StackLock {
   private version: string;
   private lost: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly stopTimer: () => void;
   private released: Promise<void> | undefined;
 
   constructor(
@@ -43,9 +45,7 @@ export class HeldLock implements StackLock {
   ) {
     this.current = { ...info, key };
     this.version = version;
-    this.timer = setInterval(() => void this.renewInBackground(), Math.max(1, Math.floor(lease.leaseMs / 3)));
-    // A forgotten lock must not keep the process alive; its lease then simply runs out.
-    this.timer.unref();
+    this.stopTimer = (lease.renewalTimer ?? intervalTimer)(Math.max(1, Math.floor(lease.leaseMs / 3)), () => this.renewInBackground());
   }
 
   get info(): LockInfo {
@@ -72,7 +72,7 @@ export class HeldLock implements StackLock {
 
   release(): Promise<void> {
     this.released ??= (async () => {
-      clearInterval(this.timer);
+      this.stopTimer();
       this.onRelease();
       await this.serialize(async () => {
         if (this.lost !== undefined) return; // someone else's file now: leave it alone
@@ -91,7 +91,7 @@ export class HeldLock implements StackLock {
    * runs out and another client may take the lock over. The holder's saves stay fenced by it.
    */
   stopRenewing(): void {
-    clearInterval(this.timer);
+    this.stopTimer();
   }
 
   private async renewInBackground(): Promise<void> {
@@ -100,7 +100,7 @@ export class HeldLock implements StackLock {
       await this.serialize(() => this.renew());
     } catch (error) {
       if (this.lost !== undefined) {
-        clearInterval(this.timer);
+        this.stopTimer();
         this.lease.logger.warn(`warning: ${(error as Error).message}`);
       }
       // Anything else (a transient store error) is retried at the next tick, within the lease.
@@ -128,7 +128,7 @@ export class HeldLock implements StackLock {
         found === undefined
           ? "its lock file was removed (`cairn stack unlock --force`?)"
           : `it was taken over by ${describeHolder(parseLockFile(found.bytes, this.key))}`;
-      clearInterval(this.timer);
+      this.stopTimer();
       throw this.lostError();
     }
     this.current = next;

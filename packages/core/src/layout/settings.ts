@@ -22,6 +22,8 @@ export interface StoreBackendOptions {
   logger?: BackendLogger;
   /** Milliseconds since the epoch (default `Date.now`); tests move it to expire leases. */
   now?: () => number;
+  /** How a held lock schedules its lease renewals (default `intervalTimer`); tests step it along with `now`. */
+  renewalTimer?: RenewalTimer;
   /** When an update session compacts its journal into the stack file (see `CompactionSettings`). */
   compaction?: Partial<CompactionSettings>;
   /**
@@ -30,6 +32,16 @@ export interface StoreBackendOptions {
    */
   stackIndex?: boolean;
 }
+
+/** Calls `tick` every `ms` until the returned function is called; `tick`'s promise settles when that renewal is done. */
+export type RenewalTimer = (ms: number, tick: () => Promise<void>) => () => void;
+
+/** The default renewal timer: an unref'd `setInterval`, so a forgotten lock does not keep the process alive (its lease simply runs out). */
+export const intervalTimer: RenewalTimer = (ms, tick) => {
+  const timer = setInterval(() => void tick(), ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
 
 /** Receives the warnings a backend wants a human to see; the CLI prints them to stderr. */
 export interface BackendLogger {
@@ -75,6 +87,7 @@ export interface ResolvedOptions {
   leaseMs: number;
   logger: BackendLogger;
   now: () => number;
+  renewalTimer: RenewalTimer;
   settings: LayoutSettings;
   compaction: CompactionSettings;
   stackIndex: boolean;
@@ -91,6 +104,7 @@ export function resolveOptions(options: StoreBackendOptions = {}): ResolvedOptio
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     logger: options.logger ?? { warn: () => {} },
     now: options.now ?? Date.now,
+    renewalTimer: options.renewalTimer ?? intervalTimer,
     compaction: { ...DEFAULT_COMPACTION, ...options.compaction },
     stackIndex: options.stackIndex ?? true,
     settings: {

@@ -86,8 +86,8 @@ class StoreBackend implements StateBackend {
     private readonly options: ResolvedOptions,
   ) {
     this.store = classifiedStore(store);
-    const { allowUnsafeLocking, leaseMs, now, logger } = options;
-    this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger });
+    const { allowUnsafeLocking, leaseMs, now, logger, renewalTimer } = options;
+    this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger, renewalTimer });
     this.indexes = new StackIndexes(this.store, logger);
   }
 

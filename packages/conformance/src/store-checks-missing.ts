@@ -1,0 +1,41 @@
+import { isCairnError, type StateStore } from "@cairn/core";
+import { assert } from "./assertions.js";
+import { scratchPrefix, utf8 } from "./check-types.js";
+
+/**
+ * A store opened over a bucket, container or repository that does not exist must say so on every
+ * operation: a `NotFound` error (which the CLI reports with the store's hint to create it), never
+ * `undefined` from `get`, an empty listing, or a delete that "succeeded" — those would make
+ * `cairn login` accept a typo and `stack ls` show nothing. And it must create nothing: the writes
+ * are refused, so reading afterwards still fails the same way.
+ */
+export async function checkMissingContainerFailsNotFound(store: StateStore): Promise<void> {
+  const prefix = scratchPrefix("missing-container");
+  const key = `${prefix}object`;
+  const operations: Array<[string, () => Promise<unknown>]> = [
+    ["get", () => store.get(key)],
+    ["list", () => store.list(prefix)],
+    ["put", () => store.put(key, utf8("must not land"))],
+    ['put with ifNoneMatch "*" (how locks are taken)', () => store.put(key, utf8("must not land"), { ifNoneMatch: "*" })],
+    ["delete (idempotent for a missing key, not for a missing container)", () => store.delete(key)],
+    ["get after the refused writes", () => store.get(key)],
+    ["list after the refused writes", () => store.list(prefix)],
+  ];
+  const problems: string[] = [];
+  for (const [name, operation] of operations) {
+    let outcome: unknown;
+    try {
+      outcome = await operation();
+    } catch (error) {
+      const code = isCairnError(error) ? error.code : store.classifyError(error);
+      if (code !== "NotFound") problems.push(`${name} failed with ${code} (${firstLine(error)}), expected NotFound`);
+      continue;
+    }
+    problems.push(`${name} resolved ${JSON.stringify(outcome) ?? "undefined"} instead of failing with NotFound`);
+  }
+  assert(problems.length === 0, `on a missing bucket/container/repository:\n  ${problems.join("\n  ")}`);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200);
+}
