@@ -19,6 +19,8 @@ export interface MatrixOptions extends Omit<CellOptions, "seeds"> {
    * `it.fails` (it passes while they are nonzero, and fails — to be flipped — once they are zero).
    */
   knownFalseConflicts?: readonly CellFault[];
+  /** Cells where a client is known to hang (a bug reported elsewhere): their "ran to the end" test is `it.fails`. */
+  knownHangs?: readonly CellFault[];
   /** ms per cell (vitest hook timeout). */
   cellTimeoutMs?: number;
 }
@@ -44,7 +46,7 @@ export function describeFaultMatrix(name: string, open: () => Promise<FaultTarge
       describe(fault, () => {
         let cell: CellResult;
         beforeAll(async () => {
-          cell = await runCell(target, fault, { ...options, seeds: SEEDS, ...(FULL ? { checks: () => true } : { checks: options.checks ?? isFaultSensitive }) });
+          cell = await runCell(target, fault, { ...options, seeds: SEEDS, ...(FULL ? { checks: () => true, lockRace: true } : { checks: options.checks ?? isFaultSensitive }) });
           cells.push(cell);
         }, (options.cellTimeoutMs ?? 120_000) * (FULL ? 4 : 1) * SEEDS.length);
 
@@ -52,12 +54,16 @@ export function describeFaultMatrix(name: string, open: () => Promise<FaultTarge
           it("the proxy itself is transparent: every conformance check and the lock race pass", () => {
             expect(cell.conformance.failures).toEqual([]);
             expect(cell.lockRace.failures).toEqual([]);
+            expect(cell.proxy.requests).toBeGreaterThan(0);
             expect(cell.ledger.otherErrors).toBe(0);
           });
         } else {
           it(`faults were injected (${fault})`, () => expect(cell.proxy.faults[fault]).toBeGreaterThan(0));
         }
-        it("the ledger ran to the end", () => expect(cell.ledger.incomplete).toEqual([]));
+        const hangs = options.knownHangs?.includes(fault) ?? false;
+        (hangs ? it.fails : it)(`the ledger ran to the end${hangs ? " (known failure: a client call never settles under this fault)" : ""}`, () => {
+          expect(cell.ledger.incomplete).toEqual([]);
+        });
         it("no acknowledged write is lost", () => expect(cell.ledger.lost).toEqual([]));
         it("no object is torn", () => expect(cell.ledger.torn).toEqual([]));
         const known = options.knownFalseConflicts?.includes(fault) ?? false;

@@ -199,10 +199,18 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
   // the harness breaks it at the origin, as a user would with `cairn stack unlock --force`.
   const active = new Set<number>();
   const leftovers = new Set<number>();
-  const repair = async () => {
-    leftovers.clear();
-    await direct.forceUnlock(ref).catch(() => {}); // raced by another repair: the next attempt sees
-  };
+  let repairing: Promise<void> | undefined;
+  const repair = () =>
+    (repairing ??= (async () => {
+      try {
+        await direct.forceUnlock(ref);
+        leftovers.clear(); // only once the lock is gone: until then it is still the same orphan
+      } catch {
+        // the next Locked sees the lock again and repairs again
+      } finally {
+        repairing = undefined;
+      }
+    })());
   const told: Array<{ id: string; told: Told }> = [];
   await Promise.all(
     Array.from({ length: options.writers }, async (_, writer) => {
@@ -210,7 +218,7 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
       const backend = await options.through(hostname);
       try {
         let acked = 0;
-        for (let attempt = 0; acked < options.perWriter && attempt < options.perWriter * 40; attempt++) {
+        for (let attempt = 0; acked < options.perWriter && attempt < options.perWriter * 15; attempt++) {
           let lock;
           active.add(writer);
           try {
@@ -224,6 +232,10 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
               continue;
             }
             tally.conflictsTold++;
+            if (repairing !== undefined) {
+              await repairing; // an orphan is being broken: this Locked is about it
+              continue;
+            }
             const holder = (error as Partial<LockedError>).lock;
             if (options.holderNamesWriter && holder?.hostname === hostname) {
               if (leftovers.has(writer)) tally.orphanedLocks++;

@@ -1,4 +1,4 @@
 import { describeFaultMatrix } from "./fault-matrix.js";
 import { serviceTarget } from "./fault-targets.js";
 
-describeFaultMatrix("service", serviceTarget, { writers: 3, perWriter: 2, raceWriters: 3 });
+describeFaultMatrix("service", serviceTarget, { writers: 4, perWriter: 3, raceWriters: 3 });
