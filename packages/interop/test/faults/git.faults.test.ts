@@ -8,7 +8,7 @@ import { gitTarget } from "./fault-targets.js";
 // check and the lock race (several minutes).
 describeFaultMatrix("git", gitTarget, {
   writers: 2,
-  perWriter: 2,
+  perWriter: 1,
   raceWriters: 2,
   checks: () => false,
   lockRace: false,

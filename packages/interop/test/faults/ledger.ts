@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { isCairnError, type LockedError, type StackRef, type StateBackend, type StateStore, type UntypedDeployment } from "@cairn/core";
+import { isCairnError, type LockedError, type LockInfo, type StackRef, type StateBackend, type StateStore, type UntypedDeployment } from "@cairn/core";
 import { sampleDeployment } from "@cairn/conformance";
 import { decodeValue, encodeValue } from "./checksummed-value.js";
 
@@ -200,9 +200,13 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
   const active = new Set<number>();
   const leftovers = new Set<number>();
   let repairing: Promise<void> | undefined;
-  const repair = () =>
+  // Breaks the lock only if it is still the one that was seen: by the time a writer acts on its
+  // Locked, another repair may have run and another writer may hold the lock rightly.
+  const repair = (seen: LockInfo | undefined) =>
     (repairing ??= (async () => {
       try {
+        const now = await direct.getLock(ref);
+        if (seen !== undefined && !now.some((lock) => lock.hostname === seen.hostname && lock.timestamp === seen.timestamp && lock.pid === seen.pid)) return;
         await direct.forceUnlock(ref);
         leftovers.clear(); // only once the lock is gone: until then it is still the same orphan
       } catch {
@@ -220,6 +224,7 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
         let acked = 0;
         for (let attempt = 0; acked < options.perWriter && attempt < options.perWriter * 15; attempt++) {
           let lock;
+          if (repairing !== undefined) await repairing;
           active.add(writer);
           try {
             lock = await backend.lockStack(ref, "update");
@@ -240,11 +245,11 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
             if (options.holderNamesWriter && holder?.hostname === hostname) {
               if (leftovers.has(writer)) tally.orphanedLocks++;
               else tally.falseConflicts.push(`lockStack told Locked by the writer's own lock (${hostname}), no call of its own told an error before`);
-              await repair();
+              await repair(holder);
             } else if (active.size === 0) {
               if (leftovers.size > 0) tally.orphanedLocks++;
               else tally.falseConflicts.push(`lockStack told Locked while no one else could hold the lock (its own, by inference)`);
-              await repair();
+              await repair(holder);
             } else {
               await pause();
             }
