@@ -56,13 +56,17 @@ type Told = "ok" | "conflict" | "other";
 const newId = (writer: number) => `w${writer}-${randomBytes(4).toString("hex")}`;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 30));
 
+function describe(error: unknown): string {
+  return `${isCairnError(error) ? error.code : "non-CairnError"}: ${String((error as Error)?.message ?? error).slice(0, 160)}`;
+}
+
 function tell(tally: LedgerTally, error: unknown): Told {
   if (isCairnError(error, "Conflict") || isCairnError(error, "Locked")) {
     tally.conflictsTold++;
     return "conflict";
   }
   tally.otherErrors++;
-  const text = `${isCairnError(error) ? error.code : "non-CairnError"}: ${String((error as Error)?.message ?? error).slice(0, 160)}`;
+  const text = describe(error);
   if (tally.samples.length < 8 && !tally.samples.includes(text)) tally.samples.push(text);
   return "other";
 }
@@ -198,6 +202,8 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
   // by a lock or release call that was TOLD an error (an orphan: allowed, reported). Either way
   // the harness breaks it at the origin, as a user would with `cairn stack unlock --force`.
   const active = new Set<number>();
+  /** Bumped whenever any writer starts or stops being active: "was anyone else active meanwhile". */
+  let changes = 0;
   const leftovers = new Set<number>();
   let repairing: Promise<void> | undefined;
   // Breaks the lock only if it is still the one that was seen: by the time a writer acts on its
@@ -225,13 +231,21 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
         for (let attempt = 0; acked < options.perWriter && attempt < options.perWriter * 15; attempt++) {
           let lock;
           if (repairing !== undefined) await repairing;
+          const othersBefore = active.size;
+          const changesBefore = changes;
           active.add(writer);
+          changes++;
           try {
             lock = await backend.lockStack(ref, "update");
           } catch (error) {
             active.delete(writer);
+            changes++;
+            // Someone else was active at some moment of this call: the Locked may be theirs.
+            const othersMeanwhile = othersBefore > 0 || active.size > 0 || changes !== changesBefore + 2;
             if (!isCairnError(error, "Locked")) {
-              tell(tally, error);
+              // A lock is refused with Locked; a Conflict here is the writer's own earlier attempt
+              // (a retried request the server had already carried out).
+              if (tell(tally, error) === "conflict") tally.falseConflicts.push(`lockStack told ${describe(error).slice(0, 120)}`);
               leftovers.add(writer);
               await pause();
               continue;
@@ -246,9 +260,9 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
               if (leftovers.has(writer)) tally.orphanedLocks++;
               else tally.falseConflicts.push(`lockStack told Locked by the writer's own lock (${hostname}), no call of its own told an error before`);
               await repair(holder);
-            } else if (active.size === 0) {
+            } else if (!othersMeanwhile) {
               if (leftovers.size > 0) tally.orphanedLocks++;
-              else tally.falseConflicts.push(`lockStack told Locked while no one else could hold the lock (its own, by inference)`);
+              else tally.falseConflicts.push(`lockStack told Locked while no other writer was active during the call (its own lock, by inference)`);
               await repair(holder);
             } else {
               await pause();
@@ -279,10 +293,12 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
             try {
               await lock.release();
             } catch (error) {
-              tell(tally, error);
+              // Releasing the writer's own lock cannot rightly conflict with anyone.
+              if (tell(tally, error) === "conflict") tally.falseConflicts.push(`release of the writer's own lock told ${describe(error).slice(0, 120)}`);
               leftovers.add(writer);
             }
             active.delete(writer);
+            changes++;
           }
         }
       } finally {
