@@ -193,7 +193,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           const sent = Math.floor(body.length * decision.a);
           record(event(sent));
           res.writeHead(answer.statusCode ?? 502, relayedHeaders(answer.headers));
-          res.write(body.subarray(0, sent), () => hangUp());
+          res.flushHeaders();
+          // end() sends what was written, then closes: the client sees the body stop short of the
+          // length announced (or of the last chunk). destroy() would discard the queued bytes.
+          if (sent > 0) res.write(body.subarray(0, sent));
+          req.socket.end();
+          setTimeout(hangUp, 1000).unref();
         });
       default:
         return forward(req, res, (answer, body) => relay(answer, body, res));
