@@ -15,6 +15,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoredObject,
+  type Clock,
 } from "@cairn/core";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
@@ -23,6 +24,11 @@ const CAS_LOCK_SUFFIX = ".cairn-lock";
 /** gocloud's fileblob writes attribute sidecars beside objects; they are not objects. */
 const ATTRS_SUFFIX = ".attrs";
 const DEFAULT_PAGE = 1000;
+
+export interface FileStoreOptions {
+  /** Time and pauses for lock timeouts and backoff; tests inject a `ManualClock`. */
+  clock?: Clock;
+}
 
 /**
  * Keys are files under `root`. Every write goes to a new temp file that is renamed (or linked)
@@ -37,6 +43,7 @@ export class FileStore implements StateStore {
   constructor(
     readonly root: string,
     readonly url: string,
+    private readonly options: FileStoreOptions = {},
   ) {}
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -101,7 +108,7 @@ export class FileStore implements StateStore {
       await this.requireVersion(key, path, expected);
       await writeFileAtomic(path, bytes);
       return this.versionAt(path);
-    });
+    }, this.lockOptions());
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
@@ -117,7 +124,7 @@ export class FileStore implements StateStore {
       await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
         await this.requireVersion(key, path, expected);
         await remove();
-      });
+      }, this.lockOptions());
     }
     // As fileblob's Delete: the object's `.attrs` sidecar goes with it.
     await removeAttrsSidecar(path);
@@ -157,6 +164,10 @@ export class FileStore implements StateStore {
       if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys);
       else if (entry.isFile() && key.startsWith(prefix) && isObjectName(entry.name)) keys.push(key);
     }
+  }
+
+  private lockOptions() {
+    return this.options.clock === undefined ? {} : { clock: this.options.clock };
   }
 
   private async requireVersion(key: string, path: string, expected: string): Promise<void> {

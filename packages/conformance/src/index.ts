@@ -16,3 +16,11 @@ export * from "./store-checks-leases.js";
 export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 export * from "./store-checks-history-chain.js";
 export * from "./store-checks-sessions.js";
+export {
+  checkPausedWriter,
+  describePausedWriterConformance,
+  type PausedWriterOptions,
+  type PausedWriterStore,
+  type PausedWriterTrial,
+  type PausedWriterUnsupported,
+} from "./paused-writer.js";

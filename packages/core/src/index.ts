@@ -8,6 +8,7 @@ export * from "./fs/atomic-write.js";
 export * from "./fs/file-lock.js";
 export * from "./fs/fs-errors.js";
 export * from "./fs/make-directory.js";
+export * from "./time/clock.js";
 export * from "./credentials/pulumi-home.js";
 export * from "./credentials/credentials-file.js";
 export * from "./credentials/credentials-store.js";
