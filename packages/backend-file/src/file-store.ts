@@ -5,6 +5,7 @@ import {
   CairnError,
   createFileExclusive,
   isTempFileName,
+  LOCK_BREAK_SUFFIX,
   withFileLock,
   writeFileAtomic,
   type DeleteOptions,
@@ -236,7 +237,7 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 function isObjectName(name: string): boolean {
-  return !isTempFileName(name) && !name.endsWith(CAS_LOCK_SUFFIX) && !name.endsWith(ATTRS_SUFFIX);
+  return !isTempFileName(name) && !name.endsWith(CAS_LOCK_SUFFIX) && !name.endsWith(`${CAS_LOCK_SUFFIX}${LOCK_BREAK_SUFFIX}`) && !name.endsWith(ATTRS_SUFFIX);
 }
 
 function versionOf(info: { ino: bigint; mtimeNs: bigint; size: bigint }): string {

@@ -35,6 +35,7 @@ export * from "./retry.js";
 export * from "./url-parameters.js";
 export * from "./key-prefix.js";
 export { isProcessAlive } from "./process-alive.js";
+export { currentProcessIdentity, processState, processStartTime, type ProcessIdentity, type ProcessState } from "./process-identity.js";
 export * from "./migration/index.js";
 export type { UpgradeOptions, UpgradeReport, UpgradedStack } from "./layout/upgrade.js";
 export type { BackendLogger } from "./layout/settings.js";

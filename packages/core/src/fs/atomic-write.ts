@@ -13,6 +13,11 @@ export function isTempFileName(name: string): boolean {
 export interface AtomicWriteOptions {
   /** File mode for a new file, e.g. 0o600 for credentials. */
   mode?: number;
+  /**
+   * fsync the bytes and the directory (default true). Lock files pass false: a lock need not
+   * survive power loss, and an fsync on every lock would slow every compare-and-swap.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -27,7 +32,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dirname(path));
+  if (options.durable !== false) await syncDirectory(dirname(path));
 }
 
 /**
@@ -42,7 +47,7 @@ export async function createFileExclusive(path: string, data: Uint8Array | strin
   } finally {
     await unlink(temp).catch(() => {});
   }
-  await syncDirectory(dirname(path));
+  if (options.durable !== false) await syncDirectory(dirname(path));
 }
 
 async function writeTempBeside(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<string> {
@@ -51,7 +56,7 @@ async function writeTempBeside(path: string, data: Uint8Array | string, options:
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temp).catch(() => {});
