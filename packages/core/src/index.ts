@@ -51,3 +51,4 @@ export type { CompactionSettings } from "./layout/settings.js";
 export { countingStore, type StoreTraffic } from "./layout/counting-store.js";
 export * from "./credentials/redact-url.js";
 export * from "./json/parse-json.js";
+export { ABANDONED_TEMP_AGE_MS, removeAbandonedTempFiles, removeTempFileIfAbandoned, tempFileOwner, type AbandonedTempOptions } from "./fs/temp-files.js";

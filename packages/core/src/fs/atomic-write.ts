@@ -2,13 +2,9 @@ import { randomBytes } from "node:crypto";
 import { open, rename, unlink, link } from "node:fs/promises";
 import { makeDirectory } from "./make-directory.js";
 import { basename, dirname, join } from "node:path";
+import { tempFileName } from "./temp-files.js";
 
-/** Temp files are named so that listings can skip them (`isTempFileName`). */
-const TEMP_MARKER = ".cairn-tmp-";
-
-export function isTempFileName(name: string): boolean {
-  return name.includes(TEMP_MARKER);
-}
+export { isTempFileName } from "./temp-files.js";
 
 export interface AtomicWriteOptions {
   /** File mode for a new file, e.g. 0o600 for credentials. */
@@ -52,7 +48,7 @@ export async function createFileExclusive(path: string, data: Uint8Array | strin
 
 async function writeTempBeside(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<string> {
   await makeDirectory(dirname(path));
-  const temp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${randomBytes(6).toString("hex")}`);
+  const temp = join(dirname(path), tempFileName(basename(path), randomBytes(4).toString("hex")));
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(data);
