@@ -17,6 +17,7 @@ export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 export * from "./store-checks-history-chain.js";
 export * from "./store-checks-sessions.js";
 export {
+  PLUGIN_STORE_OPENER,
   checkPausedWriter,
   describePausedWriterConformance,
   type PausedWriterOptions,
@@ -24,3 +25,4 @@ export {
   type PausedWriterTrial,
   type PausedWriterUnsupported,
 } from "./paused-writer.js";
+export type { PluginStoreArgs } from "./plugin-store-opener.js";

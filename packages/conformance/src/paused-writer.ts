@@ -53,7 +53,14 @@ export interface PausedWriterTrial {
   parent: { ok: true; version: string } | { ok: false; message: string };
 }
 
-const RUNNER = runnerPath();
+const RUNNER = compiledBeside("paused-writer-child.js");
+
+/**
+ * `childModule` for a store shipped as a backend plugin: pass `childArgs` of the form
+ * `{ plugin: <absolute path of the built plugin entry>, url, context: OpenContext }` (`PluginStoreArgs`)
+ * and the child opens the store through the plugin's `open(url, context)`, as the CLI does.
+ */
+export const PLUGIN_STORE_OPENER = compiledBeside("plugin-store-opener.js");
 
 /**
  * A writer stopped inside its compare-and-swap must never overwrite a newer commit when it
@@ -253,8 +260,8 @@ function processState(pid: number): string | undefined {
   }
 }
 
-/** The compiled child runner beside this module (from src/ under a TypeScript runner: the dist copy). */
-function runnerPath(): string {
+/** A compiled module beside this one (from src/ under a TypeScript runner: the dist copy, which plain Node can run). */
+function compiledBeside(file: string): string {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith(".ts") ? join(dirname(here), "..", "dist", "paused-writer-child.js") : join(dirname(here), "paused-writer-child.js");
+  return here.endsWith(".ts") ? join(dirname(here), "..", "dist", file) : join(dirname(here), file);
 }
