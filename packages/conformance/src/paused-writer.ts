@@ -37,6 +37,13 @@ export interface PausedWriterOptions {
   valueBytes?: number;
   /** The pause `advanceTime` is asked for (default one day). */
   pausedForMs?: number;
+  /**
+   * Real time after which the child is resumed even though the parent's write has not settled
+   * (default 30 s). A server that handles one request at a time (an emulator) cannot answer the
+   * parent while the stopped child's request is open; without this the check would deadlock. On a
+   * store that answers the parent, this never fires.
+   */
+  resumeChildAfterMs?: number;
   /** vitest timeout of the whole check (default 240 s). */
   timeoutMs?: number;
 }
@@ -51,6 +58,8 @@ export interface PausedWriterTrial {
   stopAfterMs: number;
   child: ChildReport & { type: "result" };
   parent: { ok: true; version: string } | { ok: false; message: string };
+  /** The parent's write had not settled when the child was resumed (`resumeChildAfterMs`). */
+  resumedBeforeParentSettled: boolean;
 }
 
 const RUNNER = compiledBeside("paused-writer-child.js");
@@ -132,15 +141,19 @@ async function runTrial(options: PausedWriterOptions, trial: number, stopAfterMs
     await new Promise((resolve) => setTimeout(resolve, stopAfterMs)); // where the stop lands, not a wait for time to pass
     await child.stop();
     await options.advanceTime?.(store, options.pausedForMs ?? 24 * 60 * 60 * 1000);
-    let parent: PausedWriterTrial["parent"];
-    try {
-      parent = { ok: true, version: await store.put(key, valueFor(parentTag, 64), { ifMatch: baseVersion }) };
-    } catch (error) {
-      parent = { ok: false, message: error instanceof Error ? error.message : String(error) };
-    }
+    const parentWrite: Promise<PausedWriterTrial["parent"]> = store.put(key, valueFor(parentTag, 64), { ifMatch: baseVersion }).then(
+      (version) => ({ ok: true, version }),
+      (error: unknown) => ({ ok: false, message: error instanceof Error ? error.message : String(error) }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const resumedBeforeParentSettled = await Promise.race([
+      parentWrite.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.resumeChildAfterMs ?? 30_000))),
+    ]);
+    clearTimeout(timer);
     child.resume();
-    const childResult = await result;
-    const outcome: PausedWriterTrial = { stopAfterMs, child: childResult, parent };
+    const [parent, childResult] = await Promise.all([parentWrite, result]);
+    const outcome: PausedWriterTrial = { stopAfterMs, child: childResult, parent, resumedBeforeParentSettled };
     const final = await store.get(key);
     judge(outcome, final?.bytes, { key, trial, baseVersion, child: valueFor(childTag, valueBytes), parent: valueFor(parentTag, 64) });
     return outcome;
