@@ -137,6 +137,7 @@ async function runTrial(options: PausedWriterOptions, trial: number, stopAfterMs
     child.start(start);
     await child.next("ready");
     const result = child.next("result");
+    result.catch(() => {}); // awaited below; a child failing meanwhile must not be an unhandled rejection
     child.go();
     await new Promise((resolve) => setTimeout(resolve, stopAfterMs)); // where the stop lands, not a wait for time to pass
     await child.stop();
