@@ -1,10 +1,14 @@
 import { createHash } from "node:crypto";
 import { open, readdir, readFile, unlink, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   CairnError,
   createFileExclusive,
   isTempFileName,
+  LOCK_BREAK_SUFFIX,
+  removeAbandonedTempFiles,
+  removeTempFileIfAbandoned,
+  systemClock,
   withFileLock,
   writeFileAtomic,
   type DeleteOptions,
@@ -15,6 +19,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoredObject,
+  type Clock,
 } from "@cairn/core";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
@@ -23,6 +28,13 @@ const CAS_LOCK_SUFFIX = ".cairn-lock";
 /** gocloud's fileblob writes attribute sidecars beside objects; they are not objects. */
 const ATTRS_SUFFIX = ".attrs";
 const DEFAULT_PAGE = 1000;
+
+export interface FileStoreOptions {
+  /** Time and pauses for lock timeouts and backoff, and the age of abandoned temp files; tests inject a `ManualClock`. */
+  clock?: Clock;
+  /** A temp file whose writer cannot be judged (another host, an older cairn) is removed once older than this (default a day). */
+  abandonedTempAgeMs?: number;
+}
 
 /**
  * Keys are files under `root`. Every write goes to a new temp file that is renamed (or linked)
@@ -37,6 +49,7 @@ export class FileStore implements StateStore {
   constructor(
     readonly root: string,
     readonly url: string,
+    private readonly options: FileStoreOptions = {},
   ) {}
 
   async get(key: string): Promise<StoredObject | undefined> {
@@ -68,6 +81,8 @@ export class FileStore implements StateStore {
   }
 
   private async write(key: string, path: string, bytes: Uint8Array, options: PutOptions): Promise<string> {
+    // What killed writers left in this directory goes first (never a live writer's temp file).
+    await removeAbandonedTempFiles(dirname(path), this.abandonedTempOptions());
     // gocloud's fileblob (Pulumi on file://) keeps `<file>.attrs` beside what it wrote: its MD5
     // and content type. When cairn replaces such a file the sidecar is rewritten for the new bytes,
     // as fileblob would have written it; one cairn cannot read goes (fileblob reads an object
@@ -101,11 +116,12 @@ export class FileStore implements StateStore {
       await this.requireVersion(key, path, expected);
       await writeFileAtomic(path, bytes);
       return this.versionAt(path);
-    });
+    }, this.lockOptions());
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const path = this.pathOf(key);
+    await removeAbandonedTempFiles(dirname(path), this.abandonedTempOptions());
     const remove = () => unlink(path).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR" || (await isDirectory(path))) return; // nothing stored under this key
       throw error;
@@ -117,7 +133,7 @@ export class FileStore implements StateStore {
       await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
         await this.requireVersion(key, path, expected);
         await remove();
-      });
+      }, this.lockOptions());
     }
     // As fileblob's Delete: the object's `.attrs` sidecar goes with it.
     await removeAttrsSidecar(path);
@@ -126,7 +142,9 @@ export class FileStore implements StateStore {
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
     const limit = options.limit ?? DEFAULT_PAGE;
     const keys: string[] = [];
-    await this.walk("", prefix, keys);
+    const temps: string[] = [];
+    await this.walk("", prefix, keys, temps);
+    for (const temp of temps) await removeTempFileIfAbandoned(temp, this.abandonedTempOptions());
     const after = options.cursor;
     const remaining = keys.sort().filter((key) => after === undefined || key > after);
     const page = remaining.slice(0, limit);
@@ -144,8 +162,8 @@ export class FileStore implements StateStore {
 
   async close(): Promise<void> {}
 
-  /** Collects keys under `directory` (a key prefix ending in `/`, or "") that start with `prefix`. */
-  private async walk(directory: string, prefix: string, keys: string[]): Promise<void> {
+  /** Collects keys under `directory` (a key prefix ending in `/`, or "") that start with `prefix`, and the paths of temp files met on the way. */
+  private async walk(directory: string, prefix: string, keys: string[], temps: string[]): Promise<void> {
     // Only descend where the prefix can still match: `a/b` needs `a/`, not `c/`.
     if (!prefix.startsWith(directory) && !directory.startsWith(prefix)) return;
     const entries = await readdir(join(this.root, directory), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
@@ -154,9 +172,19 @@ export class FileStore implements StateStore {
     });
     for (const entry of entries) {
       const key = `${directory}${entry.name}`;
-      if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys);
+      if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys, temps);
       else if (entry.isFile() && key.startsWith(prefix) && isObjectName(entry.name)) keys.push(key);
+      else if (entry.isFile() && isTempFileName(entry.name)) temps.push(join(this.root, key));
     }
+  }
+
+  private abandonedTempOptions() {
+    const now = (this.options.clock ?? systemClock).now();
+    return this.options.abandonedTempAgeMs === undefined ? { now } : { now, maxAgeMs: this.options.abandonedTempAgeMs };
+  }
+
+  private lockOptions() {
+    return this.options.clock === undefined ? {} : { clock: this.options.clock };
   }
 
   private async requireVersion(key: string, path: string, expected: string): Promise<void> {
@@ -225,7 +253,7 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 function isObjectName(name: string): boolean {
-  return !isTempFileName(name) && !name.endsWith(CAS_LOCK_SUFFIX) && !name.endsWith(ATTRS_SUFFIX);
+  return !isTempFileName(name) && !name.endsWith(CAS_LOCK_SUFFIX) && !name.endsWith(`${CAS_LOCK_SUFFIX}${LOCK_BREAK_SUFFIX}`) && !name.endsWith(ATTRS_SUFFIX);
 }
 
 function versionOf(info: { ino: bigint; mtimeNs: bigint; size: bigint }): string {

@@ -2,7 +2,7 @@ import { defineBackendPlugin } from "@cairn/core";
 import { FileStore } from "./file-store.js";
 import { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 
-export { FileStore } from "./file-store.js";
+export { FileStore, type FileStoreOptions } from "./file-store.js";
 export { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 export { classifyFileError } from "./file-errors.js";
 

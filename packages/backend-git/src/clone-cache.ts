@@ -27,8 +27,8 @@ const inProcess = new Map<string, Promise<unknown>>();
 export function withCache<T>(gitdir: string, action: () => Promise<T>): Promise<T> {
   const previous = inProcess.get(gitdir) ?? Promise.resolve();
   const run = previous.then(
-    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000, staleMs: 120_000 }),
-    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000, staleMs: 120_000 }),
+    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000 }),
+    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000 }),
   );
   const settled = run.catch(() => undefined);
   inProcess.set(gitdir, settled);

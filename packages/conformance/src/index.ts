@@ -20,3 +20,13 @@ export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 export * from "./store-checks-history-chain.js";
 export * from "./store-checks-sessions.js";
 export * from "./retried-writes.js";
+export {
+  PLUGIN_STORE_OPENER,
+  checkPausedWriter,
+  describePausedWriterConformance,
+  type PausedWriterOptions,
+  type PausedWriterStore,
+  type PausedWriterTrial,
+  type PausedWriterUnsupported,
+} from "./paused-writer.js";
+export type { PluginStoreArgs } from "./plugin-store-opener.js";

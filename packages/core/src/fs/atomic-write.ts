@@ -2,17 +2,18 @@ import { randomBytes } from "node:crypto";
 import { open, rename, unlink, link } from "node:fs/promises";
 import { makeDirectory } from "./make-directory.js";
 import { basename, dirname, join } from "node:path";
+import { tempFileName } from "./temp-files.js";
 
-/** Temp files are named so that listings can skip them (`isTempFileName`). */
-const TEMP_MARKER = ".cairn-tmp-";
-
-export function isTempFileName(name: string): boolean {
-  return name.includes(TEMP_MARKER);
-}
+export { isTempFileName } from "./temp-files.js";
 
 export interface AtomicWriteOptions {
   /** File mode for a new file, e.g. 0o600 for credentials. */
   mode?: number;
+  /**
+   * fsync the bytes and the directory (default true). Lock files pass false: a lock need not
+   * survive power loss, and an fsync on every lock would slow every compare-and-swap.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -27,7 +28,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dirname(path));
+  if (options.durable !== false) await syncDirectory(dirname(path));
 }
 
 /**
@@ -42,16 +43,16 @@ export async function createFileExclusive(path: string, data: Uint8Array | strin
   } finally {
     await unlink(temp).catch(() => {});
   }
-  await syncDirectory(dirname(path));
+  if (options.durable !== false) await syncDirectory(dirname(path));
 }
 
 async function writeTempBeside(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<string> {
   await makeDirectory(dirname(path));
-  const temp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${randomBytes(6).toString("hex")}`);
+  const temp = join(dirname(path), tempFileName(basename(path), randomBytes(4).toString("hex")));
   const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temp).catch(() => {});
