@@ -6,7 +6,7 @@ import type { CellResult } from "./fault-cell.js";
 /** Where each store's results are written: `<tmp>/cairn-faults/<store>.json`. */
 export const REPORT_DIR = join(tmpdir(), "cairn-faults");
 
-const COLUMNS = ["store", "fault", "requests", "faults", "checks ok", "race ok", "writes", "acked", "lost", "false confl.", "torn", "orphan locks", "other err.", "s"] as const;
+const COLUMNS = ["store", "fault", "requests", "faults", "checks ok", "race ok", "writes", "acked", "lost", "false confl.", "maybe (raw)", "torn", "orphan locks", "other err.", "s"] as const;
 
 export function tableRow(cell: CellResult): string[] {
   const injected = Object.values(cell.proxy.faults).reduce((sum, n) => sum + n, 0);
@@ -21,6 +21,7 @@ export function tableRow(cell: CellResult): string[] {
     String(cell.ledger.acked),
     String(cell.ledger.lost.length),
     String(cell.ledger.falseConflicts.length),
+    String(cell.ledger.ambiguousTold),
     String(cell.ledger.torn.length),
     String(cell.ledger.orphanedLocks),
     String(cell.ledger.otherErrors),

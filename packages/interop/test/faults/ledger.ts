@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { isCairnError, type LockedError, type LockInfo, type StackRef, type StateBackend, type StateStore, type UntypedDeployment } from "@cairn/core";
+import { isAmbiguous, isCairnError, type LockedError, type LockInfo, type StackRef, type StateBackend, type StateStore, type UntypedDeployment } from "@cairn/core";
 import { sampleDeployment } from "@cairn/conformance";
 import { decodeValue, encodeValue } from "./checksummed-value.js";
 
@@ -15,13 +15,18 @@ import { decodeValue, encodeValue } from "./checksummed-value.js";
  * - **torn**: stored (or handed to a client as read) bytes that are not exactly one whole value.
  *
  * Other errors (Unavailable after the retries ran out, …) are allowed and only counted; a write
- * told such an error may or may not have landed.
+ * told such an error may or may not have landed. So is a Conflict the store marked `ambiguous`
+ * (raw store writes here; a retry met a write that may be its own first try): the store said
+ * "maybe", which is honest, not false — core decides those by reading back (`bytesIdentifyWrite`),
+ * and the backend-level ledger below and the retried-write conformance checks prove it does.
  */
 export interface LedgerTally {
   writes: number;
   acked: number;
   /** Conflict / Locked told (contention included; those that were false are in `falseConflicts`). */
   conflictsTold: number;
+  /** Conflicts the store marked ambiguous (outcome unknown, see above): counted, never false. */
+  ambiguousTold: number;
   otherErrors: number;
   lost: string[];
   falseConflicts: string[];
@@ -37,12 +42,13 @@ export interface LedgerTally {
   incomplete: string[];
 }
 
-export const emptyTally = (): LedgerTally => ({ writes: 0, acked: 0, conflictsTold: 0, otherErrors: 0, lost: [], falseConflicts: [], torn: [], orphanedLocks: 0, samples: [], incomplete: [] });
+export const emptyTally = (): LedgerTally => ({ writes: 0, acked: 0, conflictsTold: 0, ambiguousTold: 0, otherErrors: 0, lost: [], falseConflicts: [], torn: [], orphanedLocks: 0, samples: [], incomplete: [] });
 
 export function addTally(into: LedgerTally, from: LedgerTally): void {
   into.writes += from.writes;
   into.acked += from.acked;
   into.conflictsTold += from.conflictsTold;
+  into.ambiguousTold += from.ambiguousTold;
   into.otherErrors += from.otherErrors;
   into.lost.push(...from.lost);
   into.falseConflicts.push(...from.falseConflicts);
@@ -52,7 +58,7 @@ export function addTally(into: LedgerTally, from: LedgerTally): void {
   for (const sample of from.samples) if (into.samples.length < 8 && !into.samples.includes(sample)) into.samples.push(sample);
 }
 
-type Told = "ok" | "conflict" | "other";
+type Told = "ok" | "conflict" | "ambiguous" | "other";
 const newId = (writer: number) => `w${writer}-${randomBytes(4).toString("hex")}`;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 30));
 
@@ -60,8 +66,17 @@ function describe(error: unknown): string {
   return `${isCairnError(error) ? error.code : "non-CairnError"}: ${String((error as Error)?.message ?? error).slice(0, 160)}`;
 }
 
-function tell(tally: LedgerTally, error: unknown): Told {
+/**
+ * What a write was told. `rawStore`: the call went to a store directly, whose ambiguous Conflict
+ * means "maybe" (see above); through a backend, core must already have decided, so there an
+ * ambiguous Conflict is as false as any.
+ */
+function tell(tally: LedgerTally, error: unknown, rawStore = false): Told {
   if (isCairnError(error, "Conflict") || isCairnError(error, "Locked")) {
+    if (rawStore && isAmbiguous(error)) {
+      tally.ambiguousTold++;
+      return "ambiguous";
+    }
     tally.conflictsTold++;
     return "conflict";
   }
@@ -88,7 +103,7 @@ export async function createsLedger(through: () => Promise<StateStore>, direct: 
             tally.acked++;
             outcomes.push({ key, id, told: "ok" });
           } catch (error) {
-            outcomes.push({ key, id, told: tell(tally, error) });
+            outcomes.push({ key, id, told: tell(tally, error, true) });
           }
         }
       } finally {
@@ -123,7 +138,7 @@ export async function casLedger(through: () => Promise<StateStore>, direct: Stat
           try {
             current = await store.get(key);
           } catch (error) {
-            tell(tally, error);
+            tell(tally, error, true);
             continue;
           }
           if (current === undefined) throw new Error(`${key} vanished`);
@@ -140,7 +155,7 @@ export async function casLedger(through: () => Promise<StateStore>, direct: Stat
             acked++;
             told.push({ id, told: "ok" });
           } catch (error) {
-            told.push({ id, told: tell(tally, error) });
+            told.push({ id, told: tell(tally, error, true) });
             await pause();
           }
         }

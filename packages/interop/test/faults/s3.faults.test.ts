@@ -5,4 +5,4 @@ import { s3Target } from "./fault-targets.js";
 // drop-response: a conditional write whose answer was dropped is retried and then refused by its
 // own landed write (Conflict / Locked by itself) — retried conditional writes are not idempotent
 // yet in @cairn/core (being fixed on branch `idempotent`).
-describeFaultMatrix("s3", async () => s3Target(), { writers: 3, perWriter: 2, raceWriters: 3, knownFalseConflicts: ["drop-response"] });
+describeFaultMatrix("s3", async () => s3Target(), { writers: 3, perWriter: 2, raceWriters: 3 });

@@ -5,4 +5,4 @@ import { serviceTarget } from "./fault-targets.js";
 // drop-response and truncate: the service client retries a POST whose answer never arrived whole,
 // and cairn-server refuses the repeat of what it already did ("update … has already been started",
 // "… does not hold the lease", "stack … already exists") — being fixed on branch `idempotent`.
-describeFaultMatrix("service", serviceTarget, { writers: 4, perWriter: 3, raceWriters: 3, knownFalseConflicts: ["drop-response", "truncate"] });
+describeFaultMatrix("service", serviceTarget, { writers: 4, perWriter: 3, raceWriters: 3 });
