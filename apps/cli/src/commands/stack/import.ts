@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, encryptDeploymentSecrets, fsError, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import { CairnError, isBrokenStackError, encryptDeploymentSecrets, fsError, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
@@ -12,7 +12,7 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
     .description("Replace the stack's deployment with one from a file or stdin (Pulumi's `stack export` format)")
     .option("-s, --stack <stack>", "the stack to import into; defaults to the selected stack")
     .option("--file <path>", "read from this file instead of stdin")
-    .option("-f, --force", "import even if the resources' URNs name another stack or project")
+    .option("-f, --force", "import even if the resources' URNs name another stack or project, or the stack's file is broken (it is replaced)")
     .option("--non-interactive", "never prompt for a passphrase")
     .action(
       run(async (context, flags: { stack?: string; file?: string; force?: boolean; nonInteractive?: boolean }) => {
@@ -29,11 +29,15 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
         if (hasPlaintextSecrets(deployment)) {
           // Plaintext (from `export --show-secrets`) is sealed with the stack's own provider before
           // anything is written; the stack's current state says which provider that is.
-          const current = await backend.exportDeployment(ref);
+          // A broken stack (replaced with --force) has no readable state: the salt comes from its config file.
+          const current = await backend.exportDeployment(ref).catch((error: unknown) => {
+            if (flags.force && isBrokenStackError(error)) return undefined;
+            throw error;
+          });
           const secrets = await openStackSecrets(context, ref, current, { nonInteractive: Boolean(flags.nonInteractive) });
           deployment = await encryptDeploymentSecrets(deployment, secrets);
         }
-        await backend.importDeployment(ref, deployment, { kind: "import" });
+        await backend.importDeployment(ref, deployment, { kind: "import", replaceBroken: Boolean(flags.force) });
         context.output.out(`Import complete: ${label}`);
       }),
     );
