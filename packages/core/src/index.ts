@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./transport-errors.js";
 export * from "./store.js";
 export * from "./backend.js";
 export * from "./plugin.js";
