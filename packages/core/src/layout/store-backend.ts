@@ -26,6 +26,7 @@ import { classifiedStore } from "./classified-store.js";
 import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
 import { readNativeHistory } from "./native-history.js";
 import { StackLocks } from "./locks.js";
+import { trackProcessLock, untrackProcessLock } from "./process-locks.js";
 import type { HeldLock } from "./held-lock.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
@@ -586,9 +587,13 @@ class StoreBackend implements StateBackend {
   }
 
   private async acquire(paths: StackPaths, operation: string): Promise<HeldLock> {
-    const lock: HeldLock = await this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
-      if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
-    });
+    // Tracked from the start, so an interrupted process can release it (`releaseProcessLocks`).
+    const lock: HeldLock = await trackProcessLock(
+      this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
+        if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
+        untrackProcessLock(lock);
+      }),
+    );
     return lock;
   }
 
