@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CAIRN_BIN, createSandbox, SAMPLE_DEPLOYMENT, type Sandbox } from "./helpers.js";
 
@@ -85,5 +85,38 @@ describe("SIGKILL during stack import", () => {
     const next = sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT, "--force"]);
     expect(next.status).toBe(0);
     expect(next.stderr).toContain("took over the lock");
+  }, 120_000);
+});
+
+describe("SIGKILL between the stack-file write and its history record", () => {
+  it("stack verify reports the unrecorded state, and verify --repair records it", async () => {
+    expect(sandbox.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT, "--force"]).status).toBe(0);
+    const stackFile = join(sandbox.state, ".pulumi/stacks/demo/dev.json");
+    const historyDir = join(sandbox.state, ".pulumi/history/demo/dev");
+    const records = () => readdirSync(historyDir).filter((name) => name.endsWith(".history.json")).length;
+    const before = { size: statSync(stackFile).size, records: records() };
+    const file = join(sandbox.root, "big.json");
+    writeFileSync(file, bigDeployment(60_000));
+    const child = spawn(process.execPath, [CAIRN_BIN, "stack", "import", "--file", file, "--force"], {
+      cwd: sandbox.project,
+      env: { PATH: process.env.PATH, HOME: sandbox.root, PULUMI_HOME: sandbox.home, PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple" },
+      stdio: "ignore",
+    });
+    const exited = once(child, "exit");
+    // The event: the new stack file is in place (the write is a rename, so it appears whole).
+    while (statSync(stackFile).size === before.size) await new Promise((resolve) => setImmediate(resolve));
+    child.kill("SIGKILL");
+    await exited;
+    expect(records()).toBe(before.records); // killed before its history record: else the test proves nothing
+    expect(sandbox.run(["stack", "unlock", "--force"]).status).toBe(0); // the dead holder's lock
+
+    const verify = sandbox.run(["stack", "verify"]);
+    expect(verify.status).not.toBe(0);
+    expect(verify.stdout).toContain("BROKEN — the stack file .pulumi/stacks/demo/dev.json holds a state that no history entry records");
+    expect(verify.stderr).toContain("cairn stack verify --repair");
+    const repaired = sandbox.run(["stack", "verify", "--repair"]);
+    expect(repaired.status).toBe(0);
+    expect(repaired.stdout).toContain(`OK — ${before.records + 1} history entries verified`);
+    expect(JSON.parse(sandbox.run(["stack", "history", "--json"]).stdout)[0]).toMatchObject({ result: "failed" });
   }, 120_000);
 });

@@ -86,6 +86,11 @@ export interface StateBackend {
    * break. Backends that keep history themselves leave it out.
    */
   verifyHistory?(ref: StackRef): Promise<HistoryVerification>;
+  /**
+   * Records the stack's current state in history when `verifyHistory` reported it `unrecorded`
+   * (its writer died between the stack-file write and the history record); false when not needed.
+   */
+  repairHistory?(ref: StackRef): Promise<boolean>;
   /** Removes the oldest history entries, recording the pruned range so the rest still verifies. */
   pruneHistory?(ref: StackRef, options: PruneOptions): Promise<PruneReport>;
   /** The stack's history as a self-contained archive that verifies without the backend. */

@@ -32,6 +32,7 @@ import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
+import { findUnrecordedState } from "./unrecorded-state.js";
 import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
 import { pruneHistory, readHistorySource, type PruneOptions, type PruneReport } from "./history-integrity.js";
 import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
@@ -430,8 +431,46 @@ class StoreBackend implements StateBackend {
   async verifyHistory(ref: StackRef): Promise<HistoryVerification> {
     const paths = await this.pathsOf(ref);
     if (this.store.capabilities.nativeHistory) return { stack: paths.qualifiedName, ok: true, entries: 0, unchained: 0, native: true };
-    await this.requireStack(paths);
-    return verifyHistoryChain(await readHistorySource(this.store, paths));
+    const stored = await this.requireStack(paths);
+    const source = await readHistorySource(this.store, paths);
+    const report = verifyHistoryChain(source);
+    if (!report.ok || (await this.writeUnderWay(paths))) return report;
+    const problem = findUnrecordedState(stored, source);
+    if (problem === undefined) return report;
+    return { ...report, ok: false, unrecorded: true, break: { position: report.entries + 1, entry: stored.key, problem } };
+  }
+
+  /**
+   * Records the stack file's current state in history when `verifyHistory` found it unrecorded
+   * (a write whose history record never landed): an entry of the interrupted update, as failed,
+   * like a recovered journal. Returns whether it recorded one; changes nothing otherwise.
+   */
+  async repairHistory(ref: StackRef): Promise<boolean> {
+    const paths = await this.pathsOf(ref);
+    if (this.store.capabilities.nativeHistory) return false;
+    return this.withLock(paths, "history-repair", async () => {
+      const stored = await this.requireStack(paths);
+      const source = await readHistorySource(this.store, paths);
+      if (!verifyHistoryChain(source).ok || findUnrecordedState(stored, source) === undefined) return false;
+      const now = unixSeconds();
+      await this.recordUpdate(paths, ref, { key: stored.key, bytes: stored.bytes }, {
+        kind: "update",
+        startTime: now,
+        message: "interrupted: the stack file was written but its history record was not (recorded by `cairn stack verify --repair`)",
+        environment: {},
+        config: {},
+        version: 0,
+        result: "failed",
+        endTime: now,
+      });
+      return true;
+    });
+  }
+
+  /** A lock is held or a journal is open: an update may be between its stack-file write and its record. */
+  private async writeUnderWay(paths: StackPaths): Promise<boolean> {
+    if ((await this.locks.holders(paths.lockDir)).length > 0) return true;
+    return (await listJournals(this.store, paths)).length > 0;
   }
 
   async pruneHistory(ref: StackRef, options: PruneOptions): Promise<PruneReport> {
