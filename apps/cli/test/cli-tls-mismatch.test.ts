@@ -31,6 +31,7 @@ describe("https URL, plain-HTTP endpoint", () => {
     ["gs", () => `gs://bucket?endpoint=https://127.0.0.1:${port}`, { GOOGLE_OAUTH_ACCESS_TOKEN: "test" }],
     ["azblob", () => `azblob://container?storage_account=acct&domain=127.0.0.1:${port}&protocol=https`, { AZURE_STORAGE_KEY: AZURE_KEY }],
     ["git", () => `git+https://127.0.0.1:${port}/repo.git`, {}],
+    ["service", () => `https://127.0.0.1:${port}`, { PULUMI_ACCESS_TOKEN: "pul-test" }],
   ])("%s: says to use http://, without OpenSSL's raw text", (_backend, url, env) => {
     const sandbox = createSandbox();
     try {
