@@ -137,19 +137,23 @@ describe("secrets on the file backend", () => {
     expect(snapshotState()).toEqual(before);
   });
 
-  it("a corrupted ciphertext is a clear error naming where it is, and changes nothing", () => {
+  it.each([
+    ["a corrupted ciphertext", (ciphertext: string) => `${ciphertext.slice(0, -8)}AAAAAAA=`],
+    ["a garbage ciphertext", () => "garbage"],
+  ])("import refuses %s, naming the secret's path and resource, and changes nothing", (_what, corrupt) => {
     importPlaintext();
     const exported = JSON.parse(sandbox.run(["stack", "export"]).stdout);
     const victim = secretsOf(exported)[0]!;
-    victim.ciphertext = `${String(victim.ciphertext).slice(0, -8)}AAAAAAA=`;
+    victim.ciphertext = corrupt(String(victim.ciphertext));
     const file = join(sandbox.root, "corrupt.json");
     writeFileSync(file, JSON.stringify(exported));
-    expect(sandbox.run(["stack", "import", "--force", "--file", file]).status).toBe(0);
     const before = snapshotState();
-    const result = sandbox.run(["stack", "export", "--show-secrets"]);
+    const result = sandbox.run(["stack", "import", "--force", "--file", file]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/resources\[\d+\]/);
+    expect(result.stderr).toMatch(/error: invalid deployment: could not decrypt the secret at deployment\.resources\[\d+\]\.\S+ \(resource urn:pulumi:foo::countdown::/);
     expect(snapshotState()).toEqual(before);
+    // What was there still exports with its secrets.
+    expect(sandbox.run(["stack", "export", "--show-secrets"]).status).toBe(0);
   });
 
   it("change-secrets-provider re-encrypts under a new passphrase; the old one stops working", () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import git from "isomorphic-git";
 import { makeDirectory, withFileLock } from "@cairn/core";
 
@@ -10,12 +10,30 @@ export function cacheDirFor(home: string, displayUrl: string): string {
   return join(home, "cairn", "git-cache", hash);
 }
 
-/** Creates the bare cache repository if it is not there yet. */
-export async function ensureCacheRepo(gitdir: string): Promise<void> {
-  if (fs.existsSync(join(gitdir, "HEAD"))) return;
+/** Creates the bare cache repository if it is not there yet; true when this call created it. */
+export async function ensureCacheRepo(gitdir: string): Promise<boolean> {
+  if (fs.existsSync(join(gitdir, "HEAD"))) return false;
   // Under PULUMI_HOME, which may not exist yet and holds tokens: whatever it creates is owner-only.
   await makeDirectory(gitdir, 0o700);
   await git.init({ fs, gitdir, bare: true, defaultBranch: "cairn" });
+  return true;
+}
+
+/**
+ * Removes a cache that the failed operation itself created (a `cairn login` of a wrong URL, bad
+ * credentials, an unreachable host): nothing was ever fetched into it that a later run could use,
+ * and it would stay behind under `$PULUMI_HOME` for a backend that was never logged in to. Best
+ * effort: the caller's error is what matters.
+ */
+export async function discardNewCache(gitdir: string): Promise<void> {
+  await fs.promises.rm(gitdir, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/** After `discardNewCache` and the lock's release: `git-cache` (and `cairn`) if nothing else is in them. */
+export async function discardEmptyCacheRoot(gitdir: string): Promise<void> {
+  const root = dirname(gitdir);
+  // rmdir removes only an empty directory: any other cache (or file) keeps it.
+  if (await fs.promises.rmdir(root).then(() => true, () => false)) await fs.promises.rmdir(dirname(root)).catch(() => undefined);
 }
 
 const inProcess = new Map<string, Promise<unknown>>();

@@ -11,7 +11,7 @@ import {
   type StateStore,
   type StoreHistoryEntry,
 } from "@cairn/core";
-import { cacheDirFor, ensureCacheRepo, withCache } from "./clone-cache.js";
+import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";
 import { classifyGitError, pushMayHaveLanded, toGitCairnError } from "./git-errors.js";
@@ -151,13 +151,21 @@ export class GitStore implements StateStore {
   }
 
   private operate<T>(what: string, action: () => Promise<T>): Promise<T> {
-    return withCache(this.cacheDir, async () => {
+    let created = false;
+    const run = withCache(this.cacheDir, async () => {
       try {
-        await ensureCacheRepo(this.cacheDir);
+        created = await ensureCacheRepo(this.cacheDir);
         return await action();
       } catch (error) {
+        // Under the cache lock, so no other store of this URL is using the directory now.
+        if (created) await discardNewCache(this.cacheDir);
         throw toGitCairnError(error, this.url, `${what} ${this.describeRemote()}`);
       }
+    });
+    // Once the lock file beside it is gone too, an emptied `git-cache` directory goes as well.
+    return run.catch(async (error: unknown) => {
+      if (created) await discardEmptyCacheRoot(this.cacheDir);
+      throw error;
     });
   }
 

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it, inject } from "vitest";
 import { checkCliLifecycle, createCliSandbox, type CliSandbox } from "@cairn/test-servers/cli-sandbox";
 import { credentialEnv, freshRepo } from "./helpers.js";
@@ -44,5 +46,19 @@ describe("cairn CLI over git", () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("ref, path");
     expect(cli.storedCredentials()).toBe("");
+  });
+
+  it("a failed login leaves no clone cache behind under PULUMI_HOME; a successful one keeps its cache", () => {
+    const caches = () => {
+      const dir = join(cli.home, "cairn", "git-cache");
+      return existsSync(dir) ? readdirSync(dir) : [];
+    };
+    cli = createCliSandbox({ ...AUTHOR, GIT_TOKEN: `${inject("gitUser")}:not-the-password-xyz` });
+    expect(cli.run(["login", freshRepo().httpUrl]).status).toBe(7); // refused credentials
+    expect(cli.run(["login", `git+${inject("gitHttpBase")}/no-such-repo.git`], credentialEnv()).status).toBe(3); // no such repository
+    expect(caches()).toEqual([]);
+    expect(existsSync(join(cli.home, "cairn"))).toBe(false);
+    expect(cli.run(["login", freshRepo().fileUrl]).status).toBe(0);
+    expect(caches()).toHaveLength(1);
   });
 });

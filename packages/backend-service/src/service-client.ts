@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { CairnError, isCairnError, withRetry } from "@cairn/core";
+import { CairnError, isCairnError, transportMismatchError, withRetry } from "@cairn/core";
 import { ACCEPT_API_VERSION, USER_AGENT } from "./client-identity.js";
 import { errorFromResponse } from "./service-errors.js";
 
@@ -113,6 +113,9 @@ export class ServiceClient {
           // A gzipped answer (`Content-Encoding: gzip`) is decoded here; a broken one fails like a dropped connection.
           text = await response.text();
         } catch (error) {
+          // https:// to a plain-HTTP server: core's one mapping says which scheme to use.
+          const mismatch = transportMismatchError(error, `${what}: ${this.baseUrl}`);
+          if (mismatch !== undefined) throw mismatch;
           throw new CairnError("Unavailable", `${what}: cannot reach ${this.baseUrl}: ${(error as Error).message}`, {
             cause: error,
             // A refused connection sent nothing; a reset or a broken answer may follow a request the server handled.

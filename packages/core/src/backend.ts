@@ -1,4 +1,5 @@
 import type { LockInfo } from "./errors.js";
+import type { BrokenStack } from "./layout/broken-stack.js";
 import type { UntypedDeployment } from "./checkpoint/types.js";
 import type { StackRef } from "./stack-ref.js";
 import type { UpgradeOptions, UpgradeReport } from "./layout/upgrade.js";
@@ -32,6 +33,12 @@ export interface StateBackend {
    */
   removeStack(ref: StackRef, options?: RemoveStackOptions): Promise<void>;
   renameStack(ref: StackRef, to: StackRef): Promise<void>;
+  /**
+   * Self-managed stores: puts the stack file's `.bak` (the state before its last write) back, for
+   * a stack whose file is broken or was removed by `stack rm`. Refuses an intact stack. Backends
+   * without `.bak` copies leave it out.
+   */
+  restoreStackFromBackup?(ref: StackRef): Promise<{ backup: string }>;
 
   /**
    * The stack's current deployment, or with `version` the deployment as it stood after that
@@ -79,6 +86,11 @@ export interface StateBackend {
    * break. Backends that keep history themselves leave it out.
    */
   verifyHistory?(ref: StackRef): Promise<HistoryVerification>;
+  /**
+   * Records the stack's current state in history when `verifyHistory` reported it `unrecorded`
+   * (its writer died between the stack-file write and the history record); false when not needed.
+   */
+  repairHistory?(ref: StackRef): Promise<boolean>;
   /** Removes the oldest history entries, recording the pruned range so the rest still verifies. */
   pruneHistory?(ref: StackRef, options: PruneOptions): Promise<PruneReport>;
   /** The stack's history as a self-contained archive that verifies without the backend. */
@@ -272,6 +284,11 @@ export interface StackSummary {
   /** Time of the last write, when known. */
   lastUpdate?: Date;
   resourceCount?: number;
+  /**
+   * Set when the stack's file cannot be read (not JSON, not a checkpoint): the stack is listed so
+   * the others still are, with what is wrong and what to do. Other fields are then absent.
+   */
+  broken?: BrokenStack;
 }
 
 export interface CreateStackOptions {
@@ -289,6 +306,11 @@ export interface SaveOptions {
   record?: Pick<UpdateRecord, "kind" | "startTime" | "endTime" | "result"> & { message?: string };
   /** Skip taking the stack lock (the caller already holds it). */
   lockHeld?: boolean;
+  /**
+   * Replace a stack whose file is broken (`StackSummary.broken`); without it such an import is
+   * refused. The broken file is not copied to `.bak`, which keeps the last good state.
+   */
+  replaceBroken?: boolean;
   /**
    * Runs after the stack file is read and before the write, which is conditional on the stack
    * file still being what was read. A caller holding its own lease (cairn-server) checks the lease

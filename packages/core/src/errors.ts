@@ -1,3 +1,4 @@
+import { transportMismatchError } from "./transport-errors.js";
 /**
  * One error type for every backend. Stores map their native errors to an `ErrorCode` through
  * `classifyError`; core wraps them with the operation and key; the CLI maps codes to exit codes.
@@ -149,6 +150,10 @@ export function wrapStoreError(
   key: string,
   hint?: string,
 ): CairnError {
+  // A scheme that does not match the endpoint (https to a plain-HTTP port) gets its fix, whatever
+  // the driver made of OpenSSL's "wrong version number".
+  const mismatch = transportMismatchError(error, `${operation} ${key}`);
+  if (mismatch !== undefined) return mismatch;
   if (isCairnError(error)) return error;
   const code = classify(error);
   const detail = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./transport-errors.js";
 export * from "./store.js";
 export * from "./backend.js";
 export * from "./plugin.js";
@@ -25,6 +26,8 @@ export * from "./checkpoint/validate.js";
 export { MAX_JSON_DEPTH } from "./checkpoint/json-limits.js";
 export * from "./checkpoint/versioned-checkpoint.js";
 export { createStoreBackend } from "./layout/store-backend.js";
+export { processLockCount, releaseProcessLocks } from "./layout/process-locks.js";
+export { BrokenStackError, isBrokenStackError, type BrokenStack } from "./layout/broken-stack.js";
 export type { StoreBackendOptions } from "./layout/settings.js";
 export { CAIRN_LOCK_FILE } from "./layout/locks.js";
 export { mapLimit } from "./layout/concurrency.js";

@@ -8,6 +8,8 @@ describe("redactUrl", () => {
     ["s3://bucket?accessKey=AKIA&secretKey=hunter2&token=t&password=p&key=k&credential=c", "s3://bucket?accessKey=***&secretKey=***&token=***&password=***&key=***&credential=***"],
     ["file://user:p%40ss@localhost/tmp/state", "file://***@localhost/tmp/state"],
     ["https://u:p@w@api.example.com:8443/path#frag", "https://***@api.example.com:8443/path#frag"],
+    // A URL as a parameter's value is redacted too (issue 14: an S3 endpoint typed with credentials).
+    ["s3://bucket?endpoint=http://AKIA:hunter2@127.0.0.1:9000&region=us-east-1", "s3://bucket?endpoint=http://***@127.0.0.1:9000&region=us-east-1"],
   ])("%s", (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
   });

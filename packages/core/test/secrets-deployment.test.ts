@@ -12,6 +12,7 @@ import {
   isCairnError,
   openPassphraseManager,
   reencryptDeploymentSecrets,
+  verifyDeploymentSecrets,
   type PassphraseSecretsManager,
   type SecretsManager,
   type UntypedDeployment,
@@ -234,5 +235,30 @@ describe("deployments under the passphrase provider", () => {
     const error: unknown = await encryptDeploymentSecrets(notJson, manager).catch((caught: unknown) => caught);
     expect(isCairnError(error, "InvalidArgument")).toBe(true);
     expect(String(error) + String((error as Error).cause)).not.toContain("bare-secret-not-json");
+  });
+});
+
+describe("verifyDeploymentSecrets (what `stack import` checks before writing)", () => {
+  let fixtureKey: PassphraseSecretsManager;
+  beforeAll(async () => {
+    fixtureKey = await fixtureManager(await fixtureDeployment());
+  });
+
+  it("accepts Pulumi's own ciphertext", async () => {
+    await expect(verifyDeploymentSecrets(await fixtureDeployment(), fixtureKey)).resolves.toBeUndefined();
+  });
+
+  it("refuses garbage ciphertext with InvalidArgument, naming the secret's path and its resource's URN", async () => {
+    const deployment = await fixtureDeployment();
+    const resources = (deployment.deployment as { resources: Array<{ urn: string; outputs: Record<string, unknown> }> }).resources;
+    resources[1]!.outputs.secret = { [SIGNATURE_KEY]: SECRET_SIGNATURE, ciphertext: "garbage" };
+    const error = await verifyDeploymentSecrets(deployment, fixtureKey).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isCairnError(error, "InvalidArgument")).toBe(true);
+    expect((error as Error).message).toBe(
+      `invalid deployment: could not decrypt the secret at deployment.resources[1].outputs.secret (resource ${resources[1]!.urn}): malformed passphrase ciphertext: it does not have the form v1:<nonce>:<ciphertext>`,
+    );
   });
 });

@@ -13,11 +13,12 @@ import { registerStackChangeSecretsProvider } from "./stack/change-secrets-provi
 import { registerStackMigrate } from "./stack/migrate.js";
 import { registerStackVerify } from "./stack/verify.js";
 import { registerStackTag } from "./stack/tag.js";
+import { registerStackRestore } from "./stack/restore.js";
 
 export function registerStack(program: Command, run: RunCommand): void {
   const stack = program
     .command("stack")
-    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate, verify, tag");
+    .description("Manage stacks and their state: init, ls, select, rm, rename, export, import, history, unlock, change-secrets-provider, migrate, verify, tag, restore");
   for (const register of [
     registerStackInit,
     registerStackLs,
@@ -32,6 +33,7 @@ export function registerStack(program: Command, run: RunCommand): void {
     registerStackMigrate,
     registerStackVerify,
     registerStackTag,
+    registerStackRestore,
   ]) {
     register(stack, run);
   }

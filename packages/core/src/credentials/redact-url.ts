@@ -41,7 +41,10 @@ function redactQuery(query: string): string {
     .map((pair) => {
       const equals = pair.indexOf("=");
       if (equals < 0) return pair;
-      return SECRET_PARAMETER.test(decodeName(pair.slice(0, equals))) ? `${pair.slice(0, equals)}=${MASK}` : pair;
+      if (SECRET_PARAMETER.test(decodeName(pair.slice(0, equals)))) return `${pair.slice(0, equals)}=${MASK}`;
+      // A URL as a parameter's value (`?endpoint=http://user:pass@host`) is redacted in turn.
+      const value = pair.slice(equals + 1);
+      return URL_PARTS.test(value) ? `${pair.slice(0, equals)}=${redactUrl(value)}` : pair;
     });
   return `?${pairs.join("&")}`;
 }

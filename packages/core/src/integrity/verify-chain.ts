@@ -38,6 +38,11 @@ export interface HistoryVerification {
   break?: ChainBreak;
   /** History kept by the store itself (git): there is no chain to check. */
   native?: boolean;
+  /**
+   * The chain is intact, but the stack file's current state is not the one its newest entry
+   * records (see `layout/unrecorded-state.ts`); `break` says so. `stack verify --repair` records it.
+   */
+  unrecorded?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js"
 import type { Checkpoint, VersionedCheckpoint } from "../checkpoint/types.js";
 import { CairnError, isCairnError } from "../errors.js";
 import { listAll, type PutOptions, type StateStore } from "../store.js";
+import { brokenStackError } from "./broken-stack.js";
 import { compress, compressionSuffix, decompress } from "./compression.js";
 import type { StackFileVersion } from "./held-lock.js";
 import { copyObject } from "./objects.js";
@@ -43,12 +44,24 @@ export async function findStackFileKey(store: StateStore, paths: StackPaths): Pr
 export async function readStackFile(store: StateStore, paths: StackPaths, hint?: string): Promise<StoredStackFile | undefined> {
   if (hint !== undefined) {
     const found = await store.get(hint);
-    if (found !== undefined) return parseStored(hint, found);
+    if (found !== undefined) return parseStoredStack(store, paths.qualifiedName, hint, found);
   }
   const key = await findStackFileKey(store, paths);
   if (key === undefined || key === hint) return undefined;
   const found = await store.get(key);
-  return found === undefined ? undefined : parseStored(key, found);
+  return found === undefined ? undefined : parseStoredStack(store, paths.qualifiedName, key, found);
+}
+
+/**
+ * `parseStored` for a file read as a stack's current state: one that does not parse is reported
+ * as a `BrokenStackError` (naming the file, the fault and the way out) instead of a bare parse error.
+ */
+export async function parseStoredStack(store: StateStore, stack: string, key: string, found: { bytes: Uint8Array; version: string }): Promise<StoredStackFile> {
+  try {
+    return await parseStored(key, found);
+  } catch (error) {
+    throw await brokenStackError(store, stack, { key, version: found.version, bytes: found.bytes }, error, parseStored);
+  }
 }
 
 /** A stack file from bytes already fetched (e.g. by a listing-driven read). */
@@ -78,6 +91,11 @@ export interface WriteStackFileOptions {
    * stack), and the one whose create did not land must hear `Conflict`.
    */
   underLock?: boolean;
+  /**
+   * Record the write in the stack index (the backend's concern, not this file's). Default: as
+   * `backup` — a write without `.bak` is a mid-update compaction, which is not indexed.
+   */
+  index?: boolean;
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { StackSummary } from "../backend.js";
 import type { Deployment } from "../checkpoint/types.js";
 import { isCairnError } from "../errors.js";
-import type { StackRef } from "../stack-ref.js";
+import { formatStackRef, type StackRef } from "../stack-ref.js";
 import type { ListedObject, StateStore } from "../store.js";
 import { mapLimit } from "./concurrency.js";
 import type { BackendLogger } from "./settings.js";
-import { parseStored, type StoredStackFile } from "./stack-files.js";
+import { isBrokenStackError } from "./broken-stack.js";
+import { parseStoredStack, type StoredStackFile } from "./stack-files.js";
 
 /**
  * The per-project stack index, `.pulumi/cairn-index/<project>.json`: for each stack, what
@@ -81,7 +82,15 @@ export class StackIndexes {
         changed = true;
         const found = await this.store.get(object.key);
         if (found === undefined) return undefined; // removed since the listing
-        const fresh = entryOf(await parseStored(object.key, found));
+        let parsed: StoredStackFile;
+        try {
+          parsed = await parseStoredStack(this.store, formatStackRef(ref), object.key, found);
+        } catch (error) {
+          // One broken file must not hide the other stacks: it is listed, marked, and not indexed.
+          if (isBrokenStackError(error)) return { ref, broken: error.broken };
+          throw error;
+        }
+        const fresh = entryOf(parsed);
         // The listing's size and time describe the file read only if it is the version already
         // indexed (nothing was written between the index entry and the read, so neither since the
         // listing); otherwise the next listing reads it once more.

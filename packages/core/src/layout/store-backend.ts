@@ -21,15 +21,18 @@ import { CairnError, type LockInfo } from "../errors.js";
 import { sameStack, type StackRef } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
 import { writeBackup } from "./backups.js";
+import { BrokenStackError, isBrokenStackError } from "./broken-stack.js";
 import { classifiedStore } from "./classified-store.js";
 import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
 import { readNativeHistory } from "./native-history.js";
 import { StackLocks } from "./locks.js";
+import { trackProcessLock, untrackProcessLock } from "./process-locks.js";
 import type { HeldLock } from "./held-lock.js";
 import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
-import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
+import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
+import { findUnrecordedState } from "./unrecorded-state.js";
 import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
 import { pruneHistory, readHistorySource, type PruneOptions, type PruneReport } from "./history-integrity.js";
 import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
@@ -176,8 +179,9 @@ class StoreBackend implements StateBackend {
     if (!this.options.stackIndex || mode === "legacy") {
       const summaries: StackSummary[] = [];
       for (const { ref } of files.values()) {
-        const stored = await readStackFile(this.store, stackPaths(mode, ref));
-        if (stored !== undefined) summaries.push(summarize(ref, stored));
+        const stored = await readStackFile(this.store, stackPaths(mode, ref)).catch(brokenSummary(ref));
+        if (stored === undefined) continue;
+        summaries.push("ref" in stored ? stored : summarize(ref, stored));
       }
       return summaries;
     }
@@ -189,9 +193,11 @@ class StoreBackend implements StateBackend {
     return this.indexes.summarize(groups);
   }
 
+  /** A broken stack exists: its summary says so (`broken`) instead of throwing. */
   async getStack(ref: StackRef): Promise<StackSummary | undefined> {
-    const stored = await this.readStack(await this.pathsOf(ref));
-    return stored === undefined ? undefined : summarize(ref, stored);
+    const stored = await this.readStack(await this.pathsOf(ref)).catch(brokenSummary(ref));
+    if (stored === undefined || "ref" in stored) return stored;
+    return summarize(ref, stored);
   }
 
   async createStack(ref: StackRef, options: CreateStackOptions = {}): Promise<StackSummary> {
@@ -213,8 +219,28 @@ class StoreBackend implements StateBackend {
   async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
     const paths = await this.pathsOf(ref);
     await this.withLock(paths, "remove", async (lock) => {
-      const stored = await this.requireStack(paths);
+      const found = await this.requireStack(paths).catch((error: unknown) => {
+        // A broken file's resources cannot be counted: only --force removes it.
+        if (isBrokenStackError(error) && options.force) return error;
+        if (isBrokenStackError(error)) {
+          throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName}: ${error.broken.reason}, so the resources it manages are unknown`, {
+            hint: `${error.broken.backup === undefined ? "" : `restore it first with \`cairn stack restore --from-backup --stack ${paths.qualifiedName}\`, or `}remove it anyway with --force (its resources are then no longer managed)`,
+          });
+        }
+        throw error;
+      });
       await lock.confirm();
+      if (found instanceof BrokenStackError) {
+        // The broken bytes are not copied over `.bak`: that holds the last good state, kept unless --remove-backups.
+        await deleteStackFile(this.store, paths, found.stored);
+        if (options.removeBackups) {
+          await deleteIfPresent(this.store, `${found.stored.key}.bak`);
+          await removeAllUnder(this.store, paths.backupDir);
+        }
+        await this.forgetStack(paths, ref);
+        return;
+      }
+      const stored = found;
       const resources = resourcesOf(stored.file.checkpoint.latest);
       const onlyRootStack = resources.length === 1 && resources[0]?.type === ROOT_STACK_TYPE;
       if (!options.force && resources.length > 0 && !onlyRootStack) {
@@ -230,12 +256,77 @@ class StoreBackend implements StateBackend {
       } else {
         await retireStackFile(this.store, paths, stored);
       }
-      this.knownKeys.delete(paths.stackBase);
-      await deleteStackTags(this.store, paths);
-      await removeAllUnder(this.store, paths.historyDir);
-      await removeAllUnder(this.store, paths.journalDir);
-      await this.indexes.record(paths.indexKey, ref.name, undefined);
+      await this.forgetStack(paths, ref);
     });
+  }
+
+  /** What goes with a removed stack file: tags, history, journals, the index entry. */
+  private async forgetStack(paths: StackPaths, ref: StackRef): Promise<void> {
+    this.knownKeys.delete(paths.stackBase);
+    await deleteStackTags(this.store, paths);
+    await removeAllUnder(this.store, paths.historyDir);
+    await removeAllUnder(this.store, paths.journalDir);
+    await this.indexes.record(paths.indexKey, ref.name, undefined);
+  }
+
+  /**
+   * Puts the stack file's `.bak` (the state before its last write) back as the stack file, for a
+   * stack whose file is broken or was removed by `stack rm` (which leaves the `.bak`). An intact
+   * stack is refused: rolling it back is `stack export --version` and `stack import`. Recorded in
+   * history as an import whose message names the backup.
+   */
+  async restoreStackFromBackup(ref: StackRef): Promise<{ backup: string }> {
+    const paths = await this.pathsOf(ref);
+    return this.withLock(paths, "restore", async (lock) => {
+      const current = await this.readStack(paths).catch((error: unknown) => {
+        if (isBrokenStackError(error)) return error;
+        throw error;
+      });
+      if (current !== undefined && !(current instanceof BrokenStackError)) {
+        throw new CairnError("InvalidArgument", `stack ${paths.qualifiedName} is intact (${current.key}); there is nothing to restore`, {
+          hint: "to go back to an earlier state, export it with `cairn stack export --version N` (see `cairn stack history`) and `cairn stack import` it",
+        });
+      }
+      const backupKey = current?.stored.key === undefined ? await this.findBackupKey(paths) : `${current.stored.key}.bak`;
+      const found = backupKey === undefined ? undefined : await this.store.get(backupKey);
+      if (backupKey === undefined || found === undefined) {
+        throw new CairnError("NotFound", `stack ${paths.qualifiedName} has no backup copy (${paths.stackBase}.json.bak) to restore`, {
+          hint: current === undefined ? "check the name with `cairn stack ls`" : current.broken.hint.replace(/^restore[^;]*; /, ""),
+        });
+      }
+      let backup: StoredStackFile;
+      try {
+        backup = await parseStored(backupKey.slice(0, -".bak".length), found);
+      } catch (error) {
+        throw new CairnError("InvalidArgument", `the backup ${backupKey} of stack ${paths.qualifiedName} cannot be read either: ${(error as Error).message}`, {
+          cause: error,
+          hint: `replace the stack with an export you trust: \`cairn stack import --force --stack ${paths.qualifiedName} --file <export.json>\``,
+        });
+      }
+      const file = withJournalMark(backup.file, undefined);
+      const previous = current === undefined ? null : { key: current.stored.key, version: current.stored.version };
+      // No `.bak` of the broken bytes: the backup being restored stays where it is.
+      const written = await this.fencedWrite(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
+      await this.recordUpdate(paths, ref, written, {
+        kind: "import",
+        startTime: unixSeconds(),
+        message: `restored from ${backupKey}`,
+        environment: {},
+        config: {},
+        version: 0,
+        result: "succeeded",
+        endTime: unixSeconds(),
+      });
+      return { backup: backupKey };
+    });
+  }
+
+  /** The `.bak` of a stack with no stack file (removed by `stack rm`), newest first among the suffixes. */
+  private async findBackupKey(paths: StackPaths): Promise<string | undefined> {
+    const candidates = new Set(STACK_FILE_SUFFIXES.map((suffix) => `${paths.stackBase}${suffix}.bak`));
+    const listed = (await listAll(this.store, `${paths.stackBase}.json`)).filter((object) => candidates.has(object.key));
+    listed.sort((a, b) => (b.modified?.getTime() ?? 0) - (a.modified?.getTime() ?? 0));
+    return listed[0]?.key;
   }
 
   async renameStack(ref: StackRef, to: StackRef): Promise<void> {
@@ -292,8 +383,22 @@ class StoreBackend implements StateBackend {
     const kind = options.record?.kind ?? options.kind ?? "import";
     const save = async (lock: HeldLock | undefined) => {
       const startTime = options.record?.startTime ?? unixSeconds();
-      const stored = await this.requireStack(paths);
+      const found = await this.requireStack(paths).catch((error: unknown) => {
+        if (isBrokenStackError(error) && options.replaceBroken) return error;
+        if (isBrokenStackError(error)) {
+          throw new CairnError(error.code, error.message, { cause: error, hint: `${error.broken.hint} (an import replaces a broken stack only with --force)` });
+        }
+        throw error;
+      });
       await options.beforeWrite?.();
+      if (found instanceof BrokenStackError) {
+        // Over a broken file: fenced on it, and no `.bak` of it (the `.bak` keeps the last good state).
+        const file = buildVersionedCheckpoint(paths.qualifiedName, validated);
+        const written = await this.fencedWrite(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
+        await this.recordUpdate(paths, ref, written, { kind, startTime, message: options.record?.message ?? "", environment: {}, config: {}, version: 0, result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
+        return;
+      }
+      const stored = found;
       const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
       // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
       // else wrote it (after taking over an expired lease) and this write must not land.
@@ -326,8 +431,46 @@ class StoreBackend implements StateBackend {
   async verifyHistory(ref: StackRef): Promise<HistoryVerification> {
     const paths = await this.pathsOf(ref);
     if (this.store.capabilities.nativeHistory) return { stack: paths.qualifiedName, ok: true, entries: 0, unchained: 0, native: true };
-    await this.requireStack(paths);
-    return verifyHistoryChain(await readHistorySource(this.store, paths));
+    const stored = await this.requireStack(paths);
+    const source = await readHistorySource(this.store, paths);
+    const report = verifyHistoryChain(source);
+    if (!report.ok || (await this.writeUnderWay(paths))) return report;
+    const problem = findUnrecordedState(stored, source);
+    if (problem === undefined) return report;
+    return { ...report, ok: false, unrecorded: true, break: { position: report.entries + 1, entry: stored.key, problem } };
+  }
+
+  /**
+   * Records the stack file's current state in history when `verifyHistory` found it unrecorded
+   * (a write whose history record never landed): an entry of the interrupted update, as failed,
+   * like a recovered journal. Returns whether it recorded one; changes nothing otherwise.
+   */
+  async repairHistory(ref: StackRef): Promise<boolean> {
+    const paths = await this.pathsOf(ref);
+    if (this.store.capabilities.nativeHistory) return false;
+    return this.withLock(paths, "history-repair", async () => {
+      const stored = await this.requireStack(paths);
+      const source = await readHistorySource(this.store, paths);
+      if (!verifyHistoryChain(source).ok || findUnrecordedState(stored, source) === undefined) return false;
+      const now = unixSeconds();
+      await this.recordUpdate(paths, ref, { key: stored.key, bytes: stored.bytes }, {
+        kind: "update",
+        startTime: now,
+        message: "interrupted: the stack file was written but its history record was not (recorded by `cairn stack verify --repair`)",
+        environment: {},
+        config: {},
+        version: 0,
+        result: "failed",
+        endTime: now,
+      });
+      return true;
+    });
+  }
+
+  /** A lock is held or a journal is open: an update may be between its stack-file write and its record. */
+  private async writeUnderWay(paths: StackPaths): Promise<boolean> {
+    if ((await this.locks.holders(paths.lockDir)).length > 0) return true;
+    return (await listJournals(this.store, paths)).length > 0;
   }
 
   async pruneHistory(ref: StackRef, options: PruneOptions): Promise<PruneReport> {
@@ -363,7 +506,11 @@ class StoreBackend implements StateBackend {
     const lock = await this.acquire(paths, operation);
     try {
       // What this holder sees now is what its saves are fenced on.
-      const stored = await this.readStack(paths);
+      // A broken file is fenced on as found, so `import --force` under this lock can replace it.
+      const stored = await this.readStack(paths).catch((error: unknown) => {
+        if (isBrokenStackError(error)) return error.stored;
+        throw error;
+      });
       lock.stackFile = stored === undefined ? null : { key: stored.key, version: stored.version };
     } catch (error) {
       await lock.release();
@@ -434,7 +581,13 @@ class StoreBackend implements StateBackend {
 
   async inspectJournal(ref: StackRef): Promise<JournalReport | undefined> {
     const paths = await this.pathsOf(ref);
-    return reportJournals(await this.readStack(paths), await listJournals(this.store, paths));
+    const stored = await this.readStack(paths).catch((error: unknown) => {
+      // Nothing can be replayed onto a broken file; `stack unlock --force` must still work on it.
+      if (isBrokenStackError(error)) return null;
+      throw error;
+    });
+    if (stored === null) return undefined;
+    return reportJournals(stored, await listJournals(this.store, paths));
   }
 
   /**
@@ -473,9 +626,13 @@ class StoreBackend implements StateBackend {
   }
 
   private async acquire(paths: StackPaths, operation: string): Promise<HeldLock> {
-    const lock: HeldLock = await this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
-      if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
-    });
+    // Tracked from the start, so an interrupted process can release it (`releaseProcessLocks`).
+    const lock: HeldLock = await trackProcessLock(
+      this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
+        if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
+        untrackProcessLock(lock);
+      }),
+    );
     return lock;
   }
 
@@ -504,7 +661,7 @@ class StoreBackend implements StateBackend {
     if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
     this.knownKeys.set(paths.stackBase, written.key);
     // A compaction mid-update is not indexed (the final write is): listings check versions anyway.
-    if (options.backup !== false) await this.indexes.record(paths.indexKey, baseNameOf(paths), entryOf({ key: written.key, version: written.version, file: file as StoredStackFile["file"] }));
+    if (options.index ?? options.backup !== false) await this.indexes.record(paths.indexKey, baseNameOf(paths), entryOf({ key: written.key, version: written.version, file: file as StoredStackFile["file"] }));
     return written;
   }
 
@@ -554,6 +711,14 @@ class StoreBackend implements StateBackend {
 /** The stack's name as the index keys it (the last segment of its base key). */
 function baseNameOf(paths: StackPaths): string {
   return paths.stackBase.slice(paths.stackBase.lastIndexOf("/") + 1);
+}
+
+/** For `.catch`: a broken stack file becomes a summary saying so; anything else is rethrown. */
+function brokenSummary(ref: StackRef): (error: unknown) => StackSummary {
+  return (error) => {
+    if (isBrokenStackError(error)) return { ref, broken: error.broken };
+    throw error;
+  };
 }
 
 function summarize(ref: StackRef, stored: StoredStackFile): StackSummary {

@@ -1,4 +1,5 @@
 import type { StateBackend } from "../backend.js";
+import { redactUrlsIn } from "../credentials/redact-url.js";
 import { isCairnError } from "../errors.js";
 import { formatStackRef, type StackRef } from "../stack-ref.js";
 import { migrateStack, type MigrateOptions, type MigrationResult } from "./migrate-stack.js";
@@ -39,11 +40,13 @@ export async function migrateStacks(source: StateBackend, target: StateBackend, 
         results.push(result);
         options.onStackDone?.({ done: ++done, total: refs.length, result, stack });
       } catch (error) {
-        const hint = isCairnError(error) ? error.hint : undefined;
+        // A failure names backends by URL (a store's error quotes its own); it is printed and
+        // returned as JSON, so any credential typed into a URL is masked here, once.
+        const hint = isCairnError(error) && error.hint !== undefined ? redactUrlsIn(error.hint) : undefined;
         failures.push({
           stack,
           code: isCairnError(error) ? error.code : "Internal",
-          message: error instanceof Error ? error.message : String(error),
+          message: redactUrlsIn(error instanceof Error ? error.message : String(error)),
           ...(hint === undefined ? {} : { hint }),
         });
         options.onStackDone?.({ done: ++done, total: refs.length, stack, error });

@@ -1,4 +1,4 @@
-import { CairnError } from "../errors.js";
+import { CairnError, isCairnError } from "../errors.js";
 import type { SecretsProvider, UntypedDeployment } from "../checkpoint/types.js";
 import { decryptAll, encryptAll, type SecretsManager } from "./secrets-manager.js";
 import { ciphertextSecret, findSecretValues, plaintextSecret, type FoundSecret } from "./secret-value.js";
@@ -26,7 +26,7 @@ export async function decryptDeploymentSecrets(deployment: UntypedDeployment, ma
   const plaintexts = await decryptAll(
     manager,
     encrypted.map((secret) => secret.ciphertext as string),
-    { describe: (index) => `could not decrypt the secret at ${encrypted[index]?.path}` },
+    { describe: (index) => `could not decrypt the secret at ${whereIs(body, encrypted[index]?.path ?? "")}` },
   );
   encrypted.forEach((secret, index) => {
     const plaintext = plaintexts[index] as string;
@@ -34,6 +34,36 @@ export async function decryptDeploymentSecrets(deployment: UntypedDeployment, ma
     replace(secret, plaintextSecret(plaintext));
   });
   return copy;
+}
+
+/**
+ * Checks that every ciphertext in the deployment opens with `manager` to a JSON value, as Pulumi's
+ * import does by deserializing the deployment with the stack's secrets provider: a checkpoint whose
+ * secrets cannot be decrypted is refused before anything is written (afterwards every
+ * `export --show-secrets` and update of the stack would fail). The error names the secret's path
+ * and its resource's URN, never a value. Decrypted values are dropped at once.
+ */
+export async function verifyDeploymentSecrets(deployment: UntypedDeployment, manager: SecretsManager): Promise<void> {
+  try {
+    await decryptDeploymentSecrets(deployment, manager);
+  } catch (error) {
+    if (!isCairnError(error) || error.code === "PermissionDenied") throw error;
+    throw new CairnError("InvalidArgument", `invalid deployment: ${error.message}`, {
+      cause: error,
+      hint: "the file's secrets must be the ciphertext the stack's secrets provider wrote; import a `stack export` of this stack (or one taken with --show-secrets)",
+    });
+  }
+}
+
+/**
+ * `deployment.resources[3].outputs.password (resource urn:pulumi:…)`: a secret's path in the
+ * exported file, with the URN of the resource it belongs to when it is inside one.
+ */
+function whereIs(body: Record<string, unknown>, path: string): string {
+  const index = /^resources\[(\d+)\]/.exec(path)?.[1];
+  const resources = body["resources"];
+  const urn = index === undefined || !Array.isArray(resources) ? undefined : (resources[Number(index)] as { urn?: unknown } | undefined)?.urn;
+  return `deployment.${path}${typeof urn === "string" ? ` (resource ${urn})` : ""}`;
 }
 
 /**

@@ -1,7 +1,20 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CairnError, encryptDeploymentSecrets, fsError, parseJsonOr, hasPlaintextSecrets, validateDeployment, type StackRef, type UntypedDeployment } from "@cairn/core";
+import {
+  CairnError,
+  isBrokenStackError,
+  encryptDeploymentSecrets,
+  fsError,
+  parseJsonOr,
+  hasEncryptedSecrets,
+  hasPlaintextSecrets,
+  PASSPHRASE_PROVIDER_TYPE,
+  validateDeployment,
+  verifyDeploymentSecrets,
+  type StackRef,
+  type UntypedDeployment,
+} from "@cairn/core";
 import type { RunCommand } from "../../main.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
@@ -12,7 +25,7 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
     .description("Replace the stack's deployment with one from a file or stdin (Pulumi's `stack export` format)")
     .option("-s, --stack <stack>", "the stack to import into; defaults to the selected stack")
     .option("--file <path>", "read from this file instead of stdin")
-    .option("-f, --force", "import even if the resources' URNs name another stack or project")
+    .option("-f, --force", "import even if the resources' URNs name another stack or project, or the stack's file is broken (it is replaced)")
     .option("--non-interactive", "never prompt for a passphrase")
     .action(
       run(async (context, flags: { stack?: string; file?: string; force?: boolean; nonInteractive?: boolean }) => {
@@ -26,14 +39,25 @@ export function registerStackImport(stack: Command, run: RunCommand): void {
         const backend = await context.openBackend(url);
         const label = (await stackNames(backend, undefined)).qualified(ref);
         if (!flags.force) checkUrnsBelongTo(deployment, ref, label);
+        if (hasEncryptedSecrets(deployment) && providerType(deployment) === PASSPHRASE_PROVIDER_TYPE) {
+          // As Pulumi's import, which decrypts the file with the stack's provider: ciphertext that
+          // does not open (garbage, or sealed by another passphrase) is refused before any write.
+          // Other providers' ciphertext cannot be opened here and is stored as given.
+          const secrets = await openStackSecrets(context, ref, deployment, { nonInteractive: Boolean(flags.nonInteractive) });
+          await verifyDeploymentSecrets(deployment, secrets);
+        }
         if (hasPlaintextSecrets(deployment)) {
           // Plaintext (from `export --show-secrets`) is sealed with the stack's own provider before
           // anything is written; the stack's current state says which provider that is.
-          const current = await backend.exportDeployment(ref);
+          // A broken stack (replaced with --force) has no readable state: the salt comes from its config file.
+          const current = await backend.exportDeployment(ref).catch((error: unknown) => {
+            if (flags.force && isBrokenStackError(error)) return undefined;
+            throw error;
+          });
           const secrets = await openStackSecrets(context, ref, current, { nonInteractive: Boolean(flags.nonInteractive) });
           deployment = await encryptDeploymentSecrets(deployment, secrets);
         }
-        await backend.importDeployment(ref, deployment, { kind: "import" });
+        await backend.importDeployment(ref, deployment, { kind: "import", replaceBroken: Boolean(flags.force) });
         context.output.out(`Import complete: ${label}`);
       }),
     );
@@ -66,6 +90,10 @@ function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef, label: 
   throw new CairnError("InvalidArgument", `cannot import into ${label}:\n${problems.map((problem) => `    ${problem}`).join("\n")}`, {
     hint: "importing this file could be dangerous; import into the stack it came from, or rerun with --force to proceed anyway",
   });
+}
+
+function providerType(deployment: UntypedDeployment): unknown {
+  return (deployment.deployment as { secrets_providers?: { type?: unknown } } | null)?.secrets_providers?.type;
 }
 
 async function readStdin(): Promise<string> {

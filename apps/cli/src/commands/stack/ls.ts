@@ -39,6 +39,8 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
               current: isCurrent(summary),
               ...(summary.lastUpdate ? { lastUpdate: summary.lastUpdate.toISOString() } : {}),
               ...(summary.resourceCount !== undefined ? { resourceCount: summary.resourceCount } : {}),
+              // cairn's addition: a stack whose file cannot be read, with why and what to do.
+              ...(summary.broken !== undefined ? { broken: summary.broken } : {}),
             })),
           );
         }
@@ -47,10 +49,15 @@ export function registerStackLs(stack: Command, run: RunCommand): void {
         }
         const rows = stacks.map((summary) => [
           `${display(summary)}${isCurrent(summary) ? "*" : ""}`,
-          summary.lastUpdate ? summary.lastUpdate.toISOString() : "n/a",
+          summary.broken !== undefined ? "BROKEN" : summary.lastUpdate ? summary.lastUpdate.toISOString() : "n/a",
           summary.resourceCount === undefined ? "n/a" : String(summary.resourceCount),
         ]);
         context.output.out(formatTable(["NAME", "LAST UPDATE", "RESOURCE COUNT"], rows));
+        // The table stays parseable; why each broken stack is broken, and the way out, go to stderr.
+        for (const summary of stacks) {
+          if (summary.broken === undefined) continue;
+          context.output.err(`warning: stack ${display(summary)} is broken: ${summary.broken.reason}\n  ${summary.broken.hint}`);
+        }
       }),
     );
 }

@@ -5,6 +5,8 @@ import {
   isCairnError,
   migrateStacks,
   parseStackRef,
+  redactUrl,
+  redactUrlsIn,
   type MigrationFailure,
   type MigrationResult,
   type StackRef,
@@ -61,7 +63,7 @@ export function registerStackMigrate(stack: Command, run: RunCommand): void {
         if (refs.length === 0) return report(context, flags, { results: [], failures: [] });
 
         if (!flags.dryRun && !flags.yes) {
-          await confirmByTyping(context.output, `This will copy ${refs.length} stack(s) from ${source.url} to ${target.url}.`, "yes", "--yes", Boolean(flags.nonInteractive));
+          await confirmByTyping(context.output, `This will copy ${refs.length} stack(s) from ${redactUrl(source.url)} to ${redactUrl(target.url)}.`, "yes", "--yes", Boolean(flags.nonInteractive));
         }
         const progress = !flags.json;
         const summary = await migrateStacks(source, target, refs, {
@@ -77,7 +79,7 @@ export function registerStackMigrate(stack: Command, run: RunCommand): void {
             if (!progress) return;
             const hint = error !== undefined && isCairnError(error) && error.hint ? ` (${error.hint})` : "";
             const what = result ? `${result.outcome} ${result.hash.slice(0, 16)} ${formatBytes(result.bytes)}` : `FAILED: ${(error as Error).message}${hint}`;
-            context.output.err(`[${done}/${total}] ${name}: ${what}`);
+            context.output.err(redactUrlsIn(`[${done}/${total}] ${name}: ${what}`));
           },
         });
         report(context, flags, summary);
@@ -98,7 +100,7 @@ async function selectStacks(context: CliContext, source: StateBackend, sourceUrl
   const refs = names.map((name) => parseStackRef(name, project?.name));
   for (const ref of refs) {
     if ((await source.getStack(ref)) === undefined) {
-      throw new CairnError("NotFound", `no stack named '${formatStackRef(ref)}' on ${source.url}`, { hint: "`cairn stack ls --all` lists stacks" });
+      throw new CairnError("NotFound", `no stack named '${formatStackRef(ref)}' on ${redactUrl(source.url)}`, { hint: "`cairn stack ls --all` lists stacks" });
     }
   }
   return refs;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import type { JournalReport, LockInfo } from "@cairn/core";
+import { hostname } from "node:os";
+import { isProcessAlive, type JournalReport, type LockInfo } from "@cairn/core";
 import { stackNames } from "../../stack-display.js";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
@@ -25,18 +26,18 @@ export function registerStackUnlock(stack: Command, run: RunCommand): void {
         const holders = flags.force ? await backend.forceUnlock(ref) : await backend.getLock(ref);
         const now = Date.now();
         if (flags.json) {
-          const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now) }));
+          const locks = holders.map((lock) => ({ ...lock, ageSeconds: ageSeconds(lock, now), expired: isExpired(lock, now), ...(isDead(lock) ? { holderGone: true } : {}) }));
           return printJson(context.output, { stack: label, removed: Boolean(flags.force), locks, ...(journal ? { journal } : {}) });
         }
         if (journal !== undefined) context.output.out(describeJournal(journal, Boolean(flags.force)));
         if (holders.length === 0) return context.output.out(`Stack ${label} is not locked.`);
         for (const lock of holders) context.output.out(describe(lock, now));
         if (flags.force) return context.output.out("Removed.");
-        const live = holders.some((lock) => isExpired(lock, now) !== true);
+        const live = holders.some((lock) => isExpired(lock, now) !== true && !isDead(lock));
         context.output.out(
           live
             ? "Not removed: the lock is live. Pass --force only if that process is gone."
-            : "Not removed: its lease expired, so the next operation takes it over (logging who held it); --force removes it now.",
+            : "Not removed: its holder is gone or its lease expired, so the next operation takes it over (logging who held it); --force removes it now.",
         );
       }),
     );
@@ -54,11 +55,24 @@ function isExpired(lock: LockInfo, now: number): boolean | undefined {
   return Number.isNaN(end) ? undefined : end <= now;
 }
 
+/**
+ * A holder on this machine whose process no longer runs: the lock is dead whatever its lease says
+ * (the layout takes such a lock over, see `layout/locks.ts`). A holder on another host cannot be checked.
+ */
+function isDead(lock: LockInfo): boolean {
+  return lock.hostname === hostname() && lock.pid !== process.pid && lock.pid > 0 && !isProcessAlive(lock.pid);
+}
+
 function describe(lock: LockInfo, now: number): string {
   const age = ageSeconds(lock, now);
   const expired = isExpired(lock, now);
-  const lease =
-    expired === undefined ? "no lease (a Pulumi lock: live until its holder removes it)" : expired ? `lease EXPIRED at ${lock.expires}` : `lease live until ${lock.expires}`;
+  const lease = isDead(lock)
+    ? `holder GONE (pid ${lock.pid} no longer runs on this host)`
+    : expired === undefined
+      ? "no lease (a Pulumi lock: live until its holder removes it)"
+      : expired
+        ? `lease EXPIRED at ${lock.expires}`
+        : `lease live until ${lock.expires}`;
   return `locked by ${lock.username}@${lock.hostname} pid ${lock.pid} since ${lock.timestamp} (${age === undefined ? "age unknown" : `${age}s ago`})${lock.operation ? `, ${lock.operation}` : ""}; ${lease}`;
 }
 

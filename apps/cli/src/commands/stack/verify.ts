@@ -12,9 +12,10 @@ export function registerStackVerify(stack: Command, run: RunCommand): void {
     .argument("[stack]", "the stack to check; defaults to the selected stack")
     .option("--all", "check every stack on the backend")
     .option("--archive <file>", "check a history archive (`cairn stack history export`) instead: no backend or credentials needed")
+    .option("--repair", "record in history a current state whose history record never landed (its writer was killed between the two writes)")
     .option("-j, --json", "print JSON")
     .action(
-      run(async (context, stackArg: string | undefined, flags: { all?: boolean; archive?: string; json?: boolean }) => {
+      run(async (context, stackArg: string | undefined, flags: { all?: boolean; archive?: string; json?: boolean; repair?: boolean }) => {
         if ([stackArg !== undefined, Boolean(flags.all), flags.archive !== undefined].filter(Boolean).length > 1) {
           throw new CairnError("InvalidArgument", "give one of: a stack, --all, or --archive");
         }
@@ -26,14 +27,24 @@ export function registerStackVerify(stack: Command, run: RunCommand): void {
           const url = await context.backendUrl();
           const backend = await context.openBackend(url);
           const refs: StackRef[] = flags.all ? (await backend.listStacks()).map((summary) => summary.ref) : [await context.currentStack(url, stackArg)];
-          for (const ref of refs) reports.push(await verifyOne(backend, ref));
+          for (const ref of refs) {
+            let report = await verifyOne(backend, ref);
+            if (flags.repair && report.unrecorded && backend.repairHistory !== undefined && (await backend.repairHistory(ref))) {
+              if (!flags.json) context.output.err(`${report.stack}: recorded its unrecorded current state in history (as a failed update)`);
+              report = await verifyOne(backend, ref);
+            }
+            reports.push(report);
+          }
         }
         if (flags.json) printJson(context.output, flags.all ? reports : reports[0]);
         else for (const report of reports) context.output.out(describe(report));
         const broken = reports.filter((report) => !report.ok);
         if (broken.length > 0) {
+          const onlyUnrecorded = broken.every((report) => report.unrecorded);
           throw new CairnError("Internal", `history verification failed for ${broken.map((report) => report.stack).join(", ")}`, {
-            hint: "restore the named entry from a backup or an archive; `cairn stack history prune` cannot repair a break inside what it keeps",
+            hint: onlyUnrecorded
+              ? "the current state was written without its history record: `cairn stack verify --repair` records it (as a failed update)"
+              : "restore the named entry from a backup or an archive; `cairn stack history prune` cannot repair a break inside what it keeps",
           });
         }
       }),
