@@ -56,7 +56,7 @@ function send(method: string, url: URL, headers: Record<string, string>, body: U
   return new Promise((resolve, reject) => {
     const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers }, resolve);
     // Before the answer: a network errno (ECONNREFUSED, ENOTFOUND, ECONNRESET), which classifyGsError reads.
-    request.once("error", reject);
+    request.on("error", reject);
     request.end(body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });
 }
