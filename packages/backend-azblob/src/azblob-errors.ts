@@ -35,10 +35,41 @@ function shapeOf(error: unknown): AzureErrorShape {
   return typeof error === "object" && error !== null ? (error as AzureErrorShape) : {};
 }
 
+/** `code` of the error `answerCutShort` makes. */
+const CUT_SHORT = "ANSWER_CUT_SHORT";
+
+/**
+ * Whether the connection failed after the answer's status line and headers, before its whole body
+ * arrived: the request reached the service, and its outcome is unknown. The SDK reads a body it
+ * does not stream as text, and reports a failure there as a RestError with code `PARSE_ERROR` and
+ * no status ("Error reading response as text: aborted"): the status it had received is lost. A body
+ * that arrived whole and did not parse is a `PARSE_ERROR` with the status. A streamed body (a
+ * download) cut short is turned into `answerCutShort`'s error by the store.
+ */
+function isCutShort({ code, statusCode }: AzureErrorShape): boolean {
+  return code === CUT_SHORT || (code === "PARSE_ERROR" && statusCode === undefined);
+}
+
+/**
+ * The error for a streamed body that failed before its end. The SDK's download stream reports the
+ * connection closing mid-body as an `AbortError` ("The operation was aborted."), as if the caller
+ * had canceled; cairn passes the SDK no abort signal, so a failure while reading a body is the
+ * transport's. A failure that carries a status (a range re-request the SDK made) is left as it is.
+ */
+export function answerCutShort(error: unknown, received: number, announced: number | undefined): unknown {
+  if (shapeOf(error).statusCode !== undefined) return error;
+  const detail = error instanceof Error ? `: ${error.message}` : "";
+  const length = announced === undefined ? `${received} bytes` : `${received} of ${announced} bytes`;
+  return Object.assign(new Error(`the answer was cut short after ${length}${detail}`, { cause: error }), { code: CUT_SHORT });
+}
+
 export function classifyAzblobError(error: unknown): ErrorCode {
   if (isCairnError(error)) return error.code;
-  const { name, statusCode, code } = shapeOf(error);
+  const shape = shapeOf(error);
+  const { name, statusCode, code } = shape;
   if (code !== undefined && AZURE_CODES[code] !== undefined) return AZURE_CODES[code];
+  if (isCutShort(shape)) return "Unavailable";
+  // Only a caller's abort signal makes one (cairn passes none; a cut-short download is answerCutShort's).
   if (name === "AbortError") return "Canceled";
   // @azure/identity: no credential in the default chain worked.
   if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AggregateAuthenticationError") return "Unauthenticated";
@@ -103,6 +134,7 @@ function hintFor(code: ErrorCode, native: AzureErrorShape, context: FailureConte
       if (native.code === "ENOTFOUND") {
         return `the host of ${context.endpoint} does not resolve: check the storage account name, domain= and AZURE_STORAGE_DOMAIN`;
       }
+      if (isCutShort(native)) return `the connection to ${context.endpoint} closed before the whole answer arrived; check the network and try again`;
       return `could not reach ${context.endpoint}; check the network and try again`;
     case "RateLimited":
       return "the storage account is throttling requests; wait and try again";

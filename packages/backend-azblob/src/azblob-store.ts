@@ -13,7 +13,7 @@ import {
 } from "@cairn/core";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
-import { azblobFailure, classifyAzblobError } from "./azblob-errors.js";
+import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";
 import type { AzblobLocation } from "./azblob-url.js";
 
 const DEFAULT_PAGE = 1000;
@@ -44,7 +44,7 @@ export class AzblobStore implements StateStore {
       try {
         // One request: the bytes and the ETag come from the same response, so they always match.
         const response = await this.blob(key).download(0);
-        return { bytes: await readAll(response.readableStreamBody), version: response.etag! };
+        return { bytes: await readAll(response.readableStreamBody, response.contentLength), version: response.etag! };
       } catch (error) {
         if (isBlobNotFound(error)) return undefined;
         throw error;
@@ -127,10 +127,20 @@ function isBlobNotFound(error: unknown): boolean {
   return native?.statusCode === 404 && native.code !== "ContainerNotFound" && native.code !== "ContainerBeingDeleted";
 }
 
-async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+/** The whole body; a failure before its end is the transport's (`answerCutShort`). */
+async function readAll(stream: NodeJS.ReadableStream | undefined, announced: number | undefined): Promise<Uint8Array> {
   if (stream === undefined) return new Uint8Array(0);
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  let received = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      chunks.push(bytes);
+      received += bytes.byteLength;
+    }
+  } catch (error) {
+    throw answerCutShort(error, received, announced);
+  }
   const joined = Buffer.concat(chunks);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
 }

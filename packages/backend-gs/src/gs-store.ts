@@ -1,4 +1,4 @@
-import { Storage, type File, type StorageOptions } from "@google-cloud/storage";
+import { Storage, type StorageOptions } from "@google-cloud/storage";
 import {
   withRetry,
   type DeleteOptions,
@@ -10,12 +10,21 @@ import {
   type StoredObject,
 } from "@cairn/core";
 import type { GsAuth } from "./gs-credentials.js";
+import { apiErrorOf, apiUrls, crc32cOf, gsRequest, isSuccess, jsonOf, multipartUpload, verifyCrc32c } from "./gs-http.js";
 import { classifyGsError, gsError, isMissingBucket } from "./gs-errors.js";
 import type { GsLocation } from "./gs-url.js";
 
 /** Above this size an upload is resumable (chunked, restartable); below it, one multipart request. */
 const RESUMABLE_THRESHOLD = 16 * 1024 * 1024;
 const DEFAULT_PAGE = 1000;
+
+/** The fields of a listed object (the JSON API's object resource) the store reads. */
+interface ListedItem {
+  name: string;
+  size?: string;
+  generation?: string;
+  updated?: string;
+}
 
 /**
  * Keys are objects under the URL's prefix in one bucket. The version is the object's generation,
@@ -44,65 +53,64 @@ export class GsStore implements StateStore {
   async get(key: string): Promise<StoredObject | undefined> {
     const name = this.location.prefix.objectName(key);
     return this.call("read", name, async () => {
-      try {
-        return await downloadWithGeneration(this.file(name));
-      } catch (error) {
+      // One request: the bytes and the generation (`x-goog-generation`) come from the same
+      // response, so they always belong together even when another writer races us.
+      const answer = await gsRequest(this.storage, "GET", this.objectUrl(name, { alt: "media" }));
+      if (!isSuccess(answer)) {
+        const error = apiErrorOf(answer);
         if (classifyGsError(error) === "NotFound" && !isMissingBucket(error)) return undefined;
         throw error;
       }
+      const header = answer.headers["x-goog-generation"];
+      const generation = Array.isArray(header) ? header[0] : header;
+      if (generation === undefined) throw new Error("the answer carried no x-goog-generation header");
+      verifyCrc32c(answer);
+      return { bytes: answer.bytes, version: generation };
     });
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
     const name = this.location.prefix.objectName(key);
-    const ifGenerationMatch = options.ifNoneMatch === "*" ? 0 : options.ifMatch;
+    const ifGenerationMatch = options.ifNoneMatch === "*" ? "0" : options.ifMatch;
+    const precondition = ifGenerationMatch === undefined ? {} : { ifGenerationMatch };
     return this.call("write", name, async () => {
-      const file = this.file(name);
-      await file.save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-        resumable: this.resumableAllowed && bytes.byteLength > RESUMABLE_THRESHOLD,
-        contentType: "application/octet-stream",
-        ...(ifGenerationMatch === undefined ? {} : { preconditionOpts: { ifGenerationMatch } }),
-      });
-      return String(file.metadata.generation);
+      if (this.resumableAllowed && bytes.byteLength > RESUMABLE_THRESHOLD) return this.putResumable(name, bytes, ifGenerationMatch);
+      const url = new URL(`${apiUrls(this.storage).upload}/b/${encodeURIComponent(this.location.bucket)}/o`);
+      for (const [param, value] of Object.entries({ uploadType: "multipart", name, ...precondition })) url.searchParams.set(param, value);
+      // GCS checks the bytes it received against the CRC32C sent with them, and refuses a mismatch.
+      const body = multipartUpload({ name, contentType: "application/octet-stream", crc32c: crc32cOf(bytes) }, bytes);
+      const answer = await gsRequest(this.storage, "POST", url, body);
+      if (!isSuccess(answer)) throw apiErrorOf(answer);
+      return String(jsonOf<{ generation: string | number }>(answer).generation);
     });
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const name = this.location.prefix.objectName(key);
     await this.call("delete", name, async () => {
-      const file = this.file(name);
-      if (options.ifMatch === undefined) {
-        try {
-          await file.delete();
-        } catch (error) {
-          // Already gone is success; a missing bucket is not (the SDK's ignoreNotFound hides both).
-          if (classifyGsError(error) !== "NotFound" || isMissingBucket(error)) throw error;
-        }
-        return;
-      }
-      try {
-        await file.delete({ ifGenerationMatch: options.ifMatch });
-      } catch (error) {
-        // A conditional delete of a missing object is a failed precondition, not "already gone".
-        if (classifyGsError(error) === "NotFound" && !isMissingBucket(error)) throw Object.assign(new Error(`${name} does not exist`), { code: 412 });
-        throw error;
-      }
+      const answer = await gsRequest(this.storage, "DELETE", this.objectUrl(name, options.ifMatch === undefined ? {} : { ifGenerationMatch: options.ifMatch }));
+      if (isSuccess(answer)) return;
+      const error = apiErrorOf(answer);
+      if (classifyGsError(error) !== "NotFound" || isMissingBucket(error)) throw error;
+      // Already gone is success without a precondition; with one, it is a failed precondition.
+      if (options.ifMatch !== undefined) throw Object.assign(new Error(`${name} does not exist`), { code: 412 });
     });
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
     const namePrefix = this.location.prefix.objectName(prefix);
     return this.call("list", `${namePrefix}*`, async () => {
-      const [files, nextQuery] = await this.storage.bucket(this.location.bucket).getFiles({
-        prefix: namePrefix,
-        maxResults: options.limit ?? DEFAULT_PAGE,
-        autoPaginate: false,
-        ...(options.cursor === undefined ? {} : { pageToken: options.cursor }),
-      });
-      const objects = files.flatMap((file) => {
-        const key = this.location.prefix.keyOf(file.name);
+      const url = new URL(`${apiUrls(this.storage).api}/b/${encodeURIComponent(this.location.bucket)}/o`);
+      url.searchParams.set("prefix", namePrefix);
+      url.searchParams.set("maxResults", String(options.limit ?? DEFAULT_PAGE));
+      if (options.cursor !== undefined) url.searchParams.set("pageToken", options.cursor);
+      const answer = await gsRequest(this.storage, "GET", url);
+      if (!isSuccess(answer)) throw apiErrorOf(answer);
+      const page = jsonOf<{ items?: ListedItem[]; nextPageToken?: string }>(answer);
+      const objects = (page.items ?? []).flatMap((item) => {
+        const key = this.location.prefix.keyOf(item.name);
         if (key === undefined) return [];
-        const { size, generation, updated } = file.metadata;
+        const { size, generation, updated } = item;
         return [{
           key,
           ...(size === undefined ? {} : { size: Number(size) }),
@@ -110,8 +118,7 @@ export class GsStore implements StateStore {
           ...(updated === undefined ? {} : { modified: new Date(updated) }),
         }];
       });
-      const cursor = (nextQuery as { pageToken?: string } | null | undefined)?.pageToken;
-      return cursor === undefined ? { objects } : { objects, cursor };
+      return page.nextPageToken ? { objects, cursor: page.nextPageToken } : { objects };
     });
   }
 
@@ -121,11 +128,27 @@ export class GsStore implements StateStore {
 
   async close(): Promise<void> {}
 
-  private file(name: string): File {
-    return this.storage.bucket(this.location.bucket).file(name);
+  private objectUrl(name: string, query: Record<string, string>): URL {
+    const url = new URL(`${apiUrls(this.storage).api}/b/${encodeURIComponent(this.location.bucket)}/o/${encodeURIComponent(name)}`);
+    for (const [param, value] of Object.entries(query)) url.searchParams.set(param, value);
+    return url;
   }
 
-  /** Runs one SDK call as a CairnError-throwing, bounded-retry operation. */
+  /**
+   * Above RESUMABLE_THRESHOLD: the SDK's resumable upload (chunked, restartable). It still reads
+   * its answers through node-fetch 2, so an answer cut short there is not noticed (see gs-http.ts).
+   */
+  private async putResumable(name: string, bytes: Uint8Array, ifGenerationMatch: string | undefined): Promise<string> {
+    const file = this.storage.bucket(this.location.bucket).file(name);
+    await file.save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      resumable: true,
+      contentType: "application/octet-stream",
+      ...(ifGenerationMatch === undefined ? {} : { preconditionOpts: { ifGenerationMatch: Number(ifGenerationMatch) } }),
+    });
+    return String(file.metadata.generation);
+  }
+
+  /** Runs one request as a CairnError-throwing, bounded-retry operation. */
   private call<T>(operation: string, name: string, run: () => Promise<T>): Promise<T> {
     return withRetry(async () => {
       try {
@@ -135,24 +158,6 @@ export class GsStore implements StateStore {
       }
     });
   }
-}
-
-/**
- * Downloads an object and reads its generation from the same response (`x-goog-generation`), so
- * the bytes and the version always belong together even when another writer races us.
- */
-async function downloadWithGeneration(file: File): Promise<StoredObject> {
-  let generation: string | undefined;
-  const chunks: Buffer[] = [];
-  const stream = file.createReadStream();
-  stream.on("response", (response: { headers?: Record<string, string | string[] | undefined> }) => {
-    const header = response.headers?.["x-goog-generation"];
-    generation = Array.isArray(header) ? header[0] : header;
-  });
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  if (generation === undefined) throw new Error(`the response for ${file.name} carried no x-goog-generation header`);
-  const bytes = Buffer.concat(chunks);
-  return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), version: generation };
 }
 
 function storageOptions(location: GsLocation, auth: GsAuth): StorageOptions {

@@ -5,6 +5,4 @@ import { gsTarget } from "./fault-targets.js";
 // drop-response: a conditional write whose answer was dropped is retried and then refused by its
 // own landed write (Conflict / Locked by itself) — retried conditional writes are not idempotent
 // yet in @cairn/core (being fixed on branch `idempotent`).
-// truncate: the gs store's get never settles when a download is cut short (the SDK's read
-// stream neither ends nor errors), so the cell stops at its first hang.
-describeFaultMatrix("gs", async () => gsTarget(), { writers: 3, perWriter: 2, raceWriters: 3, knownHangs: ["truncate"] });
+describeFaultMatrix("gs", async () => gsTarget(), { writers: 3, perWriter: 2, raceWriters: 3 });

@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { ApiError, CRC32C, type Storage } from "@google-cloud/storage";
+
+/**
+ * The store's requests to the GCS JSON API, over Node's own http/https, to the endpoint the SDK was
+ * configured with and with the SDK's own credentials.
+ *
+ * Why not the SDK's calls (`file.createReadStream()`, `file.save()`, `file.delete()`,
+ * `bucket.getFiles()`): the SDK reads every answer through node-fetch 2 (by way of teeny-request),
+ * which hands the body on with `response.pipe(new PassThrough())`. When the connection closes
+ * before the announced `content-length` has arrived, Node aborts the response, but `.pipe()` passes
+ * on neither that abort nor an end: the body the SDK waits on neither ends nor errors, and the call
+ * never settles — a download, and just as well an upload's, a delete's or a list's JSON answer.
+ * Node's http fails such a body ("aborted", ECONNRESET), which `classifyGsError` makes a retryable
+ * Unavailable. The SDK is kept for credentials and for resumable uploads of large objects.
+ *
+ * Failures are thrown in the shapes `classifyGsError` reads: a network errno in `code` when the
+ * exchange failed (ECONNREFUSED, ENOTFOUND, ECONNRESET for an answer cut short), an `ApiError` with
+ * the HTTP status in `code` for an error answer (`apiErrorOf`).
+ */
+export interface GsAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  bytes: Uint8Array;
+}
+
+export interface GsRequestBody {
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** The JSON API's base (`…/storage/v1`) and upload base (`…/upload/storage/v1`) for `storage`. */
+export function apiUrls(storage: Storage): { api: string; upload: string } {
+  return { api: storage.baseUrl, upload: `${storage.apiEndpoint}/upload/storage/v1` };
+}
+
+/** One exchange, the whole answer read; any status is returned (see `apiErrorOf`). */
+export async function gsRequest(storage: Storage, method: string, url: URL, body?: GsRequestBody): Promise<GsAnswer> {
+  const headers: Record<string, string> = {
+    // Never a cached copy: a generation must be the live one.
+    "cache-control": "no-store",
+    // The stored bytes as they are, so the CRC32C GCS reports is the CRC32C of what arrives.
+    "accept-encoding": "identity",
+    ...(body === undefined ? {} : { "content-type": body.contentType, "content-length": String(body.bytes.byteLength) }),
+    // As the SDK decides for its own requests: an emulator gets no credentials unless asked to.
+    ...(storage.customEndpoint && !storage.useAuthWithCustomEndpoint ? {} : await storage.authClient.getRequestHeaders(url.href)),
+  };
+  const response = await send(method, url, headers, body?.bytes);
+  return { status: response.statusCode ?? 0, headers: response.headers, bytes: await readBody(response) };
+}
+
+/** Resolves with the answer once its status line and headers have arrived. */
+function send(method: string, url: URL, headers: Record<string, string>, body: Uint8Array | undefined): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers }, resolve);
+    // Before the answer: a network errno (ECONNREFUSED, ENOTFOUND, ECONNRESET), which classifyGsError reads.
+    request.on("error", reject);
+    request.end(body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+  });
+}
+
+/**
+ * The whole body. Node fails a body that stops short of its announced length with "aborted"
+ * (ECONNRESET); `complete` is checked too, as it is what says the whole message arrived. Either is
+ * a transport failure: the request reached the server, the answer did not reach us.
+ */
+async function readBody(response: IncomingMessage): Promise<Uint8Array> {
+  const announced = response.headers["content-length"];
+  const chunks: Buffer[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of response) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).byteLength;
+    }
+    if (!response.complete) throw new Error("the connection closed before the end of the answer");
+  } catch (error) {
+    const length = announced === undefined ? `${received} bytes` : `${received} of ${announced} bytes`;
+    const reason = error instanceof Error ? `: ${error.message}` : "";
+    throw Object.assign(new Error(`the answer was cut short after ${length}${reason}`, { cause: error }), { code: "ECONNRESET" });
+  }
+  const bytes = Buffer.concat(chunks);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export const isSuccess = (answer: GsAnswer): boolean => answer.status >= 200 && answer.status <= 299;
+
+/** An answer's JSON body. */
+export function jsonOf<T>(answer: GsAnswer): T {
+  return JSON.parse(Buffer.from(answer.bytes).toString("utf8")) as T;
+}
+
+/** An error answer as the SDK's `ApiError`: GCS's JSON error body when there is one, else the text. */
+export function apiErrorOf(answer: GsAnswer): ApiError {
+  const text = Buffer.from(answer.bytes).toString("utf8");
+  let parsed: { error?: { message?: string; errors?: Array<{ reason?: string; message?: string }> } } | undefined;
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    parsed = undefined;
+  }
+  const message = parsed?.error?.message ?? (text.trim() || `HTTP ${answer.status}`);
+  return new ApiError({ code: answer.status, message, errors: parsed?.error?.errors ?? [], response: undefined as never });
+}
+
+/** A `multipart/related` upload body: the object's JSON metadata, then its bytes. */
+export function multipartUpload(metadata: Record<string, unknown>, bytes: Uint8Array): GsRequestBody {
+  const boundary = `cairn-${randomUUID()}`;
+  const head = Buffer.from(`--${boundary}\r\ncontent-type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(metadata)}\r\n--${boundary}\r\ncontent-type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { contentType: `multipart/related; boundary=${boundary}`, bytes: Buffer.concat([head, bytes, tail]) };
+}
+
+/** The CRC32C of `bytes` in GCS's form (base64 of the big-endian value). */
+export function crc32cOf(bytes: Uint8Array): string {
+  const crc = new CRC32C();
+  crc.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return crc.toString();
+}
+
+/**
+ * Checks downloaded bytes against the CRC32C GCS reports (`x-goog-hash: crc32c=…`), as the SDK's
+ * read stream does by default: only for an object stored without a content encoding, whose reported
+ * checksum is that of the bytes served. A mismatch carries the SDK's code for it.
+ */
+export function verifyCrc32c(answer: GsAnswer): void {
+  if (answer.headers["x-goog-stored-content-encoding"] !== "identity") return;
+  const hash = answer.headers["x-goog-hash"];
+  const expected = (Array.isArray(hash) ? hash.join(",") : (hash ?? ""))
+    .split(",")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith("crc32c="))
+    ?.slice("crc32c=".length);
+  if (expected !== undefined && crc32cOf(answer.bytes) !== expected) {
+    throw Object.assign(new Error("the bytes downloaded do not match the object's CRC32C: download it again"), { code: "CONTENT_DOWNLOAD_MISMATCH" });
+  }
+}
