@@ -1,8 +1,5 @@
 import { describeFaultMatrix } from "./fault-matrix.js";
 import { s3Target } from "./fault-targets.js";
 
-// Known failures, to be flipped once fixed (issue 14; see the fault matrix in the README):
-// drop-response: a conditional write whose answer was dropped is retried and then refused by its
-// own landed write (Conflict / Locked by itself) — retried conditional writes are not idempotent
-// yet in @cairn/core (being fixed on branch `idempotent`).
+// Every cell strict: no lost update, torn object or false conflict under any fault (issue 14).
 describeFaultMatrix("s3", async () => s3Target(), { writers: 3, perWriter: 2, raceWriters: 3 });
