@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { api } from "@cairn/server/testing";
 import { expect, it } from "vitest";
@@ -10,19 +11,37 @@ const suite = serviceSuite("file");
 
 /** A browser session on the server: the cookie from signing in with `token`. */
 async function signIn(w: ServiceWorld, token = w.token): Promise<string> {
-  const response = await fetch(`${w.server.url}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ token }).toString(),
-    redirect: "manual",
-  });
+  const response = await page(`${w.server.url}/login`, { method: "POST", form: { token } });
   expect(response.status).toBe(303);
-  return (response.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  return response.setCookie.split(";")[0] as string;
 }
 
 async function get(url: string, cookie?: string): Promise<{ status: number; location: string; body: string }> {
-  const response = await fetch(url, { headers: cookie === undefined ? {} : { cookie }, redirect: "manual" });
-  return { status: response.status, location: response.headers.get("location") ?? "", body: await response.text() };
+  return page(url, cookie === undefined ? {} : { cookie });
+}
+
+/**
+ * One request on a fresh connection, redirects not followed. A pooled keep-alive connection can be
+ * closed by the server at the very moment it is reused after an idle `pulumi` run ("other side
+ * closed"), which says nothing about the pages.
+ */
+function page(url: string, options: { method?: string; form?: Record<string, string>; cookie?: string }): Promise<{ status: number; location: string; setCookie: string; body: string }> {
+  const body = options.form === undefined ? undefined : new URLSearchParams(options.form).toString();
+  const headers: Record<string, string> = {};
+  if (options.cookie !== undefined) headers.cookie = options.cookie;
+  if (body !== undefined) Object.assign(headers, { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) });
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? "GET", headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? ""), setCookie: String(res.headers["set-cookie"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 it("`pulumi stack` links to the stack's page on the server; signed in, it shows the stack, its outputs' names and its history", async () => {
