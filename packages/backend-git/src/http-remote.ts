@@ -16,6 +16,11 @@ const FULL_DEPTH = 2 ** 30;
  */
 export class HttpRemote implements GitRemote {
   private remoteConfigured = false;
+  /**
+   * Set once the server asked for the credential: later requests send it at once, saving a
+   * round trip (and a 401) per request, as git does within one process. Cleared if refused.
+   */
+  private challenged = false;
 
   constructor(
     private readonly gitdir: string,
@@ -86,6 +91,9 @@ export class HttpRemote implements GitRemote {
       // Failed before receive-pack had the pack (the discovery, a refused connection, 429): not landed.
       throw http.pushReached ? error : markNotPushed(error);
     }
+    // The remote's tip is now this commit, which the cache holds: the next fetch finds it known and
+    // downloads nothing (a discovery instead of two and a pack request).
+    await git.writeRef({ fs, gitdir: this.gitdir, ref: REMOTE_TIP_REF, value: commit, force: true });
   }
 
   async defaultBranch(): Promise<string | undefined> {
@@ -103,10 +111,19 @@ export class HttpRemote implements GitRemote {
 
   private auth() {
     const credential = this.credential;
+    const basic = credential === undefined ? undefined : `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
     return {
-      onAuth: () => (credential === undefined ? { cancel: true } : { username: credential.username, password: credential.password }),
+      ...(this.challenged && basic !== undefined ? { headers: { Authorization: basic } } : {}),
+      onAuth: () => {
+        if (credential === undefined) return { cancel: true };
+        this.challenged = true;
+        return { username: credential.username, password: credential.password };
+      },
       // Asked again after the server refused what we sent: stop instead of looping.
-      onAuthFailure: () => ({ cancel: true }),
+      onAuthFailure: () => {
+        this.challenged = false;
+        return { cancel: true };
+      },
     };
   }
 }

@@ -57,11 +57,18 @@ export async function sendOnce(request: GitHttpRequest, body: Buffer | undefined
   const status = message.statusCode ?? 0;
   const location = message.headers.location;
   if (method === "GET" && status >= 300 && status < 400 && location !== undefined && redirects < MAX_REDIRECTS) {
-    return sendOnce({ ...request, url: new URL(location, request.url).href }, undefined, redirects + 1);
+    const next = new URL(location, request.url);
+    // The credential goes only to the origin it was meant for, never to where a redirect points.
+    const headers = next.origin === new URL(request.url).origin ? request.headers : withoutAuthorization(request.headers);
+    return sendOnce({ ...request, url: next.href, ...(headers === undefined ? {} : { headers }) }, undefined, redirects + 1);
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   return { url: request.url, method, statusCode: status, statusMessage: message.statusMessage ?? "", headers, bytes, body: once(bytes) };
+}
+
+function withoutAuthorization(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  return headers === undefined ? undefined : Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== "authorization"));
 }
 
 /** The body as the async iterator isomorphic-git reads. */

@@ -3,6 +3,14 @@ import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git
 import { isTransientGitError, neverSent } from "./git-errors.js";
 import { sendOnce, type BufferedResponse } from "./http-transport.js";
 
+/**
+ * Tries per request. One store operation is up to three requests (a ref discovery, a pack
+ * download or a push; two discoveries when the tip moved), against a blob store's one, so each
+ * gets one try more than `withRetry`'s default five: the chance that some request of an
+ * operation runs out of tries stays no higher than a blob store's.
+ */
+const ATTEMPTS = 6;
+
 /** Answers worth another try: throttled, or the server (or a gateway before it) failing. */
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 
@@ -48,7 +56,7 @@ export class RetryingHttp implements HttpClient {
           if (TRANSIENT_STATUSES.has(response.statusCode) && (!push || response.statusCode === 429)) throw new TransientStatus(response);
           return response;
         },
-        { isRetryable: (error) => error instanceof TransientStatus || (push ? neverSent(error) : isTransientGitError(error)) },
+        { attempts: ATTEMPTS, isRetryable: (error) => error instanceof TransientStatus || (push ? neverSent(error) : isTransientGitError(error)) },
       );
     } catch (error) {
       // Out of tries on a status: the answer itself, so isomorphic-git reports it as it would (HttpError).
