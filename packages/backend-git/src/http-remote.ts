@@ -91,9 +91,6 @@ export class HttpRemote implements GitRemote {
       // Failed before receive-pack had the pack (the discovery, a refused connection, 429): not landed.
       throw http.pushReached ? error : markNotPushed(error);
     }
-    // The remote's tip is now this commit, which the cache holds: the next fetch finds it known and
-    // downloads nothing (a discovery instead of two and a pack request).
-    await git.writeRef({ fs, gitdir: this.gitdir, ref: REMOTE_TIP_REF, value: commit, force: true });
   }
 
   async defaultBranch(): Promise<string | undefined> {
