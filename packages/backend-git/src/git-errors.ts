@@ -1,4 +1,4 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, isAmbiguous, isCairnError, type ErrorCode } from "@cairn/core";
 import { CREDENTIAL_HINT } from "./git-credentials.js";
 import { GitCliError } from "./git-cli.js";
 import { isPushRejected } from "./git-remote.js";
@@ -12,20 +12,59 @@ const NETWORK_ERRNOS: Record<string, ErrorCode> = {
   EHOSTUNREACH: "Unavailable",
   ENETUNREACH: "Unavailable",
   ETIMEDOUT: "Timeout",
+  ECONNABORTED: "Unavailable",
+  ERR_STREAM_PREMATURE_CLOSE: "Unavailable",
 };
+
+/**
+ * What isomorphic-git throws for an answer that is not a whole git answer (empty, cut short,
+ * garbled): the transport failed, not the repository — worth another try, and for a push its
+ * outcome is unknown.
+ */
+const BAD_ANSWER_CODES = new Set([
+  "SmartHttpError",
+  "ParseError", // e.g. 'Expected "unpack ok" or "unpack [error message]"', a pkt-line cut short
+  "EmptyServerResponseError", // "Empty response from git server."
+  "CairnGitCutShort", // http-transport.ts: the answer ended before its length
+]);
 
 /** Failures before anything was sent: the remote cannot have taken the push. */
 const NOT_SENT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
+/** Whether `error` is a connection that was never made: nothing reached the server. */
+export function neverSent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && NOT_SENT_ERRNOS.has(code);
+}
+
+// Marks a push failure that provably never reached receive-pack (a failed ref discovery, a
+// refused connection, 429), set by HttpRemote.push, which knows which request failed.
+const NOT_PUSHED = Symbol.for("cairn.git.notPushed");
+
+/** Marks `error` (in place) as a push that never reached the server: it surely did not land. */
+export function markNotPushed<T>(error: T): T {
+  if (typeof error === "object" && error !== null && !(NOT_PUSHED in error)) Object.defineProperty(error, NOT_PUSHED, { value: true });
+  return error;
+}
+
+function notPushed(error: unknown): boolean {
+  return neverSent(error) || (typeof error === "object" && error !== null && NOT_PUSHED in error);
+}
+
+/** Whether another try may succeed: a network failure, a bad or cut-short answer, a 5xx, 429. */
+export function isTransientGitError(error: unknown): boolean {
+  const code = classifyGitError(error);
+  return code === "Unavailable" || code === "Timeout" || code === "RateLimited";
+}
+
 /**
  * Whether a failed push may still have landed: the connection broke or timed out after the pack
- * was sent, the server answered 5xx, or its answer was cut short. A rejection (the remote moved
- * on), a refused connection or an authentication failure did not land.
+ * was sent, the server answered 5xx, or its answer was cut short or garbled. A rejection (the
+ * remote moved on), a push that never reached receive-pack (refused connection, failed discovery,
+ * 429) or an authentication failure did not land.
  */
 export function pushMayHaveLanded(error: unknown): boolean {
-  if (isPushRejected(error)) return false;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === "string" && NOT_SENT_ERRNOS.has(code)) return false;
+  if (isPushRejected(error) || notPushed(error)) return false;
   const classified = classifyGitError(error);
   return classified === "Unavailable" || classified === "Timeout" || classified === "Internal";
 }
@@ -38,7 +77,8 @@ export function classifyGitError(error: unknown): ErrorCode {
   if (code === "HttpError" && typeof data?.statusCode === "number") return httpStatusCode(data.statusCode);
   // onAuth answered "cancel": there was no credential, or the server refused the one we sent.
   if (code === "UserCanceledError") return "Unauthenticated";
-  if (code === "SmartHttpError" || code === "ParseError") return "Unavailable";
+  if (typeof code === "string" && BAD_ANSWER_CODES.has(code)) return "Unavailable";
+  if (typeof code === "string" && code.startsWith("HPE_")) return "Unavailable"; // Node's HTTP parser: a garbled answer
   if (typeof code === "string" && code in NETWORK_ERRNOS) return NETWORK_ERRNOS[code]!;
   if (error instanceof GitCliError) return cliCode(error.stderr);
   return "Internal";
@@ -80,5 +120,8 @@ export function toGitCairnError(error: unknown, url: string, what: string): Cair
   const message =
     code === "Unauthenticated" ? `${url}: the git server refused the credentials (or none were given) while trying to ${what}` : `${url}: could not ${what}: ${detail}`;
   const hint = HINTS[code]?.(url);
-  return new CairnError(code, message, { cause: error, ...(hint === undefined ? {} : { hint }) });
+  // Ambiguous as the code says by default; surely not when a push provably never reached the
+  // server (and no earlier try may have landed); surely so when an earlier try may have.
+  const ambiguous = isAmbiguous(error) ? { ambiguous: true } : notPushed(error) ? { ambiguous: false } : {};
+  return new CairnError(code, message, { cause: error, ...ambiguous, ...(hint === undefined ? {} : { hint }) });
 }

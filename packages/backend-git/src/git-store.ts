@@ -10,6 +10,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoreHistoryEntry,
+  withRetry,
 } from "@cairn/core";
 import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
@@ -173,6 +174,13 @@ export class GitStore implements StateStore {
    * Commits `blob` (or the removal) at `path` on the newest remote tip and pushes it. A lost race
    * re-fetches and checks the preconditions again: a conditional write becomes a Conflict if they
    * no longer hold; otherwise the commit is rebuilt on the new tip (bounded).
+   *
+   * A push whose outcome is unknown (the connection broke after the pack was sent, a 5xx, a
+   * garbled answer) is decided by its commit id: if the remote holds the commit, it landed. If
+   * not, the whole round (fetch, preconditions, commit, push) is tried again through `withRetry`,
+   * bounded and with backoff, which marks whatever is finally thrown ambiguous: a precondition
+   * failure after such a push may be that push's own effect, so core reads the key back to decide.
+   * Transient read failures are retried by the transport itself (`RetryingHttp`), not here.
    */
   private async commitWithRetry(
     action: "update" | "delete",
@@ -182,50 +190,49 @@ export class GitStore implements StateStore {
     options: PutOptions,
   ): Promise<string | undefined> {
     const branch = await this.branchName();
-    // Set once a push failed in a way that may have landed: a later precondition failure may be
-    // that push's own effect, so it is reported ambiguous and core reads the key back to decide.
-    let ambiguous = false;
-    for (let attempt = 1; ; attempt++) {
-      const tip = await this.remote.fetch(branch);
-      const current = await this.trees.blobAt(tip, path);
-      try {
-        await this.checkPreconditions(key, path, tip, current, options);
-      } catch (error) {
-        throw ambiguous ? markAmbiguous(error) : error;
-      }
-      if (blob === undefined && current === undefined) return undefined; // deleting nothing: done
-      const root = tip === undefined ? undefined : await this.trees.treeOf(tip);
-      const tree = await this.trees.withEntry(root, path, blob);
-      const author = await this.authorOf();
-      const signature = { ...author, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
-      const commit = await git.writeCommit({
-        fs,
-        gitdir: this.cacheDir,
-        commit: { tree, parent: tip === undefined ? [] : [tip], author: signature, committer: signature, message: commitMessage(action, key, path) },
-      });
-      try {
-        await this.remote.push(branch, commit, tip);
-        return commit;
-      } catch (error) {
-        if (pushMayHaveLanded(error)) {
-          // The commit id is this write's identity: if the remote's branch is at it (or has moved
-          // on from it), the push landed and only its answer was lost.
-          if (await this.remoteHolds(branch, commit)) return commit;
-          ambiguous = true;
-          if (attempt >= MAX_PUSH_ATTEMPTS) throw markAmbiguous(error);
-          continue;
-        }
-        if (!isPushRejected(error)) throw error;
-        if (attempt >= MAX_PUSH_ATTEMPTS) {
-          throw new CairnError("Unavailable", `${this.url}: gave up writing ${key} after ${attempt} pushes lost to other writers`, {
-            cause: error,
-            retryable: true,
-            hint: "many writers are pushing to this branch at once; try again",
+    /** Push failures that may have landed and were found not to have: another round may go. */
+    const unsettled = new WeakSet<object>();
+    return withRetry(
+      async () => {
+        for (let race = 1; ; race++) {
+          const tip = await this.remote.fetch(branch);
+          const current = await this.trees.blobAt(tip, path);
+          await this.checkPreconditions(key, path, tip, current, options);
+          if (blob === undefined && current === undefined) return undefined; // deleting nothing: done
+          const root = tip === undefined ? undefined : await this.trees.treeOf(tip);
+          const tree = await this.trees.withEntry(root, path, blob);
+          const author = await this.authorOf();
+          const signature = { ...author, timestamp: Math.floor(Date.now() / 1000), timezoneOffset: new Date().getTimezoneOffset() };
+          const commit = await git.writeCommit({
+            fs,
+            gitdir: this.cacheDir,
+            commit: { tree, parent: tip === undefined ? [] : [tip], author: signature, committer: signature, message: commitMessage(action, key, path) },
           });
+          try {
+            await this.remote.push(branch, commit, tip);
+            return commit;
+          } catch (error) {
+            if (pushMayHaveLanded(error)) {
+              // The commit id is this write's identity: if the remote's branch is at it (or has
+              // moved on from it), the push landed and only its answer was lost.
+              if (await this.remoteHolds(branch, commit)) return commit;
+              if (typeof error === "object" && error !== null) unsettled.add(error);
+              throw markAmbiguous(error);
+            }
+            if (!isPushRejected(error)) throw error;
+            if (race >= MAX_PUSH_ATTEMPTS) {
+              throw new CairnError("Unavailable", `${this.url}: gave up writing ${key} after ${race} pushes lost to other writers`, {
+                cause: error,
+                retryable: true,
+                hint: "many writers are pushing to this branch at once; try again",
+              });
+            }
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** race)));
+          }
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
-      }
-    }
+      },
+      { isRetryable: (error) => typeof error === "object" && error !== null && unsettled.has(error) },
+    );
   }
 
   /** Whether the remote branch's tip is `commit` or descends from it (fetched afresh). */

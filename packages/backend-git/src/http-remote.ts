@@ -1,16 +1,26 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import git from "isomorphic-git";
-import http from "isomorphic-git/http/node";
 import type { GitCredential } from "./git-credentials.js";
+import { markNotPushed } from "./git-errors.js";
 import { OUTGOING_REF, PushRejectedError, REMOTE_TIP_REF, type GitRemote } from "./git-remote.js";
+import { RetryingHttp } from "./retrying-http.js";
 
 /** A very large depth: "all of it", for history (isomorphic-git has no --unshallow). */
 const FULL_DEPTH = 2 ** 30;
 
-/** git over smart HTTP(S) with isomorphic-git. The credential reaches it only through `onAuth`. */
+/**
+ * git over smart HTTP(S) with isomorphic-git. The credential reaches it only through `onAuth`.
+ * Every request goes through `RetryingHttp`: reads are retried, a push only when it surely did
+ * not reach the server (otherwise its outcome is the store's to decide, by the commit id).
+ */
 export class HttpRemote implements GitRemote {
   private remoteConfigured = false;
+  /**
+   * Set once the server asked for the credential: later requests send it at once, saving a
+   * round trip (and a 401) per request, as git does within one process. Cleared if refused.
+   */
+  private challenged = false;
 
   constructor(
     private readonly gitdir: string,
@@ -21,6 +31,7 @@ export class HttpRemote implements GitRemote {
 
   async fetch(branch: string, options: { deepen?: boolean } = {}): Promise<string | undefined> {
     // One request says where the branch is; download only when that is not what we hold.
+    const http = new RetryingHttp();
     const info = await git.getRemoteInfo({ http, url: this.url, ...this.auth() });
     const advertised = (info.refs as { heads?: Record<string, string> } | undefined)?.heads?.[branch];
     if (advertised === undefined) return undefined; // an empty repository, or no such branch yet
@@ -48,6 +59,9 @@ export class HttpRemote implements GitRemote {
 
   async push(branch: string, commit: string, expected: string | undefined): Promise<void> {
     await git.writeRef({ fs, gitdir: this.gitdir, ref: OUTGOING_REF, value: commit, force: true });
+    const http = new RetryingHttp();
+    const remoteRef = `refs/heads/${branch}`;
+    let refused = false;
     try {
       const result = await git.push({
         fs,
@@ -55,28 +69,32 @@ export class HttpRemote implements GitRemote {
         gitdir: this.gitdir,
         url: this.url,
         ref: OUTGOING_REF,
-        remoteRef: `refs/heads/${branch}`,
+        remoteRef,
         cache: this.cache,
         ...this.auth(),
         // isomorphic-git sends the old value it was advertised; refuse locally if that is not
         // the tip we built on, so the swap is from exactly `expected`.
-        onPrePush: ({ remoteRef }) => (remoteRef.oid === (expected ?? "0".repeat(40))),
+        onPrePush: ({ remoteRef: advertised }) => !(refused = advertised.oid !== (expected ?? "0".repeat(40))),
       });
       if (!result.ok) throw new PushRejectedError(String(result.error ?? JSON.stringify(result.refs)));
+      // An answer without this ref's status (cut short after "unpack ok") does not say it landed.
+      if (result.refs?.[remoteRef]?.ok !== true) throw new Error(`the git server's answer to the push has no status for ${remoteRef}`);
     } catch (error) {
       const code = (error as { code?: string }).code;
       // PushRejectedError: not a fast-forward (seen locally). GitPushError: receive-pack's ref
-      // lock lost the race ("failed to update ref"). UserCanceledError: our onPrePush saw a newer
-      // tip. NotFoundError: the remote tip is a commit we have not fetched. All mean "moved on".
-      if (code === "PushRejectedError" || code === "GitPushError" || code === "UserCanceledError" || code === "NotFoundError") {
+      // lock lost the race ("failed to update ref"). UserCanceledError from our onPrePush: it saw
+      // a newer tip (from onAuth it is a refused credential). NotFoundError: the remote tip is a
+      // commit we have not fetched. All mean "moved on".
+      if (code === "PushRejectedError" || code === "GitPushError" || (code === "UserCanceledError" && refused) || code === "NotFoundError") {
         throw new PushRejectedError((error as Error).message);
       }
-      throw error;
+      // Failed before receive-pack had the pack (the discovery, a refused connection, 429): not landed.
+      throw http.pushReached ? error : markNotPushed(error);
     }
   }
 
   async defaultBranch(): Promise<string | undefined> {
-    const info = await git.getRemoteInfo({ http, url: this.url, ...this.auth() });
+    const info = await git.getRemoteInfo({ http: new RetryingHttp(), url: this.url, ...this.auth() });
     const head = (info as { HEAD?: string }).HEAD;
     return head?.startsWith("refs/heads/") ? head.slice("refs/heads/".length) : undefined;
   }
@@ -90,10 +108,19 @@ export class HttpRemote implements GitRemote {
 
   private auth() {
     const credential = this.credential;
+    const basic = credential === undefined ? undefined : `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
     return {
-      onAuth: () => (credential === undefined ? { cancel: true } : { username: credential.username, password: credential.password }),
+      ...(this.challenged && basic !== undefined ? { headers: { Authorization: basic } } : {}),
+      onAuth: () => {
+        if (credential === undefined) return { cancel: true };
+        this.challenged = true;
+        return { username: credential.username, password: credential.password };
+      },
       // Asked again after the server refused what we sent: stop instead of looping.
-      onAuthFailure: () => ({ cancel: true }),
+      onAuthFailure: () => {
+        this.challenged = false;
+        return { cancel: true };
+      },
     };
   }
 }
