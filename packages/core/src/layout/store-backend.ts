@@ -437,7 +437,7 @@ class StoreBackend implements StateBackend {
     if (!report.ok || (await this.writeUnderWay(paths))) return report;
     const problem = findUnrecordedState(stored, source);
     if (problem === undefined) return report;
-    return { ...report, ok: false, unrecorded: true, break: { position: report.entries + 1, entry: stored.key, problem } };
+    return { ...report, unrecorded: { entry: stored.key, problem } };
   }
 
   /**

@@ -38,13 +38,13 @@ export function registerStackVerify(stack: Command, run: RunCommand): void {
         }
         if (flags.json) printJson(context.output, flags.all ? reports : reports[0]);
         else for (const report of reports) context.output.out(describe(report));
+        if (!flags.json && reports.some((report) => report.ok && report.unrecorded !== undefined)) {
+          context.output.err("warning: the current state was written without its history record; `cairn stack verify --repair` records it (as a failed update)");
+        }
         const broken = reports.filter((report) => !report.ok);
         if (broken.length > 0) {
-          const onlyUnrecorded = broken.every((report) => report.unrecorded);
           throw new CairnError("Internal", `history verification failed for ${broken.map((report) => report.stack).join(", ")}`, {
-            hint: onlyUnrecorded
-              ? "the current state was written without its history record: `cairn stack verify --repair` records it (as a failed update)"
-              : "restore the named entry from a backup or an archive; `cairn stack history prune` cannot repair a break inside what it keeps",
+            hint: "restore the named entry from a backup or an archive; `cairn stack history prune` cannot repair a break inside what it keeps",
           });
         }
       }),
@@ -64,6 +64,7 @@ function describe(report: HistoryVerification): string {
   if (report.native) return `${report.stack}: history is the store's own log; nothing to verify here`;
   const pruned = report.pruned ? `, after ${report.pruned.prunedEntries} pruned` : "";
   const unchained = report.unchained > 0 ? ` (${report.unchained} written without a chain, e.g. by Pulumi)` : "";
+  if (report.ok && report.unrecorded !== undefined) return `${report.stack}: OK — ${report.entries} history entries verified${pruned}${unchained}; but ${report.unrecorded.problem}`;
   if (report.ok) return `${report.stack}: OK — ${report.entries} history entries verified${pruned}${unchained}`;
   return `${report.stack}: BROKEN — ${report.break?.problem ?? "unknown problem"}`;
 }
