@@ -1,6 +1,6 @@
 import { createStoreBackend } from "@cairn/core";
 import { describeRetriedWriteConformance } from "@cairn/conformance";
-import { startAnswerLoser } from "@cairn/test-servers/answer-loser";
+import { lostAnswerFixture, startAnswerLoser } from "@cairn/test-servers/answer-loser";
 import { inject } from "vitest";
 import { openAzblobUrl } from "../src/index.js";
 import { accountKeyEnv, createContainer, deleteContainer, uniqueContainerName } from "./azurite-fixture.js";
@@ -17,16 +17,6 @@ describeRetriedWriteConformance("createStoreBackend(AzblobStore) behind a proxy 
     const loser = await startAnswerLoser(`http://${inject("azuriteHost")}`);
     const backend = createStoreBackend(await openAzblobUrl(urlFor(container, loser.host), accountKeyEnv()), backendOptions);
     const second = createStoreBackend(await openAzblobUrl(urlFor(container, inject("azuriteHost")), accountKeyEnv()), { ...backendOptions, hostname: "azblob-direct", pid: 4646 });
-    return {
-      backend,
-      second,
-      loseNextAnswer: loser.loseNextAnswer,
-      answersLost: loser.answersLost,
-      dispose: async () => {
-        await Promise.all([backend.close(), second.close()]);
-        await loser.close();
-        await deleteContainer(container);
-      },
-    };
+    return lostAnswerFixture(loser, backend, second, () => deleteContainer(container));
   },
 });

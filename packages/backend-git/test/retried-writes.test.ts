@@ -1,7 +1,7 @@
 import { afterAll, inject } from "vitest";
 import { createStoreBackend } from "@cairn/core";
 import { describeRetriedWriteConformance } from "@cairn/conformance";
-import { startAnswerLoser } from "@cairn/test-servers/answer-loser";
+import { lostAnswerFixture, startAnswerLoser } from "@cairn/test-servers/answer-loser";
 import { freshRepo, openStore, removeTempDirs } from "./helpers.js";
 
 const backendOptions = { env: {}, username: "conformance", hostname: "git-test", pid: process.pid };
@@ -18,16 +18,7 @@ describeRetriedWriteConformance("createStoreBackend(GitStore over git+http://) b
     const throughProxy = repo.httpUrl.replace(base.host, loser.host);
     const backend = createStoreBackend(await openStore(throughProxy), backendOptions);
     const second = createStoreBackend(await openStore(repo.httpUrl), { ...backendOptions, username: "second" });
-    return {
-      backend,
-      second,
-      loseNextAnswer: loser.loseNextAnswer,
-      answersLost: loser.answersLost,
-      dispose: async () => {
-        await Promise.all([backend.close(), second.close()]);
-        await loser.close();
-      },
-    };
+    return lostAnswerFixture(loser, backend, second);
   },
   timeoutMs: 120_000,
 });

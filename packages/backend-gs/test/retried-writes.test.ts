@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createStoreBackend } from "@cairn/core";
 import { describeRetriedWriteConformance } from "@cairn/conformance";
-import { startAnswerLoser } from "@cairn/test-servers/answer-loser";
+import { lostAnswerFixture, startAnswerLoser } from "@cairn/test-servers/answer-loser";
 import { inject } from "vitest";
 import { openTestStore, testUrl } from "./helpers.js";
 
@@ -15,15 +15,6 @@ describeRetriedWriteConformance("createStoreBackend(GsStore) behind a proxy losi
     const prefix = `t-${randomUUID()}`;
     const backend = createStoreBackend(await openTestStore(testUrl(prefix, loser.url)), backendOptions);
     const second = createStoreBackend(await openTestStore(testUrl(prefix)), { ...backendOptions, hostname: "gs-direct", pid: 4646 });
-    return {
-      backend,
-      second,
-      loseNextAnswer: loser.loseNextAnswer,
-      answersLost: loser.answersLost,
-      dispose: async () => {
-        await Promise.all([backend.close(), second.close()]);
-        await loser.close();
-      },
-    };
+    return lostAnswerFixture(loser, backend, second);
   },
 });

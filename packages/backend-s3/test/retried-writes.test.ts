@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createStoreBackend } from "@cairn/core";
 import { describeRetriedWriteConformance } from "@cairn/conformance";
-import { startAnswerLoser } from "@cairn/test-servers/answer-loser";
+import { lostAnswerFixture, startAnswerLoser } from "@cairn/test-servers/answer-loser";
 import { openTestStore, s3UrlFor, server } from "./helpers.js";
 
 const backendOptions = { env: {}, username: "conformance", hostname: "s3-retried", pid: 4545 };
@@ -14,15 +14,6 @@ describeRetriedWriteConformance("createStoreBackend(S3Store) behind a proxy losi
     const prefix = `t-${randomUUID()}`;
     const backend = createStoreBackend(await openTestStore(s3UrlFor(loser.url, server.bucket, prefix)), backendOptions);
     const second = createStoreBackend(await openTestStore(s3UrlFor(server.endpoint, server.bucket, prefix)), { ...backendOptions, hostname: "s3-direct", pid: 4646 });
-    return {
-      backend,
-      second,
-      loseNextAnswer: loser.loseNextAnswer,
-      answersLost: loser.answersLost,
-      dispose: async () => {
-        await Promise.all([backend.close(), second.close()]);
-        await loser.close();
-      },
-    };
+    return lostAnswerFixture(loser, backend, second);
   },
 });

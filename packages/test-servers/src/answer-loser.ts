@@ -57,3 +57,21 @@ function safeDecode(text: string): string {
     return text;
   }
 }
+
+/**
+ * The retried-write fixture the conformance suite asks for (`LostAnswerFixture`): the backend
+ * behind `loser`, a second one reaching the service directly, and one dispose for all of it.
+ */
+export function lostAnswerFixture<B extends { close(): Promise<void> }>(loser: AnswerLoser, backend: B, second: B, cleanup?: () => Promise<void>) {
+  return {
+    backend,
+    second,
+    loseNextAnswer: loser.loseNextAnswer,
+    answersLost: loser.answersLost,
+    dispose: async () => {
+      await Promise.all([backend.close(), second.close()]);
+      await loser.close();
+      await cleanup?.();
+    },
+  };
+}
