@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
 import { createContext, type CliContext } from "./context.js";
 import { exitCodeFor } from "./exit-codes.js";
@@ -9,7 +10,8 @@ import { registerOrg } from "./commands/org.js";
 import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
 
-const CLI_VERSION = "0.1.0";
+/** The version this CLI was published as (its package.json, beside `dist/` and `src/` alike), so a release bump is never missed. */
+const CLI_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 export type RunCommand = <A extends unknown[]>(fn: (context: CliContext, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 

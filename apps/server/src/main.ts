@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,10 @@ import { jsonLogger } from "./log.js";
 import { parseMasterKey, readMasterKeyFile, type MasterKey } from "./state/master-key.js";
 import { startServer } from "./server.js";
 
-const USAGE = `Usage: cairn-server [--data <store URL>] [--port <n>] [--host <address>]
+/** The version this server was published as (its package.json, beside `dist/` and `src/` alike). */
+export const SERVER_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+
+const USAGE = `Usage: cairn-server [--version] [--data <store URL>] [--port <n>] [--host <address>]
                     [--master-key-file <path>] [--previous-master-key-file <path>]...
                     [--lease-seconds <n>] [--max-body-bytes <n>] [--public-url <url>]
                     [--tls-cert <PEM file> --tls-key <PEM file>]
@@ -41,6 +45,7 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
       },
     }));
   } catch (error) {
@@ -49,6 +54,10 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${SERVER_VERSION}\n`);
     return 0;
   }
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) {
