@@ -25,7 +25,6 @@ const BAD_ANSWER_CODES = new Set([
   "SmartHttpError",
   "ParseError", // e.g. 'Expected "unpack ok" or "unpack [error message]"', a pkt-line cut short
   "EmptyServerResponseError", // "Empty response from git server."
-  "CairnGitCutShort", // http-transport.ts: the answer ended before its length
 ]);
 
 /** Failures before anything was sent: the remote cannot have taken the push. */

@@ -162,7 +162,7 @@ describe("GitStore over git+http:// through a fault proxy aimed at chosen reques
 
 describe("classifyGitError: answers that are not whole git answers", () => {
   it("are Unavailable (retryable, and for a push its outcome unknown), not Internal", () => {
-    for (const code of ["EmptyServerResponseError", "ParseError", "SmartHttpError", "CairnGitCutShort", "ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "HPE_INVALID_CONSTANT"]) {
+    for (const code of ["EmptyServerResponseError", "ParseError", "SmartHttpError", "ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "HPE_INVALID_CONSTANT"]) {
       expect([code, classifyGitError(Object.assign(new Error(code), { code }))]).toEqual([code, "Unavailable"]);
     }
   });

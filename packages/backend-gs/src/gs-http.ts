@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
 import { ApiError, CRC32C, type Storage } from "@google-cloud/storage";
+import { requestWholeAnswer } from "@cairn/core";
 
 /**
  * The store's requests to the GCS JSON API, over Node's own http/https, to the endpoint the SDK was
@@ -13,8 +13,8 @@ import { ApiError, CRC32C, type Storage } from "@google-cloud/storage";
  * before the announced `content-length` has arrived, Node aborts the response, but `.pipe()` passes
  * on neither that abort nor an end: the body the SDK waits on neither ends nor errors, and the call
  * never settles — a download, and just as well an upload's, a delete's or a list's JSON answer.
- * Node's http fails such a body ("aborted", ECONNRESET), which `classifyGsError` makes a retryable
- * Unavailable. The SDK is kept for credentials and for resumable uploads of large objects.
+ * core's `requestWholeAnswer` (Node's http) fails such a body (`AnswerCutShortError`, ECONNRESET),
+ * which `classifyGsError` makes a retryable Unavailable. The SDK is kept for credentials and for resumable uploads of large objects.
  *
  * Failures are thrown in the shapes `classifyGsError` reads: a network errno in `code` when the
  * exchange failed (ECONNREFUSED, ENOTFOUND, ECONNRESET for an answer cut short), an `ApiError` with
@@ -43,46 +43,12 @@ export async function gsRequest(storage: Storage, method: string, url: URL, body
     "cache-control": "no-store",
     // The stored bytes as they are, so the CRC32C GCS reports is the CRC32C of what arrives.
     "accept-encoding": "identity",
-    ...(body === undefined ? {} : { "content-type": body.contentType, "content-length": String(body.bytes.byteLength) }),
+    ...(body === undefined ? {} : { "content-type": body.contentType }),
     // As the SDK decides for its own requests: an emulator gets no credentials unless asked to.
     ...(storage.customEndpoint && !storage.useAuthWithCustomEndpoint ? {} : await storage.authClient.getRequestHeaders(url.href)),
   };
-  const response = await send(method, url, headers, body?.bytes);
-  return { status: response.statusCode ?? 0, headers: response.headers, bytes: await readBody(response) };
-}
-
-/** Resolves with the answer once its status line and headers have arrived. */
-function send(method: string, url: URL, headers: Record<string, string>, body: Uint8Array | undefined): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method, headers }, resolve);
-    // Before the answer: a network errno (ECONNREFUSED, ENOTFOUND, ECONNRESET), which classifyGsError reads.
-    request.on("error", reject);
-    request.end(body === undefined ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-  });
-}
-
-/**
- * The whole body. Node fails a body that stops short of its announced length with "aborted"
- * (ECONNRESET); `complete` is checked too, as it is what says the whole message arrived. Either is
- * a transport failure: the request reached the server, the answer did not reach us.
- */
-async function readBody(response: IncomingMessage): Promise<Uint8Array> {
-  const announced = response.headers["content-length"];
-  const chunks: Buffer[] = [];
-  let received = 0;
-  try {
-    for await (const chunk of response) {
-      chunks.push(chunk as Buffer);
-      received += (chunk as Buffer).byteLength;
-    }
-    if (!response.complete) throw new Error("the connection closed before the end of the answer");
-  } catch (error) {
-    const length = announced === undefined ? `${received} bytes` : `${received} of ${announced} bytes`;
-    const reason = error instanceof Error ? `: ${error.message}` : "";
-    throw Object.assign(new Error(`the answer was cut short after ${length}${reason}`, { cause: error }), { code: "ECONNRESET" });
-  }
-  const bytes = Buffer.concat(chunks);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const answer = await requestWholeAnswer(url, { method, headers, ...(body === undefined ? {} : { body: body.bytes }) });
+  return { status: answer.status, headers: answer.headers, bytes: new Uint8Array(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength) };
 }
 
 export const isSuccess = (answer: GsAnswer): boolean => answer.status >= 200 && answer.status <= 299;

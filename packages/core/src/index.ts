@@ -1,5 +1,6 @@
 export * from "./errors.js";
 export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./transport-errors.js";
+export { AnswerCutShortError, requestWholeAnswer, type WholeAnswer, type WholeAnswerOptions } from "./http/whole-answer.js";
 export * from "./store.js";
 export * from "./backend.js";
 export * from "./plugin.js";
