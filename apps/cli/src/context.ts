@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { delimiter, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   CairnError,
@@ -39,7 +39,22 @@ export interface CliContext {
 }
 
 /** The directory cairn is installed in: built-in backends are resolved from here last. */
-const CLI_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+export const CLI_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * What the not-found and incompatible errors tell the user to run: the scheme for cairn's own
+ * backends (`cairn plugin install s3`), the package name for anything else.
+ */
+export const pluginInstallHint = ({ scheme, packageName, builtin }: { scheme: string; packageName: string; builtin: boolean }): string =>
+  `cairn plugin install ${builtin ? scheme : packageName}`;
+
+/**
+ * `CAIRN_PLUGIN_PATH`: more directories to find backend packages in (path-list syntax), after the
+ * plugin directory. `@cairn/cli-all` sets it to its own install, whose dependencies are the backends.
+ */
+export function pluginPath(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env.CAIRN_PLUGIN_PATH ?? "").split(delimiter).filter((entry) => entry !== "");
+}
 
 export function createContext(output: Output, env = process.env, cwd = process.cwd()): CliContext {
   const home = pulumiHome(env);
@@ -80,7 +95,9 @@ export function createContext(output: Output, env = process.env, cwd = process.c
         home,
         projectDir: (await context.project())?.directory,
         projectPackages: (await context.project())?.backendPackages,
+        bundleDirs: pluginPath(env),
         cliDir: CLI_DIR,
+        installHint: pluginInstallHint,
         credentials,
       });
       opened.push(backend);

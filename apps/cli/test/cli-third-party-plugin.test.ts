@@ -95,6 +95,6 @@ it("without the package, names what it tried and how to install it", () => {
   expect(result.status).toBe(8);
   expect(result.stderr).toContain("@cairn/backend-acme");
   expect(result.stderr).toContain("cairn-backend-acme");
-  expect(result.stderr).toContain("npm install --prefix");
+  expect(result.stderr).toContain("`cairn plugin install cairn-backend-acme`");
   expect(result.stderr).toContain("file://");
 });

@@ -4,8 +4,10 @@ import { CairnError } from "../errors.js";
 import type { BackendPlugin } from "../plugin.js";
 import { findProject } from "../workspace/project.js";
 import { BUILTIN_BACKEND_PACKAGES, candidatePackages, sanitizeScheme } from "./builtin-backends.js";
+import { assertCoreCompatible, readPluginManifest } from "./core-compat.js";
 import { findPackageEntry, type PackageEntry } from "./package-entry.js";
 import { checkPlugin } from "./plugin-check.js";
+import { assertSharesCore, linkSharedCore } from "./shared-core.js";
 
 /** Where plugin packages are found, in the order they are searched. */
 export interface PluginSearchOptions {
@@ -18,11 +20,30 @@ export interface PluginSearchOptions {
    * project file in `projectDir`, and only if the scheme is not served by a registered plugin.
    */
   projectPackages?: Readonly<Record<string, string>>;
+  /**
+   * Directories of a distribution that ships backends beside the CLI (`@cairn/cli-all` passes its
+   * own), searched after the plugin directory and before `cliDir`: its backends are its own
+   * dependencies, which a nested or pnpm layout does not make visible from the CLI's directory.
+   */
+  bundleDirs?: readonly string[];
   /** The CLI's install directory, searched last: where the backends bundled with cairn live. */
   cliDir?: string;
+  /**
+   * The command that installs a package into the plugin directory, for error hints (the CLI says
+   * `cairn plugin install <scheme>`); `npm install --prefix <plugin dir> <package>` when absent.
+   */
+  installHint?: (request: InstallHintRequest) => string;
 }
 
-/** `<home>/cairn/plugins`: install third-party backends here with `npm install --prefix <dir> <package>`. */
+/** What an install hint is asked for: the scheme wanted and the package that would serve it. */
+export interface InstallHintRequest {
+  scheme: string;
+  packageName: string;
+  /** The scheme is in cairn's built-in table (`builtin-backends.ts`). */
+  builtin: boolean;
+}
+
+/** `<home>/cairn/plugins`: `cairn plugin install` puts backends here (an npm prefix: `node_modules/`, `package.json`). */
 export function pluginDirectory(home: string): string {
   return join(home, "cairn", "plugins");
 }
@@ -63,7 +84,7 @@ export class PluginRegistry {
     for (const packageName of packages) {
       for (const directory of directories) {
         const found = await findPackageEntry(packageName, directory);
-        if (found !== undefined) return loadPlugin(packageName, found, scheme);
+        if (found !== undefined) return loadPlugin(packageName, found, scheme, directory, options);
       }
     }
     throw await this.notFound(scheme, packages, directories, options, projectPackages);
@@ -100,7 +121,7 @@ export class PluginRegistry {
   ): Promise<CairnError> {
     const suggested = BUILTIN_BACKEND_PACKAGES[scheme] ?? projectPackages?.[scheme] ?? `cairn-backend-${sanitizeScheme(scheme)}`;
     const available = await this.availableSchemes({ ...options, projectPackages: projectPackages ?? {} });
-    const install = [`npm install --prefix ${pluginDirectory(options.home)} ${suggested}`];
+    const install = [installCommand(options, scheme, suggested)];
     if (options.projectDir !== undefined) install.push(`\`pnpm add ${suggested}\` in ${options.projectDir}`);
     const schemes = available.length > 0 ? available.map((s) => `${s}://`).join(", ") : "none";
     return new CairnError(
@@ -112,13 +133,38 @@ export class PluginRegistry {
   }
 }
 
+function installCommand(options: PluginSearchOptions, scheme: string, packageName: string): string {
+  const builtin = Object.hasOwn(BUILTIN_BACKEND_PACKAGES, scheme);
+  return options.installHint?.({ scheme, packageName, builtin }) ?? `npm install --prefix ${pluginDirectory(options.home)} ${packageName}`;
+}
+
 function searchDirectories(options: PluginSearchOptions): string[] {
-  const directories = [options.projectDir, pluginDirectory(options.home), options.cliDir];
+  const directories = [options.projectDir, pluginDirectory(options.home), ...(options.bundleDirs ?? []), options.cliDir];
   return [...new Set(directories.filter((directory): directory is string => directory !== undefined))];
 }
 
-async function loadPlugin(packageName: string, found: PackageEntry, scheme: string): Promise<BackendPlugin> {
+/**
+ * Imports a found package after checking, without running its code, that it was built for this
+ * core (its `@cairn/core` peer range) and — in cairn's plugin directory — that it will import
+ * this very core (`linkSharedCore`). Elsewhere (a project's or the CLI's node_modules) core is
+ * whatever that install resolves; the project owns it.
+ */
+async function loadPlugin(packageName: string, found: PackageEntry, scheme: string, directory: string, options: PluginSearchOptions): Promise<BackendPlugin> {
   const source = `package ${packageName} (${found.packageDir})`;
+  const install = installCommand(options, scheme, packageName);
+  const inPluginDir = directory === pluginDirectory(options.home);
+  const fix =
+    directory === options.projectDir
+      ? `update ${packageName} in ${directory} to a release built for this cairn's @cairn/core (or upgrade cairn)`
+      : inPluginDir
+        ? `install a release built for this cairn: \`${install}\` (or upgrade cairn)`
+        : `reinstall cairn so that its bundled backends match its @cairn/core`;
+  const manifest = await readPluginManifest(found.packageDir);
+  if (manifest !== undefined) assertCoreCompatible(manifest, found.packageDir, fix);
+  if (inPluginDir) {
+    await linkSharedCore(directory);
+    await assertSharesCore(found.packageDir, source, `reinstall it so it shares cairn's core: \`${install}\``);
+  }
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(found.entryFile).href)) as { default?: unknown };

@@ -1,0 +1,20 @@
+import type { Command } from "commander";
+import type { RunCommand } from "../main.js";
+import { pluginInstallCommand } from "./plugin/install.js";
+import { pluginLsCommand } from "./plugin/ls.js";
+import { pluginRemoveCommand } from "./plugin/remove.js";
+
+/**
+ * `cairn plugin …`: backend plugins in cairn's plugin directory (`$PULUMI_HOME/cairn/plugins`).
+ * Each subcommand is a prepared `Command`; add another with one more `.addCommand(...)` line.
+ */
+export function registerPlugin(program: Command, run: RunCommand): void {
+  const group = program
+    .command("plugin")
+    .description("Install, list and remove backend plugins (in $PULUMI_HOME/cairn/plugins)")
+    .addCommand(pluginInstallCommand(run))
+    .addCommand(pluginLsCommand(run))
+    .addCommand(pluginRemoveCommand(run));
+  // `addCommand` (unlike `.command`) does not pass down the program's output and error settings.
+  for (const command of group.commands) command.copyInheritedSettings(group);
+}
