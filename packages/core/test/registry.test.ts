@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readlink, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ import {
   type StateBackend,
   type StateStore,
 } from "../src/index.js";
-import { installPluginPackage } from "./fixtures/third-party-plugin.js";
+import { CORE_PACKAGE_DIR, installPluginPackage } from "./fixtures/third-party-plugin.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 
 const BACKEND_MEMORY_DIR = fileURLToPath(new URL("../../backend-memory", import.meta.url));
@@ -189,5 +189,52 @@ describe("openBackend", () => {
     );
     const opened = await openBackend("svc://x", { registry, home, cwd: projectDir, env: {} });
     expect(opened.backend).toBe(service);
+  });
+});
+
+describe("the core a plugin was built for", () => {
+  it("refuses a package whose @cairn/core peer range excludes this core before importing it, naming both versions and the fix", async () => {
+    await installPluginPackage(join(pluginDirectory(home), "node_modules"), { name: "cairn-backend-acme", schemes: ["acme"], coreRange: "^2.0.0", throwOnImport: true });
+    const error = await cairnErrorFrom(() =>
+      new PluginRegistry().resolve("acme", { home, projectDir, installHint: ({ packageName }) => `cairn plugin install ${packageName}` }),
+    );
+    expect(error.code).toBe("PluginIncompatible");
+    expect(error.message).toContain("cairn-backend-acme 1.2.3");
+    expect(error.message).toContain("was built for @cairn/core ^2.0.0, but this cairn runs @cairn/core 0.1.0");
+    expect(error.hint).toContain("`cairn plugin install cairn-backend-acme`");
+  });
+
+  it("loads one whose range includes this core", async () => {
+    await installPluginPackage(join(projectDir, "node_modules"), { name: "cairn-backend-acme", schemes: ["acme"], coreRange: ">=0.1.0 <1" });
+    expect((await new PluginRegistry().resolve("acme", { home, projectDir })).meta.name).toBe("cairn-backend-acme");
+  });
+
+  it("links the plugin directory's @cairn/core to this core before loading from it, repairing a stale link", async () => {
+    const plugins = pluginDirectory(home);
+    await installPluginPackage(join(plugins, "node_modules"), { name: "cairn-backend-acme", schemes: ["acme"], linkCore: false });
+    await mkdir(join(plugins, "node_modules", "@cairn"), { recursive: true });
+    await symlink(join(root, "moved-away"), join(plugins, "node_modules", "@cairn", "core"), "dir");
+    expect((await new PluginRegistry().resolve("acme", { home })).meta.name).toBe("cairn-backend-acme");
+    expect(await readlink(join(plugins, "node_modules", "@cairn", "core"))).toBe(await realpath(CORE_PACKAGE_DIR));
+  });
+
+  it("refuses a plugin in the plugin directory that would load a second copy of core", async () => {
+    const plugins = pluginDirectory(home);
+    const packageDir = await installPluginPackage(join(plugins, "node_modules"), { name: "cairn-backend-acme", schemes: ["acme"], linkCore: false, throwOnImport: true });
+    const copy = join(packageDir, "node_modules", "@cairn", "core");
+    await mkdir(copy, { recursive: true });
+    await writeFile(join(copy, "package.json"), JSON.stringify({ name: "@cairn/core", version: "0.1.0", exports: "./index.js" }));
+    await writeFile(join(copy, "index.js"), "");
+    const error = await cairnErrorFrom(() => new PluginRegistry().resolve("acme", { home }));
+    expect(error.code).toBe("PluginIncompatible");
+    expect(error.message).toContain(`would load its own copy of @cairn/core from ${await realpath(copy)}`);
+  });
+
+  it("names `cairn plugin install <scheme>` for a built-in scheme when the caller gives that hint", async () => {
+    const error = await cairnErrorFrom(() =>
+      new PluginRegistry().resolve("s3", { home, installHint: ({ scheme, packageName, builtin }) => `cairn plugin install ${builtin ? scheme : packageName}` }),
+    );
+    expect(error.code).toBe("PluginNotFound");
+    expect(error.hint).toBe("install the plugin: `cairn plugin install s3`");
   });
 });
