@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3Server, type S3TestServer } from "@cairn/test-servers/s3";
 import { BUILTIN_BACKEND_PACKAGES } from "@cairn/core";
 import {
-  CORE_PROBE,
   coreCopies,
   countPackages,
   createWorld,
@@ -15,6 +14,7 @@ import {
   packAll,
   publishablePackages,
   runCairn,
+  TRACE_IMPORTS,
   type World,
 } from "./release-world.js";
 
@@ -87,21 +87,25 @@ describe.sequential("cairn installed from its packed tarballs", () => {
     s3 = await startS3Server();
     const endpoint = encodeURIComponent(s3.endpoint.replace(/^http:\/\//, ""));
     const credentials = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region };
-    const probe = join(world.root, "core-probe.txt");
-    const probed = { ...credentials, NODE_OPTIONS: `--import=${pathToFileURL(CORE_PROBE).href}`, CAIRN_CORE_PROBE: probe };
-    const login = runCairn(world, slim, ["login", `s3://cairn-test/state?endpoint=${endpoint}&disable_https=true&use_path_style=true`], probed);
+    const trace = (step: string) => ({ ...credentials, NODE_OPTIONS: `--import=${pathToFileURL(TRACE_IMPORTS).href}`, CAIRN_TRACE_IMPORTS: join(world.root, `${step}.imports`) });
+    const login = runCairn(world, slim, ["login", `s3://cairn-test/state?endpoint=${endpoint}&disable_https=true&use_path_style=true`], trace("login"));
     expect(login.stderr).toBe("");
     expect(login.status).toBe(0);
-    expect(runCairn(world, slim, ["stack", "init", "s3dev"], probed).status).toBe(0);
+    expect(runCairn(world, slim, ["stack", "init", "s3dev"], trace("init")).status).toBe(0);
     expect(json<unknown[]>(runCairn(world, slim, ["stack", "ls", "--json"], credentials).stdout)).toMatchObject([{ name: "s3dev" }]);
 
     // One core: one real directory on disk (the plugin directory's is a link to the CLI's), and
-    // every `import "@cairn/core"` in those processes — the CLI's and the plugin's — resolved to it.
+    // every module those processes loaded from an `@cairn/core` package — the CLI's imports and
+    // the plugin's — came from it (Node resolves the link to the real path).
     const copies = coreCopies(join(slim, "node_modules"), pluginDir());
     expect(copies).toEqual([join(slim, "node_modules", "@cairn", "core")]);
     expect(realpathSync(join(pluginDir(), "node_modules", "@cairn", "core"))).toBe(realpathSync(copies[0] ?? ""));
-    const loaded = new Set(readFileSync(probe, "utf8").trim().split("\n"));
-    expect([...loaded]).toEqual([pathToFileURL(join(realpathSync(copies[0] ?? ""), "dist", "index.js")).href]);
+    for (const step of ["login", "init"]) {
+      const urls = readFileSync(join(world.root, `${step}.imports`), "utf8").split("\n");
+      expect(urls.some((url) => url.includes("/@cairn/backend-s3/")), step).toBe(true);
+      const coreRoots = new Set(urls.filter((url) => url.includes("/@cairn/core/")).map((url) => url.replace(/\/@cairn\/core\/.*$/, "/@cairn/core")));
+      expect([...coreRoots], step).toEqual([pathToFileURL(realpathSync(copies[0] ?? "")).href]);
+    }
 
     world.sizes["slim+s3"] = {
       kilobytes: kilobytes(join(slim, "node_modules"), pluginDir()),

@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-export const CORE_PROBE = fileURLToPath(new URL("./core-probe/register.mjs", import.meta.url));
+/** `node --import` hook that writes every module URL the process resolved to `$CAIRN_TRACE_IMPORTS` (the bench's). */
+export const TRACE_IMPORTS = fileURLToPath(new URL("../../../bench/trace-imports.mjs", import.meta.url));
 
 /** A publishable workspace package: what `pnpm pack` packs and a user installs. */
 export interface Publishable {
