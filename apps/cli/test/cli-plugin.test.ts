@@ -119,7 +119,7 @@ describe("cairn plugin install", () => {
     expect(existsSync(plugins)).toBe(false);
 
     const missing = sandbox.run(["plugin", "install", join(sandbox.root, "no-such-plugin.tgz")]);
-    expect(missing.status).toBe(9);
+    expect(missing.status).toBe(3);
     expect(missing.stderr).toMatch(/`npm install --save .*no-such-plugin\.tgz` failed/);
     expect(missing.stderr).toContain("nothing was changed");
     expect(existsSync(plugins)).toBe(false);

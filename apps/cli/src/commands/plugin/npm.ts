@@ -19,11 +19,14 @@ export async function runNpm(args: string[], prefix: string, output: Output, env
   const npm = env.CAIRN_NPM ?? "npm";
   const child = spawn(npm, [...args, "--prefix", prefix, ...NPM_FLAGS], { cwd: prefix, env: { ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const tail: string[] = [];
+  let missing = false;
   const echo = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split(/\r?\n/)) {
       if (line.trim() === "") continue;
       output.err(`  npm: ${line}`);
-      tail.push(line);
+      // npm's codes for "no such package, version or file": not worth retrying, unlike a network error.
+      if (/\b(E404|ENOENT|ETARGET|EINVALIDTAGNAME)\b/.test(line)) missing = true;
+      if (!/A complete log of this run/.test(line)) tail.push(line);
       if (tail.length > 5) tail.shift();
     }
   };
@@ -40,7 +43,7 @@ export async function runNpm(args: string[], prefix: string, output: Output, env
     );
   });
   if (code !== 0) {
-    throw new CairnError("Unavailable", `\`npm ${args.join(" ")}\` failed (exit ${code ?? "by signal"})${tail.length > 0 ? `: ${tail.at(-1)}` : ""}`, {
+    throw new CairnError(missing ? "NotFound" : "Unavailable", `\`npm ${args.join(" ")}\` failed (exit ${code ?? "by signal"})${tail.length > 0 ? `: ${tail.at(-1)}` : ""}`, {
       hint: "check the package name, version or path and your network or npm registry settings (npm's output is above); nothing was changed",
     });
   }
