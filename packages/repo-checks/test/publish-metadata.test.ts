@@ -13,7 +13,7 @@ import { publicPackages, readJson, repoRoot, type Manifest } from "./repo.js";
 // exactly, and this fails.
 
 const run = promisify(execFile);
-const ALLOWED = [/^dist\//, /^src\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
+const ALLOWED = [/^dist\//, /^CHECKS\.md$/, /^src\//, /^bin\//, /^README\.md$/, /^LICENSE$/, /^CHANGELOG\.md$/, /^package\.json$/];
 const FORBIDDEN = [/\.tsbuildinfo$/, /(^|\/)test\//, /\.test\.[cm]?[jt]s$/, /(^|\/)tsconfig[^/]*\.json$/, /vitest\.config/];
 
 interface Packed {
