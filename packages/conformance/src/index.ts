@@ -31,3 +31,4 @@ export {
   type PausedWriterUnsupported,
 } from "./paused-writer.js";
 export type { PluginStoreArgs } from "./plugin-store-opener.js";
+export type { ChildReport } from "./paused-writer-protocol.js";
