@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { BUILTIN_BACKEND_PACKAGES, CairnError, sanitizeScheme } from "@cairn/core";
-import { pluginTemplate } from "./plugin-template.js";
 
 /** RFC 3986 scheme syntax, lower-case (cairn matches schemes case-sensitively, URLs lower-case them). */
 const SCHEME = /^[a-z][a-z0-9+.-]*$/;
@@ -71,6 +70,8 @@ export async function createPluginPackage(dir: string, options: PluginNewOptions
   }
   await refuseNonEmpty(dir);
 
+  // The template's text is loaded only by this command, not at every start of the CLI.
+  const { pluginTemplate } = await import("./plugin-template.js");
   const files = pluginTemplate({ packageName, scheme, coreVersion: coreVersion(), discoverable: conventional.includes(packageName) });
   // Staged beside the target and renamed into place: an interrupted run leaves no half-written package.
   await mkdir(dirname(dir), { recursive: true });
