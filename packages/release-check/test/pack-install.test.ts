@@ -13,6 +13,7 @@ import {
   kilobytes,
   packAll,
   publishablePackages,
+  REPO,
   runCairn,
   TRACE_IMPORTS,
   type World,
@@ -82,7 +83,10 @@ describe.sequential("cairn installed from its packed tarballs", () => {
     expect(install.stderr).toMatch(/npm: added \d+ packages/);
     expect(install.status, install.stderr).toBe(0);
     const listed = json<Array<Record<string, unknown>>>(runCairn(world, slim, ["plugin", "ls", "--json"]).stdout);
-    expect(listed).toContainEqual(expect.objectContaining({ name: "@cairn/backend-s3", schemes: ["s3"], range: "^0.1.0", compatible: true, location: "plugins" }));
+    // The range pnpm published: the workspace's `workspace:<range>` without its protocol.
+    const s3Manifest = json<{ peerDependencies: Record<string, string> }>(readFileSync(join(REPO, "packages", "backend-s3", "package.json"), "utf8"));
+    const range = s3Manifest.peerDependencies["@cairn/core"]?.replace(/^workspace:/, "");
+    expect(listed).toContainEqual(expect.objectContaining({ name: "@cairn/backend-s3", schemes: ["s3"], range, compatible: true, location: "plugins" }));
 
     s3 = await startS3Server();
     const endpoint = encodeURIComponent(s3.endpoint.replace(/^http:\/\//, ""));
