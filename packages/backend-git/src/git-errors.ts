@@ -1,4 +1,4 @@
-import { CairnError, isAmbiguous, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
 import { CREDENTIAL_HINT } from "./git-credentials.js";
 import { GitCliError } from "./git-cli.js";
 import { isPushRejected } from "./git-remote.js";
@@ -73,7 +73,7 @@ export function classifyGitError(error: unknown): ErrorCode {
   if (isCairnError(error)) return error.code;
   if (isPushRejected(error)) return "Conflict";
   const { code, data } = (error ?? {}) as { code?: unknown; data?: { statusCode?: number } };
-  if (code === "HttpError" && typeof data?.statusCode === "number") return httpStatusCode(data.statusCode);
+  if (code === "HttpError" && typeof data?.statusCode === "number") return codeForHttpStatus(data.statusCode, STATUS_EXCEPTIONS);
   // onAuth answered "cancel": there was no credential, or the server refused the one we sent.
   if (code === "UserCanceledError") return "Unauthenticated";
   if (typeof code === "string" && BAD_ANSWER_CODES.has(code)) return "Unavailable";
@@ -83,14 +83,15 @@ export function classifyGitError(error: unknown): ErrorCode {
   return "Internal";
 }
 
-function httpStatusCode(status: number): ErrorCode {
-  if (status === 401) return "Unauthenticated";
-  if (status === 403) return "PermissionDenied";
-  if (status === 404) return "NotFound";
-  if (status === 429) return "RateLimited";
-  if (status >= 500) return "Unavailable";
-  return "Internal";
-}
+/**
+ * Where a git server's statuses differ from core's table. Smart HTTP gives meaning to 401, 403,
+ * 404 and 429 only; any other 4xx is not an answer git defines, and stays `Internal` — ambiguous,
+ * so a push answered that way counts as one that may have landed (`pushMayHaveLanded`). Every
+ * 5xx, 501 and 504 too, is the server failing: `Unavailable`, retried.
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = {
+  byStatus: { 400: "Internal", 408: "Internal", 409: "Internal", 412: "Internal", 501: "Unavailable", 504: "Unavailable" },
+};
 
 function cliCode(output: string): ErrorCode {
   if (/does not appear to be a git repository|not a git repository|no such file or directory|does not exist/i.test(output)) return "NotFound";

@@ -57,3 +57,6 @@ export { countingStore, type StoreTraffic } from "./layout/counting-store.js";
 export * from "./credentials/redact-url.js";
 export * from "./json/parse-json.js";
 export { ABANDONED_TEMP_AGE_MS, removeAbandonedTempFiles, removeTempFileIfAbandoned, tempFileOwner, type AbandonedTempOptions } from "./fs/temp-files.js";
+
+// shared driver helpers (issue 17)
+export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js";
