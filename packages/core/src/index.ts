@@ -61,3 +61,4 @@ export { ABANDONED_TEMP_AGE_MS, removeAbandonedTempFiles, removeTempFileIfAbando
 // shared driver helpers (issue 17)
 export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js";
 export { forwardingStore, type StoreOverrides } from "./store/forwarding-store.js";
+export { serialQueue } from "./concurrency/serial-queue.js";
