@@ -106,13 +106,7 @@ export class AzblobStore implements StateStore {
   /** Runs one service call with cairn's retry, turning SDK errors into CairnErrors with hints. */
   private run<T>(operation: string, key: string, action: () => Promise<T>): Promise<T> {
     const context = { operation, key, container: this.client.containerName, endpoint: this.endpoint };
-    return withRetry(async () => {
-      try {
-        return await action();
-      } catch (error) {
-        throw azblobFailure(error, context);
-      }
-    }, RETRY);
+    return withRetry(action, { ...RETRY, mapError: (error) => azblobFailure(error, context) });
   }
 }
 

@@ -150,13 +150,7 @@ export class GsStore implements StateStore {
 
   /** Runs one request as a CairnError-throwing, bounded-retry operation. */
   private call<T>(operation: string, name: string, run: () => Promise<T>): Promise<T> {
-    return withRetry(async () => {
-      try {
-        return await run();
-      } catch (error) {
-        throw gsError(error, operation, this.location.bucket, name);
-      }
-    });
+    return withRetry(run, { mapError: (error) => gsError(error, operation, this.location.bucket, name) });
   }
 }
 

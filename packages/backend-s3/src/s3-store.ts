@@ -144,13 +144,7 @@ export class S3Store implements StateStore {
   /** Runs one S3 request for `key`, retrying transient failures, and turns failures into CairnErrors. */
   private call<T>(operation: string, key: string, request: (objectName: string) => Promise<T>): Promise<T> {
     const objectName = this.prefix.objectName(key);
-    return withRetry(async () => {
-      try {
-        return await request(objectName);
-      } catch (error) {
-        throw s3Failure(error, operation, this.bucket, objectName);
-      }
-    });
+    return withRetry(() => request(objectName), { mapError: (error) => s3Failure(error, operation, this.bucket, objectName) });
   }
 
   /**
