@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, requestNeverSent, type ErrorCode, type StatusExceptions } from "@cairn/core";
 import { CREDENTIAL_HINT } from "./git-credentials.js";
 import { GitCliError } from "./git-cli.js";
 import { isPushRejected } from "./git-remote.js";
@@ -27,15 +27,6 @@ const BAD_ANSWER_CODES = new Set([
   "EmptyServerResponseError", // "Empty response from git server."
 ]);
 
-/** Failures before anything was sent: the remote cannot have taken the push. */
-const NOT_SENT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/** Whether `error` is a connection that was never made: nothing reached the server. */
-export function neverSent(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && NOT_SENT_ERRNOS.has(code);
-}
-
 // Marks a push failure that provably never reached receive-pack (a failed ref discovery, a
 // refused connection, 429), set by HttpRemote.push, which knows which request failed.
 const NOT_PUSHED = Symbol.for("cairn.git.notPushed");
@@ -47,7 +38,8 @@ export function markNotPushed<T>(error: T): T {
 }
 
 function notPushed(error: unknown): boolean {
-  return neverSent(error) || (typeof error === "object" && error !== null && NOT_PUSHED in error);
+  // A connection never made (core's requestNeverSent): the remote cannot have taken the push.
+  return requestNeverSent(error) || (typeof error === "object" && error !== null && NOT_PUSHED in error);
 }
 
 /** Whether another try may succeed: a network failure, a bad or cut-short answer, a 5xx, 429. */

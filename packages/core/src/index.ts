@@ -63,3 +63,4 @@ export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js
 export { forwardingStore, type StoreOverrides } from "./store/forwarding-store.js";
 export { serialQueue } from "./concurrency/serial-queue.js";
 export { formatUrn, isProviderUrn, UNKNOWN_PROVIDER_ID, urnParts, type UrnParts } from "./checkpoint/urn.js";
+export { requestNeverSent } from "./http/never-sent.js";
