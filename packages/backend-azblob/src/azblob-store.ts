@@ -1,16 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
-import {
-  KeyPrefix,
-  withRetry,
-  type DeleteOptions,
-  type ErrorCode,
-  type ListedObject,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoredObject,
-} from "@cairn/core";
+import { KeyPrefix, withRetry } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
 import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";
