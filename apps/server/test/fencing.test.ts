@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { StateStore } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core";
 import { afterEach, expect, it } from "vitest";
 import { openDataStore } from "../src/data-store.js";
 import { silentLogger } from "../src/log.js";
@@ -31,15 +31,16 @@ function gated(inner: StateStore) {
   let release: () => void = () => {};
   const reachedGate = new Promise<void>((resolve) => (reached = resolve));
   const opened = new Promise<void>((resolve) => (release = resolve));
-  const store = Object.create(inner) as StateStore;
-  store.put = async (key, bytes, options) => {
-    if (armed && /\.pulumi\/stacks\/app\/dev\.json/.test(key)) {
-      armed = false;
-      reached();
-      await opened;
-    }
-    return inner.put(key, bytes, options);
-  };
+  const store = forwardingStore(inner, {
+    put: async (key, bytes, options) => {
+      if (armed && /\.pulumi\/stacks\/app\/dev\.json/.test(key)) {
+        armed = false;
+        reached();
+        await opened;
+      }
+      return inner.put(key, bytes, options);
+    },
+  });
   return { store, arm: () => (armed = true), reachedGate, release };
 }
 

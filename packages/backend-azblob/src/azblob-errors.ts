@@ -1,4 +1,4 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
 import { CREDENTIAL_SOURCES_HINT } from "./azblob-credentials.js";
 
 /**
@@ -30,6 +30,13 @@ const AZURE_CODES: Record<string, ErrorCode> = {
   ServerBusy: "RateLimited",
   OperationTimedOut: "Timeout",
 };
+
+/**
+ * Where Azure's statuses differ from core's table: every 5xx, 501 and 504 too, is the service
+ * failing (`Unavailable`, retried). A 404 about the container rather than the blob is told apart
+ * by Azure's error code (`ContainerNotFound`, above), not by the status.
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = { byStatus: { 501: "Unavailable", 504: "Unavailable" } };
 
 function shapeOf(error: unknown): AzureErrorShape {
   return typeof error === "object" && error !== null ? (error as AzureErrorShape) : {};
@@ -75,25 +82,7 @@ export function classifyAzblobError(error: unknown): ErrorCode {
   if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AggregateAuthenticationError") return "Unauthenticated";
   if (code === "ENOTFOUND") return "Unavailable";
   if (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)) return "Unavailable";
-  switch (statusCode) {
-    case 400:
-      return "InvalidArgument";
-    case 401:
-      return "Unauthenticated";
-    case 403:
-      return "PermissionDenied";
-    case 404:
-      return "NotFound";
-    case 409:
-    case 412:
-      return "Conflict";
-    case 408:
-      return "Timeout";
-    case 429:
-      return "RateLimited";
-  }
-  if (statusCode !== undefined && statusCode >= 500) return "Unavailable";
-  return "Internal";
+  return statusCode === undefined ? "Internal" : codeForHttpStatus(statusCode, STATUS_EXCEPTIONS);
 }
 
 /** What the store knows when an operation fails, to say what to do next. */

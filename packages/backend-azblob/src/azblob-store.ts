@@ -1,16 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
-import {
-  KeyPrefix,
-  withRetry,
-  type DeleteOptions,
-  type ErrorCode,
-  type ListedObject,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoredObject,
-} from "@cairn/core";
+import { KeyPrefix, withRetry } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
 import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";
@@ -106,13 +96,7 @@ export class AzblobStore implements StateStore {
   /** Runs one service call with cairn's retry, turning SDK errors into CairnErrors with hints. */
   private run<T>(operation: string, key: string, action: () => Promise<T>): Promise<T> {
     const context = { operation, key, container: this.client.containerName, endpoint: this.endpoint };
-    return withRetry(async () => {
-      try {
-        return await action();
-      } catch (error) {
-        throw azblobFailure(error, context);
-      }
-    }, RETRY);
+    return withRetry(action, { ...RETRY, mapError: (error) => azblobFailure(error, context) });
   }
 }
 

@@ -89,6 +89,10 @@ describe("azblob errors from a real Azurite", { timeout: 30_000 }, () => {
     expect(classifyAzblobError({ statusCode: 403, code: "AuthorizationPermissionMismatch" })).toBe("PermissionDenied");
     expect(classifyAzblobError({ statusCode: 503, code: "ServerBusy" })).toBe("RateLimited");
     expect(classifyAzblobError({ statusCode: 500 })).toBe("Unavailable");
+    // Azure's exceptions to core's status table: every 5xx is the service failing.
+    expect(classifyAzblobError({ statusCode: 501 })).toBe("Unavailable");
+    expect(classifyAzblobError({ statusCode: 504 })).toBe("Unavailable");
+    expect(classifyAzblobError({ statusCode: 412 })).toBe("Conflict");
     expect(classifyAzblobError({ code: "ECONNRESET" })).toBe("Unavailable");
     expect(classifyAzblobError({ name: "CredentialUnavailableError" })).toBe("Unauthenticated");
     expect(classifyAzblobError({ name: "AbortError" })).toBe("Canceled");

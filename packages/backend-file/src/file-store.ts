@@ -11,16 +11,8 @@ import {
   systemClock,
   withFileLock,
   writeFileAtomic,
-  type DeleteOptions,
-  type ErrorCode,
-  type ListedObject,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoredObject,
-  type Clock,
 } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject, Clock } from "@cairn/core";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
 /** Sidecar lock taken only for compare-and-swap; listings skip it. */

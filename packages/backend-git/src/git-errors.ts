@@ -1,4 +1,4 @@
-import { CairnError, isAmbiguous, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, requestNeverSent, type ErrorCode, type StatusExceptions } from "@cairn/core";
 import { CREDENTIAL_HINT } from "./git-credentials.js";
 import { GitCliError } from "./git-cli.js";
 import { isPushRejected } from "./git-remote.js";
@@ -27,15 +27,6 @@ const BAD_ANSWER_CODES = new Set([
   "EmptyServerResponseError", // "Empty response from git server."
 ]);
 
-/** Failures before anything was sent: the remote cannot have taken the push. */
-const NOT_SENT_ERRNOS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/** Whether `error` is a connection that was never made: nothing reached the server. */
-export function neverSent(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && NOT_SENT_ERRNOS.has(code);
-}
-
 // Marks a push failure that provably never reached receive-pack (a failed ref discovery, a
 // refused connection, 429), set by HttpRemote.push, which knows which request failed.
 const NOT_PUSHED = Symbol.for("cairn.git.notPushed");
@@ -47,7 +38,8 @@ export function markNotPushed<T>(error: T): T {
 }
 
 function notPushed(error: unknown): boolean {
-  return neverSent(error) || (typeof error === "object" && error !== null && NOT_PUSHED in error);
+  // A connection never made (core's requestNeverSent): the remote cannot have taken the push.
+  return requestNeverSent(error) || (typeof error === "object" && error !== null && NOT_PUSHED in error);
 }
 
 /** Whether another try may succeed: a network failure, a bad or cut-short answer, a 5xx, 429. */
@@ -73,7 +65,7 @@ export function classifyGitError(error: unknown): ErrorCode {
   if (isCairnError(error)) return error.code;
   if (isPushRejected(error)) return "Conflict";
   const { code, data } = (error ?? {}) as { code?: unknown; data?: { statusCode?: number } };
-  if (code === "HttpError" && typeof data?.statusCode === "number") return httpStatusCode(data.statusCode);
+  if (code === "HttpError" && typeof data?.statusCode === "number") return codeForHttpStatus(data.statusCode, STATUS_EXCEPTIONS);
   // onAuth answered "cancel": there was no credential, or the server refused the one we sent.
   if (code === "UserCanceledError") return "Unauthenticated";
   if (typeof code === "string" && BAD_ANSWER_CODES.has(code)) return "Unavailable";
@@ -83,14 +75,15 @@ export function classifyGitError(error: unknown): ErrorCode {
   return "Internal";
 }
 
-function httpStatusCode(status: number): ErrorCode {
-  if (status === 401) return "Unauthenticated";
-  if (status === 403) return "PermissionDenied";
-  if (status === 404) return "NotFound";
-  if (status === 429) return "RateLimited";
-  if (status >= 500) return "Unavailable";
-  return "Internal";
-}
+/**
+ * Where a git server's statuses differ from core's table. Smart HTTP gives meaning to 401, 403,
+ * 404 and 429 only; any other 4xx is not an answer git defines, and stays `Internal` — ambiguous,
+ * so a push answered that way counts as one that may have landed (`pushMayHaveLanded`). Every
+ * 5xx, 501 and 504 too, is the server failing: `Unavailable`, retried.
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = {
+  byStatus: { 400: "Internal", 408: "Internal", 409: "Internal", 412: "Internal", 501: "Unavailable", 504: "Unavailable" },
+};
 
 function cliCode(output: string): ErrorCode {
   if (/does not appear to be a git repository|not a git repository|no such file or directory|does not exist/i.test(output)) return "NotFound";

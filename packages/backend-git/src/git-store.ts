@@ -1,17 +1,7 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
-import {
-  CairnError,
-  markAmbiguous,
-  type DeleteOptions,
-  type ErrorCode,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoreHistoryEntry,
-  withRetry,
-} from "@cairn/core";
+import { CairnError, markAmbiguous, withRetry } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry } from "@cairn/core";
 import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";

@@ -1,6 +1,6 @@
-import { withRetry } from "@cairn/core";
+import { requestNeverSent, withRetry } from "@cairn/core";
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
-import { isTransientGitError, neverSent } from "./git-errors.js";
+import { isTransientGitError } from "./git-errors.js";
 import { sendOnce, type BufferedResponse } from "./http-transport.js";
 
 /**
@@ -49,14 +49,14 @@ export class RetryingHttp implements HttpClient {
           try {
             response = await sendOnce(request, body);
           } catch (error) {
-            if (push && !neverSent(error)) this.pushReached = true;
+            if (push && !requestNeverSent(error)) this.pushReached = true;
             throw error;
           }
           if (push && response.statusCode !== 429) this.pushReached = true;
           if (TRANSIENT_STATUSES.has(response.statusCode) && (!push || response.statusCode === 429)) throw new TransientStatus(response);
           return response;
         },
-        { attempts: ATTEMPTS, isRetryable: (error) => error instanceof TransientStatus || (push ? neverSent(error) : isTransientGitError(error)) },
+        { attempts: ATTEMPTS, isRetryable: (error) => error instanceof TransientStatus || (push ? requestNeverSent(error) : isTransientGitError(error)) },
       );
     } catch (error) {
       // Out of tries on a status: the answer itself, so isomorphic-git reports it as it would (HttpError).

@@ -160,6 +160,26 @@ describe("GitStore over git+http:// through a fault proxy aimed at chosen reques
   }, 60_000);
 });
 
+describe("classifyGitError: HTTP statuses", () => {
+  it("gives meaning to 401, 403, 404 and 429 only; other 4xx stay Internal (a push may have landed), every 5xx is Unavailable", () => {
+    const answered = (statusCode: number) => classifyGitError(Object.assign(new Error(`HTTP ${statusCode}`), { code: "HttpError", data: { statusCode } }));
+    const codes = [401, 403, 404, 429, 400, 409, 412, 408, 500, 501, 504].map((status) => [status, answered(status)]);
+    expect(codes).toEqual([
+      [401, "Unauthenticated"],
+      [403, "PermissionDenied"],
+      [404, "NotFound"],
+      [429, "RateLimited"],
+      [400, "Internal"],
+      [409, "Internal"],
+      [412, "Internal"],
+      [408, "Internal"],
+      [500, "Unavailable"],
+      [501, "Unavailable"],
+      [504, "Unavailable"],
+    ]);
+  });
+});
+
 describe("classifyGitError: answers that are not whole git answers", () => {
   it("are Unavailable (retryable, and for a push its outcome unknown), not Internal", () => {
     for (const code of ["EmptyServerResponseError", "ParseError", "SmartHttpError", "ECONNRESET", "ERR_STREAM_PREMATURE_CLOSE", "HPE_INVALID_CONSTANT"]) {

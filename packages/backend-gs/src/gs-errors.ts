@@ -1,4 +1,4 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
 import { GS_CREDENTIALS_HINT } from "./gs-credentials.js";
 
 /** The parts of the SDK's `ApiError` (and of Node's network errors) this module reads. */
@@ -7,6 +7,13 @@ interface GsNativeError {
   message?: string;
   errors?: Array<{ reason?: string; message?: string }>;
 }
+
+/**
+ * Where GCS's statuses differ from core's table: GCS answers a failed `ifGenerationNotMatch`
+ * precondition 304 Not Modified (a `Conflict`, as 412 is); a 504 has always been `Unavailable`
+ * here (retried and ambiguous, as a `Timeout` is).
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = { byStatus: { 304: "Conflict", 504: "Unavailable" } };
 
 const NETWORK_UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
 const NETWORK_TIMEOUT = new Set(["ETIMEDOUT", "ESOCKETTIMEDOUT"]);
@@ -31,17 +38,8 @@ export function classifyGsError(error: unknown): ErrorCode {
   const found = native(error);
   const { code } = found;
   if (typeof code === "number") {
-    if (code === 304 || code === 412) return "Conflict";
-    if (code === 409) return "Conflict";
-    if (code === 400) return "InvalidArgument";
-    if (code === 401) return "Unauthenticated";
-    if (code === 403) return reasonOf(found) === "rateLimitExceeded" || reasonOf(found) === "userRateLimitExceeded" ? "RateLimited" : "PermissionDenied";
-    if (code === 404) return "NotFound";
-    if (code === 408) return "Timeout";
-    if (code === 429) return "RateLimited";
-    if (code === 501) return "Unimplemented";
-    if (code >= 500) return "Unavailable";
-    return "Internal";
+    if (code === 403 && (reasonOf(found) === "rateLimitExceeded" || reasonOf(found) === "userRateLimitExceeded")) return "RateLimited";
+    return codeForHttpStatus(code, STATUS_EXCEPTIONS);
   }
   if (typeof code === "string") {
     if (NETWORK_UNAVAILABLE.has(code)) return "Unavailable";

@@ -1,14 +1,6 @@
 import { Storage, type StorageOptions } from "@google-cloud/storage";
-import {
-  withRetry,
-  type DeleteOptions,
-  type ErrorCode,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoredObject,
-} from "@cairn/core";
+import { withRetry } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
 import type { GsAuth } from "./gs-credentials.js";
 import { apiErrorOf, apiUrls, crc32cOf, gsRequest, isSuccess, jsonOf, multipartUpload, verifyCrc32c } from "./gs-http.js";
 import { classifyGsError, gsError, isMissingBucket } from "./gs-errors.js";
@@ -150,13 +142,7 @@ export class GsStore implements StateStore {
 
   /** Runs one request as a CairnError-throwing, bounded-retry operation. */
   private call<T>(operation: string, name: string, run: () => Promise<T>): Promise<T> {
-    return withRetry(async () => {
-      try {
-        return await run();
-      } catch (error) {
-        throw gsError(error, operation, this.location.bucket, name);
-      }
-    });
+    return withRetry(run, { mapError: (error) => gsError(error, operation, this.location.bucket, name) });
   }
 }
 

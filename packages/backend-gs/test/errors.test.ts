@@ -86,6 +86,10 @@ describe("classifyGsError", () => {
     expect(classifyGsError(api(429))).toBe("RateLimited");
     expect(classifyGsError(api(503))).toBe("Unavailable");
     expect(classifyGsError(api(404))).toBe("NotFound");
+    // GCS's exceptions to core's status table.
+    expect(classifyGsError(api(304))).toBe("Conflict");
+    expect(classifyGsError(api(504))).toBe("Unavailable");
+    expect(classifyGsError(api(501))).toBe("Unimplemented");
     expect(classifyGsError(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toBe("Unavailable");
     expect(classifyGsError(new Error("Could not load the default credentials. Browse to ..."))).toBe("Unauthenticated");
     expect(classifyGsError(new Error("x"))).toBe("Internal");

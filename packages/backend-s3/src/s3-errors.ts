@@ -1,4 +1,4 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
 
 /** Where the S3 backend looks for credentials, for hints (README "Credentials" has the details). */
 export const CREDENTIAL_SOURCES_HINT =
@@ -56,21 +56,12 @@ const NAMED_CODES: Record<string, ErrorCode> = {
   NotImplemented: "Unimplemented",
 };
 
-const STATUS_CODES: Record<number, ErrorCode> = {
-  301: "InvalidArgument",
-  400: "InvalidArgument",
-  401: "Unauthenticated",
-  403: "PermissionDenied",
-  404: "NotFound",
-  409: "Conflict",
-  412: "Conflict",
-  429: "RateLimited",
-  500: "Unavailable",
-  501: "Unimplemented",
-  502: "Unavailable",
-  503: "Unavailable",
-  504: "Timeout",
-};
+/**
+ * Where S3's statuses differ from core's table: a 301 is a bucket in another region (fixed in the
+ * URL). S3 names its own failures (`RequestTimeout`, `InternalError`, above); a bare 408 or a 5xx
+ * the table does not list is not one of them and stays `Internal` (not retried), as it always was here.
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = { byStatus: { 301: "InvalidArgument", 408: "Internal" }, unlistedServerError: "Internal" };
 
 /** Socket failures that may pass on their own; a wrong host name (ENOTFOUND) will not. */
 const TRANSIENT_NAMES = new Set(["ECONNRESET", "EPIPE", "EAI_AGAIN", "InternalError", "ServiceUnavailable"]);
@@ -96,7 +87,7 @@ export function classifyS3Error(error: unknown): ErrorCode {
   if (name === "RegionMissing") return "InvalidArgument";
   if (name !== undefined) return NAMED_CODES[name]!;
   const status = httpStatus(error);
-  return (status !== undefined && STATUS_CODES[status]) || "Internal";
+  return status === undefined ? "Internal" : codeForHttpStatus(status, STATUS_EXCEPTIONS);
 }
 
 /** What to do next, for the errors a user can act on. */

@@ -8,19 +8,8 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import {
-  CairnError,
-  withRetry,
-  type DeleteOptions,
-  type ErrorCode,
-  type KeyPrefix,
-  type ListedObject,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type StateStore,
-  type StoredObject,
-} from "@cairn/core";
+import { CairnError, withRetry } from "@cairn/core";
+import type { DeleteOptions, ErrorCode, KeyPrefix, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
 import { resolveCredentials, type S3Credentials } from "./s3-credentials.js";
 import { classifyS3Error, s3ErrorName, s3Failure } from "./s3-errors.js";
 import type { S3UrlOptions } from "./s3-url.js";
@@ -144,13 +133,7 @@ export class S3Store implements StateStore {
   /** Runs one S3 request for `key`, retrying transient failures, and turns failures into CairnErrors. */
   private call<T>(operation: string, key: string, request: (objectName: string) => Promise<T>): Promise<T> {
     const objectName = this.prefix.objectName(key);
-    return withRetry(async () => {
-      try {
-        return await request(objectName);
-      } catch (error) {
-        throw s3Failure(error, operation, this.bucket, objectName);
-      }
-    });
+    return withRetry(() => request(objectName), { mapError: (error) => s3Failure(error, operation, this.bucket, objectName) });
   }
 
   /**

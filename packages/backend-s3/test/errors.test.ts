@@ -106,6 +106,11 @@ describe("classifyS3Error / s3Failure for answers the test server does not produ
     ["PermanentRedirect", 301, "InvalidArgument"],
     ["SomethingNew", 503, "Unavailable"],
     ["SomethingElse", 418, "Internal"],
+    // S3's exceptions to core's status table: a bare 408 and an unlisted 5xx are not S3 speaking.
+    ["Unknown", 408, "Internal"],
+    ["Unknown", 507, "Internal"],
+    ["Unknown", 504, "Timeout"],
+    ["Unknown", 301, "InvalidArgument"],
   ] as const)("%s (%i) → %s", (name, status, code) => {
     expect(classifyS3Error(sdkError(name, status))).toBe(code);
   });

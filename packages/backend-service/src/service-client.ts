@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { CairnError, isCairnError, transportMismatchError, withRetry } from "@cairn/core";
+import { CairnError, isCairnError, requestNeverSent, transportMismatchError, withRetry } from "@cairn/core";
 import { ACCEPT_API_VERSION, USER_AGENT } from "./client-identity.js";
 import { errorFromResponse } from "./service-errors.js";
 
@@ -36,17 +36,6 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** For a call that is not idempotent: how the user finds out whether it happened. */
   unknownOutcomeHint?: string;
-}
-
-/** Connection failures that happen before a request is sent: nothing reached the server. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-function neverSent(error: unknown): boolean {
-  for (let cause = error, depth = 0; typeof cause === "object" && cause !== null && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === "string" && NOT_SENT.has(code)) return true;
-  }
-  return false;
 }
 
 /**
@@ -119,7 +108,7 @@ export class ServiceClient {
           throw new CairnError("Unavailable", `${what}: cannot reach ${this.baseUrl}: ${(error as Error).message}`, {
             cause: error,
             // A refused connection sent nothing; a reset or a broken answer may follow a request the server handled.
-            ambiguous: !neverSent(error),
+            ambiguous: !requestNeverSent(error),
             hint: "check the server URL and that the server is running",
           });
         }

@@ -1,17 +1,11 @@
-import { CairnError, ERROR_CODES, LockedError, type ErrorCode, type LockInfo } from "@cairn/core";
+import { CairnError, codeForHttpStatus, ERROR_CODES, LockedError, type ErrorCode, type LockInfo, type StatusExceptions } from "@cairn/core";
 
-const STATUS_CODES: Record<number, ErrorCode> = {
-  400: "InvalidArgument",
-  401: "Unauthenticated",
-  403: "PermissionDenied",
-  404: "NotFound",
-  409: "Conflict",
-  413: "InvalidArgument",
-  429: "RateLimited",
-  501: "Unimplemented",
-  503: "Unavailable",
-  504: "Timeout",
-};
+/**
+ * Where the service's statuses differ from core's table: an answer the service gives without a
+ * cairn `errorCode` is about the request (Pulumi's API answers what it refuses with a 4xx), so an
+ * unnamed 4xx, and its 408 and 412 too, is `InvalidArgument`.
+ */
+const STATUS_EXCEPTIONS: StatusExceptions = { byStatus: { 408: "InvalidArgument", 412: "InvalidArgument" }, unlisted: "InvalidArgument" };
 
 /**
  * Rebuilds a CairnError from a service error response: Pulumi's body (`code`, `message`) gives the
@@ -23,7 +17,7 @@ export function errorFromResponse(status: number, body: unknown, what: string, s
   const message = typeof record.message === "string" ? record.message : `HTTP ${status}`;
   const hint = typeof record.hint === "string" ? record.hint : hintFor(status);
   const named = typeof record.errorCode === "string" && (ERROR_CODES as readonly string[]).includes(record.errorCode) ? (record.errorCode as ErrorCode) : undefined;
-  const code = named ?? STATUS_CODES[status] ?? (status >= 500 ? "Unavailable" : "InvalidArgument");
+  const code = named ?? codeForHttpStatus(status, STATUS_EXCEPTIONS);
   if (code === "Locked" && isLockInfo(record.lock)) {
     return new LockedError(stackLabel ?? what, record.lock, hint === undefined ? {} : { hint });
   }

@@ -1,5 +1,6 @@
 import {
   JournaledDeployment,
+  serialQueue,
   validateDeployment,
   type JournalEntry,
   type LockInfo,
@@ -18,7 +19,8 @@ import type { UpdateSession } from "./update-session.js";
 export class ServiceUpdateSession implements EngineUpdateSession {
   private state: JournaledDeployment;
   private seq = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Steps reach the service one at a time, in call order. */
+  private readonly serialize = serialQueue();
 
   constructor(
     private readonly update: UpdateSession,
@@ -57,12 +59,5 @@ export class ServiceUpdateSession implements EngineUpdateSession {
 
   cancel(): Promise<void> {
     return this.serialize(() => this.update.release("cancelled"));
-  }
-
-  /** Steps reach the service one at a time, in call order. */
-  private serialize<T>(action: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(action);
-    this.queue = run.catch(() => {});
-    return run;
   }
 }

@@ -1,4 +1,4 @@
-import { isCairnError, type CairnError, type ErrorCode } from "@cairn/core";
+import { canonicalJson, isCairnError, type CairnError, type ErrorCode } from "@cairn/core";
 
 /**
  * The failures a check reports. Checks are plain functions (not vitest `expect`) so that a suite
@@ -80,14 +80,6 @@ export async function settleRace<T>(
     }
   });
   return { winners, winnerIndexes };
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
 
 function truncate(text: string): string {

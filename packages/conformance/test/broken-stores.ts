@@ -1,30 +1,16 @@
-import { CairnError, type PutOptions, type StateStore } from "@cairn/core";
+import { CairnError, forwardingStore, type PutOptions, type StateStore } from "@cairn/core";
 
-/**
- * A store that forwards to `inner` except for the methods in `overrides`: the broken stores the
- * negative self-tests feed to the checks. Closures, not a spread, so `inner` keeps its `this`.
- */
-export function wrapStore(inner: StateStore, overrides: Partial<Pick<StateStore, "get" | "put" | "delete" | "list">>): StateStore {
-  return {
-    url: inner.url,
-    capabilities: inner.capabilities,
-    get: overrides.get ?? ((key) => inner.get(key)),
-    put: overrides.put ?? ((key, bytes, options) => inner.put(key, bytes, options)),
-    delete: overrides.delete ?? ((key, options) => inner.delete(key, options)),
-    list: overrides.list ?? ((prefix, options) => inner.list(prefix, options)),
-    classifyError: (error) => inner.classifyError(error),
-    close: () => inner.close(),
-  };
-}
+// The broken stores the negative self-tests feed to the checks: each forwards to `inner` (core's
+// `forwardingStore`) except for the one behaviour it breaks.
 
 /** Claims conditional writes but drops `ifNoneMatch`: creates overwrite. */
 export function ignoresIfNoneMatch(inner: StateStore): StateStore {
-  return wrapStore(inner, { put: (key, bytes, options = {}) => inner.put(key, bytes, options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
+  return forwardingStore(inner, { put: (key, bytes, options = {}) => inner.put(key, bytes, options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch }) });
 }
 
 /** Loses the final page whenever a listing needed more than one page. */
 export function dropsLastPage(inner: StateStore): StateStore {
-  return wrapStore(inner, {
+  return forwardingStore(inner, {
     list: async (prefix, options = {}) => {
       const page = await inner.list(prefix, options);
       return options.cursor !== undefined && page.cursor === undefined ? { objects: [] } : page;
@@ -39,7 +25,7 @@ export function returnsStaleVersions(inner: StateStore): StateStore {
     if (!firstVersions.has(key)) firstVersions.set(key, version);
     return firstVersions.get(key)!;
   };
-  return wrapStore(inner, {
+  return forwardingStore(inner, {
     put: async (key, bytes, options) => remember(key, await inner.put(key, bytes, options)),
     get: async (key) => {
       const found = await inner.get(key);
@@ -57,7 +43,7 @@ export function throwsPlainConflicts(inner: StateStore): StateStore {
       throw new Error(`precondition failed: ${String(error)}`);
     }
   };
-  return wrapStore(inner, { put: (key, bytes, options) => plain(() => inner.put(key, bytes, options)) });
+  return forwardingStore(inner, { put: (key, bytes, options) => plain(() => inner.put(key, bytes, options)) });
 }
 
 /**
@@ -73,7 +59,7 @@ export function nonAtomicCompareAndSwap(inner: StateStore): StateStore {
     if (options.ifMatch !== undefined && found?.version !== options.ifMatch) throw new CairnError("Conflict", `${key} changed`);
     await new Promise((resolve) => setImmediate(resolve)); // the window: another writer's check runs here
   };
-  return wrapStore(inner, {
+  return forwardingStore(inner, {
     put: async (key, bytes, options = {}) => {
       await check(key, options);
       return inner.put(key, bytes);
@@ -87,7 +73,7 @@ export function nonAtomicCompareAndSwap(inner: StateStore): StateStore {
 
 /** Claims conditional writes but drops `ifMatch` on put and delete: stale writers overwrite. */
 export function ignoresIfMatch(inner: StateStore): StateStore {
-  return wrapStore(inner, {
+  return forwardingStore(inner, {
     put: (key, bytes, options = {}) => inner.put(key, bytes, options.ifNoneMatch === undefined ? {} : { ifNoneMatch: options.ifNoneMatch }),
     delete: (key) => inner.delete(key),
   });

@@ -1,6 +1,6 @@
 import { MemoryStore } from "@cairn/backend-memory";
 import { describeStoreConformance } from "../src/index.js";
-import { wrapStore } from "./broken-stores.js";
+import { forwardingStore } from "@cairn/core";
 
 // A store that honestly claims neither conditional writes nor list-after-write consistency: the
 // suite must still register the conditional and listing checks, as skipped with the reason in the
@@ -9,6 +9,6 @@ let spaces = 0;
 describeStoreConformance("MemoryStore claiming no conditional writes", {
   create: async () => {
     const inner = new MemoryStore(`conformance-gating-${process.pid}-${++spaces}`);
-    return { ...wrapStore(inner, {}), capabilities: { conditionalWrite: false, listAfterWriteConsistent: false } };
+    return forwardingStore(inner, { capabilities: { conditionalWrite: false, listAfterWriteConsistent: false } });
   },
 });

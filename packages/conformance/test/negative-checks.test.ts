@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createStoreBackend } from "@cairn/core";
+import { createStoreBackend, forwardingStore } from "@cairn/core";
 import { MemoryStore } from "@cairn/backend-memory";
 import {
   ConformanceFailure,
@@ -54,7 +54,7 @@ describe("integrity checks catch a store that ignores preconditions", () => {
   it("fails the fencing check and the probe check", async () => {
     const { checkTakenOverWriterIsFenced, checkPreconditionProbePasses } = await import("../src/index.js");
     // Fencing rests on ifMatch: a store ignoring every precondition lets the stale writer overwrite newer state.
-    const ignoresAll = (inner: MemoryStore) => Object.assign(Object.create(inner) as MemoryStore, { put: (key: string, bytes: Uint8Array) => inner.put(key, bytes) });
+    const ignoresAll = (inner: MemoryStore) => forwardingStore(inner, { put: (key, bytes) => inner.put(key, bytes) });
     await expect(checkTakenOverWriterIsFenced(ignoresAll(fresh()))).rejects.toThrow(ConformanceFailure);
     await expect(checkPreconditionProbePasses(ignoresIfNoneMatch(fresh()))).rejects.toThrow(/ignores preconditions/);
   });

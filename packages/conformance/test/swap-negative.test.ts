@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CairnError, type StateStore } from "@cairn/core";
+import { CairnError, forwardingStore, type StateStore } from "@cairn/core";
 import { MemoryStore } from "@cairn/backend-memory";
 import {
   CORE_OVER_STORE_CHECKS,
@@ -13,7 +13,7 @@ import {
   checkMissingContainerFailsNotFound,
   checkTakenOverWriterIsFenced,
 } from "../src/index.js";
-import { ignoresIfMatch, nonAtomicCompareAndSwap, wrapStore } from "./broken-stores.js";
+import { ignoresIfMatch, nonAtomicCompareAndSwap } from "./broken-stores.js";
 
 // Each broken store is caught by the checks aimed at its defect; the correct store passes them.
 let spaces = 0;
@@ -54,7 +54,7 @@ describe("the missing-container check", () => {
     const gone = async (): Promise<never> => {
       throw new CairnError("NotFound", "the bucket does not exist", { hint: "create it" });
     };
-    return wrapStore(inner, { get: gone, put: gone, delete: gone, list: gone });
+    return forwardingStore(inner, { get: gone, put: gone, delete: gone, list: gone });
   };
 
   it("passes a store whose every operation fails NotFound", async () => {
@@ -67,7 +67,7 @@ describe("the missing-container check", () => {
 
   it("fails a store whose idempotent delete swallows the missing container", async () => {
     const store = missing(fresh());
-    await expect(checkMissingContainerFailsNotFound(wrapStore(store, { delete: async () => {} }))).rejects.toThrow(/delete \(idempotent.*\) resolved undefined/);
+    await expect(checkMissingContainerFailsNotFound(forwardingStore(store, { delete: async () => {} }))).rejects.toThrow(/delete \(idempotent.*\) resolved undefined/);
   });
 
   it("fails a store that creates the container on write", async () => {
@@ -75,7 +75,7 @@ describe("the missing-container check", () => {
     const inner = fresh();
     let created = false;
     const gone = () => Promise.reject(new CairnError("NotFound", "the bucket does not exist"));
-    const store = wrapStore(inner, {
+    const store = forwardingStore(inner, {
       get: (key) => (created ? inner.get(key) : gone()),
       list: (prefix, options) => (created ? inner.list(prefix, options) : gone()),
       put: (key, bytes, options) => ((created = true), inner.put(key, bytes, options)),
@@ -85,7 +85,7 @@ describe("the missing-container check", () => {
   });
 
   it("fails a store whose missing-container error is not classified NotFound", async () => {
-    const internal = wrapStore(fresh(), { get: () => Promise.reject(new Error("socket hang up")) });
+    const internal = forwardingStore(fresh(), { get: () => Promise.reject(new Error("socket hang up")) });
     await expect(checkMissingContainerFailsNotFound(internal)).rejects.toThrow(/get failed with Internal \(socket hang up\), expected NotFound/);
   });
 });

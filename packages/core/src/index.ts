@@ -61,3 +61,10 @@ export { countingStore, type StoreTraffic } from "./layout/counting-store.js";
 export * from "./credentials/redact-url.js";
 export * from "./json/parse-json.js";
 export { ABANDONED_TEMP_AGE_MS, removeAbandonedTempFiles, removeTempFileIfAbandoned, tempFileOwner, type AbandonedTempOptions } from "./fs/temp-files.js";
+
+// shared driver helpers (issue 17)
+export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js";
+export { forwardingStore, type StoreOverrides } from "./store/forwarding-store.js";
+export { serialQueue } from "./concurrency/serial-queue.js";
+export { formatUrn, isProviderUrn, UNKNOWN_PROVIDER_ID, urnParts, type UrnParts } from "./checkpoint/urn.js";
+export { requestNeverSent } from "./http/never-sent.js";

@@ -16,6 +16,12 @@ export interface RetryOptions {
    * caller must look the outcome up — and only clean failures (refused, throttled) are.
    */
   idempotent?: boolean;
+  /**
+   * Turns each try's failure into the error the driver reports (its SDK's error as a CairnError
+   * with the operation, key and hint) before anything else reads it: `isRetryable`, the ambiguity
+   * carried over, and the error finally thrown all see the mapped error.
+   */
+  mapError?: (error: unknown) => unknown;
   /** Called before each wait, e.g. to log "retrying after 503". */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   signal?: AbortSignal;
@@ -41,7 +47,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.mapError === undefined ? thrown : options.mapError(thrown);
       ambiguous ||= isAmbiguous(error);
       const retry = attempt < attempts && isRetryable(error) && (idempotent || !isAmbiguous(error));
       if (!retry) throw ambiguous ? markAmbiguous(error) : error;

@@ -3,7 +3,7 @@ import { CairnError, createStoreBackend, isCairnError, withRetry, type JournalEn
 import { classifiedStore } from "../src/layout/classified-store.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
-import { LostAnswerStore } from "./lost-answer-store.js";
+import { lostAnswerStore } from "./lost-answer-store.js";
 
 // A write whose answer is lost landed all the same; its retry then fails its own precondition.
 // These tests run the real layout over a real (memory) store behind a driver that retries like
@@ -15,7 +15,7 @@ const encode = (text: string) => new TextEncoder().encode(text);
 
 function faultySpace(options: StoreBackendOptions = {}) {
   const space = memorySpace();
-  const faulty = new LostAnswerStore(space.store);
+  const faulty = lostAnswerStore(space.store);
   const backend = (extra: StoreBackendOptions = {}): StateBackend =>
     createStoreBackend(faulty, { env: {}, username: "alice", hostname: "host-a", pid: process.pid, ...options, ...extra });
   return { space, faulty, backend };

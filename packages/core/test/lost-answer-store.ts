@@ -1,4 +1,4 @@
-import { CairnError, withRetry, type DeleteOptions, type ListOptions, type PutOptions, type StateStore } from "../src/index.js";
+import { CairnError, forwardingStore, withRetry, type DeleteOptions, type PutOptions, type StateStore } from "../src/index.js";
 
 /** What one injected fault does to one try of a write. */
 export interface WriteFault {
@@ -17,56 +17,27 @@ export interface WriteFault {
  * A store driver the way the S3, Azure and GCS drivers are built — a real store underneath, every
  * call retried through core's `withRetry` — with write faults injected between the two. The real
  * store (memory) decides every precondition; the wrapper only loses answers. Everything a try
- * sent is recorded in `writes`, so a test can tell how many tries reached the store.
+ * sent is recorded in `writes`, so a test can tell how many tries reached the store; `faults`
+ * takes the faults to inject.
  */
-export class LostAnswerStore implements StateStore {
-  readonly faults: WriteFault[] = [];
+export function lostAnswerStore(inner: StateStore): StateStore & { readonly faults: WriteFault[]; readonly writes: string[] } {
+  const faults: WriteFault[] = [];
   /** `put <key>` / `delete <key>` for every try that reached the real store. */
-  readonly writes: string[] = [];
-
-  constructor(private readonly inner: StateStore) {}
-
-  get url(): string {
-    return this.inner.url;
-  }
-
-  get capabilities() {
-    return this.inner.capabilities;
-  }
-
-  get(key: string) {
-    return this.inner.get(key);
-  }
-
-  put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
-    return withRetry(() => this.faulty("put", key, options, () => this.inner.put(key, bytes, options)), { baseDelayMs: 0 });
-  }
-
-  delete(key: string, options: DeleteOptions = {}): Promise<void> {
-    return withRetry(() => this.faulty("delete", key, options, () => this.inner.delete(key, options)), { baseDelayMs: 0 });
-  }
-
-  list(prefix: string, options?: ListOptions) {
-    return this.inner.list(prefix, options);
-  }
-
-  classifyError(error: unknown) {
-    return this.inner.classifyError(error);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  private async faulty<T>(operation: "put" | "delete", key: string, options: PutOptions & DeleteOptions, send: () => Promise<T>): Promise<T> {
-    const index = this.faults.findIndex((fault) => fault.matches(operation, key, options));
-    const fault = index === -1 ? undefined : this.faults.splice(index, 1)[0];
+  const writes: string[] = [];
+  const faulty = async <T>(operation: "put" | "delete", key: string, options: PutOptions & DeleteOptions, send: () => Promise<T>): Promise<T> => {
+    const index = faults.findIndex((fault) => fault.matches(operation, key, options));
+    const fault = index === -1 ? undefined : faults.splice(index, 1)[0];
     await fault?.meanwhile?.();
     const lost = () => new CairnError("Unavailable", `${operation} ${key}: the connection was reset before the answer arrived`, { retryable: true });
     if (fault?.kind === "not-sent") throw lost();
-    this.writes.push(`${operation} ${key}`);
+    writes.push(`${operation} ${key}`);
     const result = await send();
     if (fault?.kind === "lost-answer") throw lost();
     return result;
-  }
+  };
+  const store = forwardingStore(inner, {
+    put: (key, bytes, options = {}) => withRetry(() => faulty("put", key, options, () => inner.put(key, bytes, options)), { baseDelayMs: 0 }),
+    delete: (key, options = {}) => withRetry(() => faulty("delete", key, options, () => inner.delete(key, options)), { baseDelayMs: 0 }),
+  });
+  return Object.assign(store, { faults, writes });
 }

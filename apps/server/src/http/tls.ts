@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import { dirname, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
-import { CairnError } from "@cairn/core";
+import { CairnError, serialQueue } from "@cairn/core";
 import type { Logger } from "../log.js";
 
 /** `--tls-cert` / `--tls-key`: PEM files (the certificate file may hold the chain after it). */
@@ -123,7 +123,8 @@ export async function createHttpsListener(
   let lastTried = digest(current);
   const server = createServer({ ...serverOptions, cert: current.cert, key: current.key }, handler);
 
-  let queue = Promise.resolve();
+  // Reloads run one at a time, in the order they were asked for.
+  const serialize = serialQueue();
   const reloadOnce = async (reason: string, force: boolean): Promise<void> => {
     let cert: Buffer | undefined;
     let key: Buffer | undefined;
@@ -148,7 +149,7 @@ export async function createHttpsListener(
       onReload?.({ ok: false, reason, error: message });
     }
   };
-  const reload = (reason: string, force = true): Promise<void> => (queue = queue.then(() => reloadOnce(reason, force)));
+  const reload = (reason: string, force = true): Promise<void> => serialize(() => reloadOnce(reason, force));
 
   let timer: NodeJS.Timeout | undefined;
   const changed = (): void => {

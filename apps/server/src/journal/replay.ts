@@ -1,4 +1,4 @@
-import { CairnError, type Deployment, type UntypedDeployment } from "@cairn/core";
+import { CairnError, canonicalJson, type Deployment, type UntypedDeployment } from "@cairn/core";
 import type { JournalEntry } from "./entries.js";
 import { ReplayState, type DeploymentBody, type ReplayOptions } from "./replay-state.js";
 
@@ -113,12 +113,4 @@ function deploymentBody(base: UntypedDeployment | Deployment | undefined | null)
     return ((base as UntypedDeployment).deployment ?? {}) as DeploymentBody;
   }
   return base as DeploymentBody;
-}
-
-/** JSON with object keys sorted, so two decodings of the same entry compare equal. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner !== "object" || inner === null || Array.isArray(inner)) return inner;
-    return Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
 }

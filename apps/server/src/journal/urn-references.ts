@@ -1,4 +1,4 @@
-import { CairnError, type Deployment, type Resource } from "@cairn/core";
+import { CairnError, formatUrn, isProviderUrn, UNKNOWN_PROVIDER_ID, urnParts, type Deployment, type Resource, type UrnParts } from "@cairn/core";
 
 /**
  * Pulumi rewrites every URN reference in a snapshot it writes to the resource's current URN
@@ -8,11 +8,8 @@ import { CairnError, type Deployment, type Resource } from "@cairn/core";
  * replay does the same to the snapshot it produces; this module is that rule, in place.
  */
 
-const URN_PREFIX = "urn:pulumi:";
 const DELIMITER = "::";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-/** The id Pulumi puts in a provider reference whose id is empty. */
-const UNKNOWN_PROVIDER_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Mutates `deployment` (the caller's private copy). */
 export function normalizeUrnReferences(deployment: Deployment): void {
@@ -27,7 +24,7 @@ export function normalizeUrnReferences(deployment: Deployment): void {
     const parent = renamed.get(resource.parent ?? "");
     if (parent !== undefined && parent !== "" && qualifiedType(parent) !== ROOT_STACK_TYPE) {
       const urn = components(resource.urn);
-      renamed.set(resource.urn, `${URN_PREFIX}${urn.stack}${DELIMITER}${urn.project}${DELIMITER}${qualifiedType(parent)}$${urn.type}${DELIMITER}${urn.name}`);
+      renamed.set(resource.urn, formatUrn({ ...urn, qualifiedType: `${qualifiedType(parent)}$${urn.type}` }));
     }
   }
 
@@ -70,24 +67,11 @@ function fixProvider(reference: string, fix: (urn: string) => string): string {
   return `${urn}${DELIMITER}${id === "" ? UNKNOWN_PROVIDER_ID : id}`;
 }
 
-function isProviderUrn(urn: string): boolean {
-  if (!urn.startsWith(URN_PREFIX) || urn.split(DELIMITER).length < 4) return false;
-  const type = components(urn).type;
-  return type.startsWith("pulumi:providers:") && type.length > "pulumi:providers:".length;
-}
-
-/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`; the name may itself contain `::`. */
-function components(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } {
-  if (!urn.startsWith(URN_PREFIX)) throw invalid(`'${urn}' is not a URN (it does not start with '${URN_PREFIX}')`);
-  const parts = urn.slice(URN_PREFIX.length).split(DELIMITER);
-  const qualified = parts[2] ?? "";
-  return {
-    stack: parts[0] ?? "",
-    project: parts[1] ?? "",
-    qualifiedType: qualified,
-    type: qualified.slice(qualified.lastIndexOf("$") + 1),
-    name: parts.slice(3).join(DELIMITER),
-  };
+/** Core's URN parts; a string without the URN prefix cannot be normalized. */
+function components(urn: string): UrnParts {
+  const parts = urnParts(urn);
+  if (parts === undefined) throw invalid(`'${urn}' is not a URN (it does not start with 'urn:pulumi:')`);
+  return parts;
 }
 
 function qualifiedType(urn: string): string {

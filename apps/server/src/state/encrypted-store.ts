@@ -1,4 +1,4 @@
-import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core";
 import { open, seal } from "./aes-gcm.js";
 
 /** Marks an encrypted object, so objects written before encryption was enabled are still read. */
@@ -13,49 +13,21 @@ export type KeyScope = (key: string) => Promise<Buffer | undefined>;
  * key is the authenticated data, so a ciphertext moved to another key does not decrypt. Versions
  * and preconditions pass through unchanged, so locking and compare-and-swap still hold.
  */
-export class EncryptedStore implements StateStore {
-  constructor(
-    private readonly inner: StateStore,
-    private readonly scope: KeyScope,
-  ) {}
-
-  get url(): string {
-    return this.inner.url;
-  }
-
-  get capabilities() {
-    return this.inner.capabilities;
-  }
-
-  async get(key: string): Promise<StoredObject | undefined> {
-    const found = await this.inner.get(key);
-    if (found === undefined || !startsWithMagic(found.bytes)) return found;
-    const dataKey = await this.scope(key);
-    if (dataKey === undefined) return found;
-    return { bytes: open(dataKey, found.bytes.subarray(MAGIC.length), key), version: found.version };
-  }
-
-  async put(key: string, bytes: Uint8Array, options?: PutOptions): Promise<string> {
-    const dataKey = await this.scope(key);
-    const stored = dataKey === undefined ? bytes : Buffer.concat([MAGIC, seal(dataKey, bytes, key)]);
-    return this.inner.put(key, stored, options);
-  }
-
-  delete(key: string, options?: DeleteOptions): Promise<void> {
-    return this.inner.delete(key, options);
-  }
-
-  list(prefix: string, options?: ListOptions): Promise<ListPage> {
-    return this.inner.list(prefix, options);
-  }
-
-  classifyError(error: unknown) {
-    return this.inner.classifyError(error);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
+export function encryptedStore(inner: StateStore, scope: KeyScope): StateStore {
+  return forwardingStore(inner, {
+    get: async (key, ...rest) => {
+      const found = await inner.get(key, ...rest);
+      if (found === undefined || !startsWithMagic(found.bytes)) return found;
+      const dataKey = await scope(key);
+      if (dataKey === undefined) return found;
+      return { bytes: open(dataKey, found.bytes.subarray(MAGIC.length), key), version: found.version };
+    },
+    put: async (key, bytes, ...rest) => {
+      const dataKey = await scope(key);
+      const stored = dataKey === undefined ? bytes : Buffer.concat([MAGIC, seal(dataKey, bytes, key)]);
+      return inner.put(key, stored, ...rest);
+    },
+  });
 }
 
 function startsWithMagic(bytes: Uint8Array): boolean {

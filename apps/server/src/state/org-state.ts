@@ -2,8 +2,8 @@ import { hostname } from "node:os";
 import { createStoreBackend, DEFAULT_ORGANIZATION, type StackRef, type StateBackend, type StateStore } from "@cairn/core";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { DataKeys } from "./data-keys.js";
-import { EncryptedStore, stackOfLayoutKey } from "./encrypted-store.js";
-import { PrefixedStore } from "./prefixed-store.js";
+import { encryptedStore, stackOfLayoutKey } from "./encrypted-store.js";
+import { prefixedStore } from "./prefixed-store.js";
 
 /** A stack as the service names it: the organization is real here, not the self-managed placeholder. */
 export interface StackId {
@@ -28,8 +28,8 @@ export class OrgState {
   backendFor(org: string): StateBackend {
     let backend = this.backends.get(org);
     if (backend === undefined) {
-      const scoped = new PrefixedStore(this.store, RECORD_KEYS.stateRoot(org));
-      const encrypted = new EncryptedStore(scoped, async (key) => {
+      const scoped = prefixedStore(this.store, RECORD_KEYS.stateRoot(org));
+      const encrypted = encryptedStore(scoped, async (key) => {
         const owner = stackOfLayoutKey(key);
         return owner === undefined ? undefined : this.dataKeys.keyFor(org, owner.project, owner.stack);
       });

@@ -1,3 +1,5 @@
+import { escapeGoHtml } from "../json/go-html-escape.js";
+
 /**
  * JSON text the way Pulumi's Go code writes checkpoint files, so files cairn writes diff cleanly
  * against files Pulumi wrote.
@@ -24,21 +26,11 @@ export interface JsonFormatOptions {
   trailingNewline?: boolean;
 }
 
-const GO_HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "<": "\\u003c",
-  ">": "\\u003e",
-  "&": "\\u0026",
-  "\u2028": "\\u2028",
-  "\u2029": "\\u2029",
-};
-
 export function formatJson(value: unknown, options: JsonFormatOptions = {}): string {
   const { indent = 4, escapeHtml = true, trailingNewline = true } = options;
   const text = JSON.stringify(value, null, indent > 0 ? indent : undefined);
   if (text === undefined) throw new TypeError("formatJson: value has no JSON representation");
-  // These characters are never JSON syntax, so outside strings they cannot occur: replacing them in
-  // the whole text only ever touches string contents.
-  const escaped = escapeHtml ? text.replace(/[<>&\u2028\u2029]/g, (char) => GO_HTML_ESCAPES[char] ?? char) : text;
+  const escaped = escapeHtml ? escapeGoHtml(text) : text;
   return trailingNewline ? `${escaped}\n` : escaped;
 }
 

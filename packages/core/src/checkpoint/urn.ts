@@ -27,21 +27,44 @@ export function isProviderType(type: string): boolean {
   return type.startsWith(PROVIDERS_MODULE_PREFIX) && type.length > PROVIDERS_MODULE_PREFIX.length;
 }
 
+/** The parts of `urn:pulumi:<stack>::<project>::<qualified type>::<name>`. */
+export interface UrnParts {
+  stack: string;
+  project: string;
+  /** The type with its parents' types before it, `$`-separated (a child's URN prefixes them). */
+  qualifiedType: string;
+  /** The resource's own type: the qualified type after its last `$`. */
+  type: string;
+  /** May itself contain `::`. */
+  name: string;
+}
+
 /**
- * The type a URN names: its third `::` component, after the last `$` (a child's URN prefixes its
- * parents' types). Only called on strings `isUrn` accepted.
+ * The one URN parser: the parts of `value`, or undefined when it does not start with
+ * `urn:pulumi:`. A value with fewer than three `::` gets empty parts for what it lacks; `isUrn`
+ * says whether it is whole.
  */
-function urnType(urn: string): string {
-  const body = urn.slice(URN_PREFIX.length);
-  const afterProject = body.indexOf(NAME_DELIMITER, body.indexOf(NAME_DELIMITER) + NAME_DELIMITER.length) + NAME_DELIMITER.length;
-  const end = body.indexOf(NAME_DELIMITER, afterProject);
-  const qualified = body.slice(afterProject, end === -1 ? undefined : end);
-  return qualified.slice(qualified.lastIndexOf("$") + 1);
+export function urnParts(value: string): UrnParts | undefined {
+  if (!value.startsWith(URN_PREFIX)) return undefined;
+  const parts = value.slice(URN_PREFIX.length).split(NAME_DELIMITER);
+  const qualifiedType = parts[2] ?? "";
+  return {
+    stack: parts[0] ?? "",
+    project: parts[1] ?? "",
+    qualifiedType,
+    type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1),
+    name: parts.slice(3).join(NAME_DELIMITER),
+  };
+}
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`. */
+export function formatUrn(parts: Omit<UrnParts, "type">): string {
+  return `${URN_PREFIX}${[parts.stack, parts.project, parts.qualifiedType, parts.name].join(NAME_DELIMITER)}`;
 }
 
 /** A URN that can be referenced as a provider: a valid URN whose type is a provider type. */
 export function isProviderUrn(urn: string): boolean {
-  return isUrn(urn) && isProviderType(urnType(urn));
+  return isUrn(urn) && isProviderType(urnParts(urn)!.type);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { escapeGoHtml } from "../json/go-html-escape.js";
+
 /**
  * Formats JSON byte-for-byte the way Go's `json.MarshalIndent(v, "", indent)` does, so files that
  * Pulumi also writes (credentials.json, workspace settings) do not churn when cairn rewrites them:
@@ -27,11 +29,9 @@ function write(value: unknown, indent: string, prefix: string): string {
   return `{\n${lines.join(",\n")}\n${prefix}}`;
 }
 
-const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
-
 /** A JSON string literal with Go's escaping (JSON.stringify plus HTML-safe escapes). */
 export function goJsonString(text: string): string {
-  return JSON.stringify(text).replace(HTML_UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeGoHtml(JSON.stringify(text));
 }
 
 /** Go sorts map keys by their UTF-8 bytes; JavaScript's default sort compares UTF-16 units. */

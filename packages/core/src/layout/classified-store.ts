@@ -1,6 +1,7 @@
 import { wrapStoreError } from "../errors.js";
 import { fsErrorHint } from "../fs/fs-errors.js";
 import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
+import { forwardingStore } from "../store/forwarding-store.js";
 import { ownDeleteLanded, ownPutLanded } from "./own-write.js";
 
 /**
@@ -25,17 +26,10 @@ export function classifiedStore(store: StateStore): StateStore {
   const history = store.history?.bind(store);
   // What the read-back after an ambiguous conflict uses: the classified get.
   const get = { get: (key: string) => run("get", key, () => store.get(key)) };
-  return {
+  return forwardingStore(store, {
     ...(history === undefined
       ? {}
       : { history: (key: string, options?: { limit?: number }): Promise<StoreHistoryEntry[]> => run("history", key, () => history(key, options)) }),
-    get url() {
-      return store.url;
-    },
-    get capabilities() {
-      return store.capabilities;
-    },
-    ...(store.credentialSource === undefined ? {} : { credentialSource: store.credentialSource }),
     get: (key: string): Promise<StoredObject | undefined> => get.get(key),
     put: async (key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> => {
       const { bytesIdentifyWrite, ...driverOptions } = options;
@@ -56,7 +50,5 @@ export function classifiedStore(store: StateStore): StateStore {
       }
     },
     list: (prefix: string, options?: ListOptions): Promise<ListPage> => run("list", prefix, () => store.list(prefix, options)),
-    classifyError: (error: unknown) => store.classifyError(error),
-    close: () => store.close(),
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { StateStore } from "../store.js";
+import { forwardingStore } from "../store/forwarding-store.js";
 
 /** Requests and bytes a store received, by operation. */
 export interface StoreTraffic {
@@ -16,38 +17,27 @@ export interface StoreTraffic {
  */
 export function countingStore(store: StateStore): { store: StateStore; traffic: StoreTraffic; requests(): number; reset(): void } {
   const traffic: StoreTraffic = { get: 0, put: 0, delete: 0, list: 0, bytesWritten: 0, bytesRead: 0 };
-  const history = store.history?.bind(store);
-  const counted: StateStore = {
-    get url() {
-      return store.url;
-    },
-    get capabilities() {
-      return store.capabilities;
-    },
-    ...(store.credentialSource === undefined ? {} : { credentialSource: store.credentialSource }),
-    ...(history === undefined ? {} : { history }),
-    classifyError: (error: unknown) => store.classifyError(error),
-    close: () => store.close(),
-    get: async (key: string) => {
+  const counted = forwardingStore(store, {
+    get: async (key, ...rest) => {
       traffic.get++;
-      const found = await store.get(key);
+      const found = await store.get(key, ...rest);
       traffic.bytesRead += found?.bytes.length ?? 0;
       return found;
     },
-    put: (key: string, bytes: Uint8Array, options?: Parameters<StateStore["put"]>[2]) => {
+    put: (key, bytes, ...rest) => {
       traffic.put++;
       traffic.bytesWritten += bytes.length;
-      return store.put(key, bytes, options);
+      return store.put(key, bytes, ...rest);
     },
-    delete: (key: string, options?: Parameters<StateStore["delete"]>[1]) => {
+    delete: (...args) => {
       traffic.delete++;
-      return store.delete(key, options);
+      return store.delete(...args);
     },
-    list: (prefix: string, options?: Parameters<StateStore["list"]>[1]) => {
+    list: (...args) => {
       traffic.list++;
-      return store.list(prefix, options);
+      return store.list(...args);
     },
-  };
+  });
   return {
     store: counted,
     traffic,

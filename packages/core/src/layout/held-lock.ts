@@ -1,4 +1,5 @@
 import type { StackLock } from "../backend.js";
+import { serialQueue } from "../concurrency/serial-queue.js";
 import { CairnError, isCairnError, type LockInfo } from "../errors.js";
 import type { StateStore } from "../store.js";
 import { describeHolder, formatLockFile, parseLockFile } from "./lock-file.js";
@@ -30,7 +31,8 @@ export class HeldLock implements StackLock {
   private current: LockInfo;
   private version: string;
   private lost: string | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Renewals and pre-write checks are compare-and-swaps on one version: never run two at once. */
+  private readonly serialize = serialQueue();
   private readonly stopTimer: () => void;
   private released: Promise<void> | undefined;
 
@@ -138,12 +140,5 @@ export class HeldLock implements StackLock {
     return new CairnError("Conflict", `lost the lock on stack ${this.stackLabel}: ${this.lost}; nothing was written`, {
       hint: "another process owns the stack now (this one's lease ran out); re-run the operation so it starts from the current state",
     });
-  }
-
-  /** Renewals and pre-write checks are compare-and-swaps on one version: never run two at once. */
-  private serialize<T>(action: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(action, action);
-    this.queue = run.catch(() => {});
-    return run;
   }
 }

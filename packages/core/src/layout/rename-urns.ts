@@ -1,5 +1,6 @@
 import { isObject } from "../checkpoint/migrate.js";
 import type { Deployment } from "../checkpoint/types.js";
+import { formatUrn, isUrn, urnParts } from "../checkpoint/urn.js";
 
 /**
  * Rewrites a deployment for a renamed stack, following Pulumi's `edit.RenameStack`
@@ -19,7 +20,6 @@ export interface StackRename {
   newProject?: string;
 }
 
-const URN_PREFIX = "urn:pulumi:";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -49,15 +49,12 @@ export function renameStackInDeployment(deployment: Deployment, rename: StackRen
 }
 
 function renameOneUrn(urn: string, rename: StackRename): string {
-  if (!urn.startsWith(URN_PREFIX)) return urn;
-  const parts = urn.slice(URN_PREFIX.length).split("::");
-  if (parts.length < 4) return urn;
-  const [stack, project, qualifiedType, ...nameParts] = parts as [string, string, string, ...string[]];
+  if (!isUrn(urn)) return urn;
+  const { stack, project, qualifiedType, name } = urnParts(urn)!;
   if (stack !== rename.oldName) return urn;
   if (rename.oldProject !== undefined && project !== rename.oldProject) return urn;
   const newProject = rename.newProject ?? project;
-  const name = qualifiedType === ROOT_STACK_TYPE ? `${newProject}-${rename.newName}` : nameParts.join("::");
-  return `${URN_PREFIX}${rename.newName}::${newProject}::${qualifiedType}::${name}`;
+  return formatUrn({ stack: rename.newName, project: newProject, qualifiedType, name: qualifiedType === ROOT_STACK_TYPE ? `${newProject}-${rename.newName}` : name });
 }
 
 /** A provider reference is `<provider urn>::<id>`; the id never contains `::`. */

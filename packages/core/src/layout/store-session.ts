@@ -1,5 +1,6 @@
 import type { JournalEntry, UpdateResult, UpdateSession } from "../backend.js";
 import { validateDeployment } from "../checkpoint/validate.js";
+import { serialQueue } from "../concurrency/serial-queue.js";
 import { buildVersionedCheckpoint, deploymentOf } from "../checkpoint/versioned-checkpoint.js";
 import type { UntypedDeployment, VersionedCheckpoint } from "../checkpoint/types.js";
 import { CairnError, type LockInfo } from "../errors.js";
@@ -37,7 +38,7 @@ export class StoreUpdateSession implements UpdateSession {
   private entriesSince = 0;
   private bytesSince = 0;
   private compactedSize: number;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = serialQueue();
   private broken: unknown;
   private ended = false;
 
@@ -158,14 +159,12 @@ export class StoreUpdateSession implements UpdateSession {
 
   /** Steps run one at a time, in call order, so sequence numbers follow the engine's order. */
   private serialize<T>(action: () => Promise<T>, ending = false): Promise<T> {
-    const run = this.queue.then(() => {
+    return this.queue(() => {
       if (this.ended) throw new CairnError("InvalidArgument", `update ${this.id} on stack ${this.host.paths.qualifiedName} has already ended`, { hint: "start another update with beginUpdate" });
       if (ending) this.ended = true;
       else if (this.broken !== undefined) throw this.broken;
       return action();
     });
-    this.queue = run.catch(() => {});
-    return run;
   }
 }
 

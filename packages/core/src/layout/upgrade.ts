@@ -1,4 +1,5 @@
 import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
+import { isUrn, urnParts } from "../checkpoint/urn.js";
 import { CairnError } from "../errors.js";
 import { DEFAULT_ORGANIZATION } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
@@ -98,8 +99,8 @@ export async function upgradeLayout(store: StateStore, options: UpgradeOptions =
 /** The project named by the URNs in a stack's state, if it has any resources. */
 function projectOfState(stored: StoredStackFile): string | undefined {
   for (const resource of stored.file.checkpoint.latest?.resources ?? []) {
-    const match = /^urn:pulumi:[^:]*::([^:]+)::/.exec(resource.urn);
-    if (match?.[1]) return match[1];
+    const project = isUrn(resource.urn) ? urnParts(resource.urn)!.project : "";
+    if (project !== "") return project;
   }
   return undefined;
 }

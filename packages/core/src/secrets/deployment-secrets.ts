@@ -1,4 +1,5 @@
 import { CairnError, isCairnError } from "../errors.js";
+import { canonicalJson } from "../migration/canonical-json.js";
 import type { SecretsProvider, UntypedDeployment } from "../checkpoint/types.js";
 import { decryptAll, encryptAll, type SecretsManager } from "./secrets-manager.js";
 import { ciphertextSecret, findSecretValues, plaintextSecret, type FoundSecret } from "./secret-value.js";
@@ -162,12 +163,4 @@ function isSameProvider(recorded: unknown, manager: SecretsManager): boolean {
   if (typeof recorded !== "object" || recorded === null) return false;
   const { type, state } = recorded as SecretsProvider;
   return type === manager.type && canonicalJson(state) === canonicalJson(manager.state);
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    typeof item === "object" && item !== null && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : item,
-  ) ?? "null";
 }
