@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  urnParts,
   CairnError,
   isBrokenStackError,
   encryptDeploymentSecrets,
@@ -80,9 +81,9 @@ function checkUrnsBelongTo(deployment: UntypedDeployment, ref: StackRef, label: 
   const resources = (deployment.deployment as { resources?: Array<{ urn?: unknown }> } | null)?.resources ?? [];
   const problems: string[] = [];
   for (const resource of resources) {
-    const match = typeof resource.urn === "string" ? /^urn:pulumi:([^:]*)::([^:]*)::/.exec(resource.urn) : null;
-    if (match === null) continue;
-    const [, stackName, projectName] = match;
+    const parts = typeof resource.urn === "string" ? urnParts(resource.urn) : undefined;
+    if (parts === undefined) continue;
+    const { stack: stackName, project: projectName } = parts;
     if (stackName !== ref.name) problems.push(`resource '${resource.urn}' is from a different stack (${stackName} != ${ref.name})`);
     else if (ref.project !== undefined && projectName !== ref.project) problems.push(`resource '${resource.urn}' is from a different project (${projectName} != ${ref.project})`);
   }
