@@ -65,18 +65,6 @@ for (const entry of entries) {
 }
 if (entries.length === 0) throw new Error(`${manifest.name}: no entry to bundle (no "./dist/*.js" in exports or bin)`);
 
-// tsc writes only declarations here (emitDeclarationOnly); JavaScript left by an older build
-// would ship beside the bundle, so it goes first. Declarations and tsc's build info stay.
-function removeJavaScript(directory) {
-  if (!existsSync(directory)) return;
-  for (const item of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, item.name);
-    if (item.isDirectory()) removeJavaScript(path);
-    else if (/\.js(\.map)?$/.test(item.name)) rmSync(path);
-  }
-}
-removeJavaScript(outdir);
-
 /** "@scope/name/sub" → "@scope/name", "name/sub" → "name". */
 const packageName = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 const externalPackages = {
@@ -107,6 +95,19 @@ const result = await build({
   metafile: true,
   logLevel: "warning",
 });
+
+// tsc writes only declarations here (emitDeclarationOnly); JavaScript left by an older build (or a
+// chunk of the previous bundle) would ship beside the bundle, so it goes. Removed after the new
+// files are written, not before, so a CLI spawned meanwhile never finds its entry missing.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(packageDir, file)));
+function removeStaleJavaScript(directory) {
+  for (const item of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, item.name);
+    if (item.isDirectory()) removeStaleJavaScript(path);
+    else if (/\.js(\.map)?$/.test(item.name) && !written.has(path)) rmSync(path);
+  }
+}
+removeStaleJavaScript(outdir);
 
 const srcDir = resolve(packageDir, "src");
 const inlinedFrom = (input) => [...inline].some((name) => input.includes(`/node_modules/${name}/`));
