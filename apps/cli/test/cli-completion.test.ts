@@ -112,7 +112,14 @@ const node = (path: string) => {
 
 describe("bash (/usr/bin/bash, for real)", () => {
   it("completes command names, subcommands and flags as --help lists them", () => {
-    const [st, stac, stack, login, loginC] = bashComplete(["cairn st", "cairn stac", "cairn stack ", "cairn login --", "cairn login -c file://x --n"]);
+    const [st, stac, stack, login, loginC, tagValue] = bashComplete([
+      "cairn st",
+      "cairn stac",
+      "cairn stack ",
+      "cairn login --",
+      "cairn login -c file://x --n",
+      "cairn stack tag -s ls ",
+    ]);
     expect(st).toEqual(["stack", "state"]);
     expect(stac).toEqual(["stack"]);
     expect(stack).toEqual(sorted(node("stack").commands));
@@ -121,6 +128,8 @@ describe("bash (/usr/bin/bash, for real)", () => {
     expect(login).toContain("--local");
     // -c takes a value: file://x is skipped, not taken for a subcommand or an argument.
     expect(loginC).toEqual(["--non-interactive"]);
+    // A flag's value is not a subcommand, even when it reads like one (a stack named "ls").
+    expect(tagValue).toEqual(sorted(node("stack tag").commands));
   });
 
   it("every command's subcommands and flags, the whole tree", () => {
