@@ -19,6 +19,8 @@ interface HelpNode {
   /** Each subcommand by its own name. */
   children: string[];
   flags: string[];
+  /** The fixed values of its positional arguments (`(choices: "bash", …)` in the help). */
+  choices: string[];
 }
 
 /** `cairn <path> --help`, in-process: the subcommand names and flag spellings it lists. */
@@ -32,11 +34,13 @@ async function helpOf(path: string[]): Promise<HelpNode> {
     if (/^\S.*:$/.test(line)) section = line.slice(0, -1);
     else if (/^ {2}\S/.test(line)) (sections[section] ??= []).push(line.trim().split(/\s{2,}/)[0] ?? "");
   }
+  const choices = [...lines.join("\n").matchAll(/\(choices: ([^)]*)\)/g)].flatMap((match) => [...(match[1] ?? "").matchAll(/"([^"]+)"/g)].map((choice) => choice[1] ?? ""));
   const names = (sections.Commands ?? []).map((term) => (term.split(" ")[0] ?? "").split("|"));
   return {
     path,
     commands: names.flat(),
     children: names.map((spellings) => spellings[0] ?? ""),
+    choices,
     flags: (sections.Options ?? []).flatMap((term) => term.split(/[ ,]+/).filter((word) => word.startsWith("-"))),
   };
 }
@@ -112,13 +116,14 @@ const node = (path: string) => {
 
 describe("bash (/usr/bin/bash, for real)", () => {
   it("completes command names, subcommands and flags as --help lists them", () => {
-    const [st, stac, stack, login, loginC, tagValue] = bashComplete([
+    const [st, stac, stack, login, loginC, tagValue, shells] = bashComplete([
       "cairn st",
       "cairn stac",
       "cairn stack ",
       "cairn login --",
       "cairn login -c file://x --n",
       "cairn stack tag -s ls ",
+      "cairn completion ",
     ]);
     expect(st).toEqual(["stack", "state"]);
     expect(stac).toEqual(["stack"]);
@@ -130,6 +135,8 @@ describe("bash (/usr/bin/bash, for real)", () => {
     expect(loginC).toEqual(["--non-interactive"]);
     // A flag's value is not a subcommand, even when it reads like one (a stack named "ls").
     expect(tagValue).toEqual(sorted(node("stack tag").commands));
+    // A positional argument with fixed values offers them.
+    expect(shells).toEqual(["bash", "fish", "zsh"]);
   });
 
   it("every command's subcommands and flags, the whole tree", () => {
@@ -138,7 +145,7 @@ describe("bash (/usr/bin/bash, for real)", () => {
     tree.forEach((entry, i) => {
       const [commands, flags] = [answers[2 * i], answers[2 * i + 1]];
       const stacks = ["dev", "prod"].filter((name) => commands?.includes(name));
-      expect({ path: entry.path, commands: commands?.filter((word) => !stacks.includes(word)) }).toEqual({ path: entry.path, commands: sorted(entry.commands) });
+      expect({ path: entry.path, commands: commands?.filter((word) => !stacks.includes(word)) }).toEqual({ path: entry.path, commands: sorted([...entry.commands, ...entry.choices]) });
       expect({ path: entry.path, flags }).toEqual({ path: entry.path, flags: sorted(entry.flags) });
     });
   });
@@ -194,6 +201,7 @@ describe("zsh (not installed here: the script's content is checked against the c
       expect({ path: entry.path, flags: described }).toEqual({ path: entry.path, flags: entry.flags });
     }
     expect(caseBranch(scripts.zsh, "'", "stack export")).toMatch(/sflags=\(-s --stack\)/);
+    expect(caseBranch(scripts.zsh, "'", "completion")).toContain(`achoices=(${node("completion").choices.map((shell) => `0=${shell}`).join(" ")})`);
   });
 });
 
@@ -209,6 +217,7 @@ describe("fish (not installed here: the script's content is checked against the 
       expect({ path: entry.path, flags: sorted(flags) }).toEqual({ path: entry.path, flags: sorted(entry.flags) });
     }
     expect(lines).toContain("complete -c cairn -f -n '__cairn_at \\'stack select\\' 0' -a '(__cairn_stacks)'");
+    expect(lines).toContain(`complete -c cairn -f -n '__cairn_at \\'completion\\' 0' -a '${node("completion").choices.join(" ")}'`);
     expect(lines.some((line) => line.includes("'__cairn_at \\'stack init\\'") && line.includes("__cairn_stacks"))).toBe(false);
   });
 });

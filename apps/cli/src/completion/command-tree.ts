@@ -22,6 +22,8 @@ export interface CompletionNode {
    */
   stackArgument?: number;
   stackArgumentVariadic?: boolean;
+  /** The allowed values of positional arguments that have a fixed set (`completion <shell>`), by index. */
+  argumentChoices: { index: number; choices: string[] }[];
 }
 
 export interface CompletionFlag {
@@ -69,7 +71,9 @@ function nodeFor(command: Command, path: string[], spellings: string[][]): Compl
         takesStack: !createsStack && STACK_PLACEHOLDER.test(placeholder),
       };
     }),
+    argumentChoices: [],
   };
+  node.argumentChoices = command.registeredArguments.flatMap((argument, index) => (argument.argChoices ? [{ index, choices: argument.argChoices }] : []));
   const stackArgument = createsStack ? -1 : command.registeredArguments.findIndex((argument) => STACK_PLACEHOLDER.test(argument.name()));
   if (stackArgument >= 0) {
     node.stackArgument = stackArgument;

@@ -1,5 +1,5 @@
 import { everyNode, type CompletionNode } from "./command-tree.js";
-import { flagNames, typedNames, namesOf, pathKey, pathKeys, shortDescription, stackArgumentSpec } from "./shell-words.js";
+import { flagNames, namesOf, pathKey, pathKeys, safeWord, shortDescription, stackArgumentSpec, typedNames } from "./shell-words.js";
 
 /** A fish single-quoted word: only \\ and ' are special inside. */
 const quote = (text: string): string => `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
@@ -25,6 +25,9 @@ export function fishScript(tree: CompletionNode, program: string): string {
       const spellings = flag.names.map((name) => (name.startsWith("--") ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`)).join(" ");
       const value = flag.takesStack ? ` -x -a '(__${program}_stacks)'` : flag.takesValue ? " -r" : "";
       lines.push(`complete -c ${program} ${at(node)} ${spellings}${value} -d ${quote(shortDescription(flag.description))}`);
+    }
+    for (const { index, choices } of node.argumentChoices) {
+      lines.push(`complete -c ${program} -f -n '__${program}_at ${quote(pathKey(node)).replace(/'/g, `\\'`)} ${index}' -a ${quote(choices.map(safeWord).join(" "))}`);
     }
     const stackArgument = stackArgumentSpec(node);
     if (stackArgument !== "") {

@@ -45,3 +45,8 @@ export function stackArgumentSpec(node: CompletionNode): string {
 export function shortDescription(text: string): string {
   return (text.split("\n")[0] ?? "").trim();
 }
+
+/** "0=bash 0=zsh 0=fish": each fixed choice with the index of its positional argument. */
+export function choiceWords(node: CompletionNode): string[] {
+  return node.argumentChoices.flatMap(({ index, choices }) => choices.map((choice) => `${index}=${safeWord(choice)}`));
+}

@@ -1,5 +1,5 @@
 import { everyNode, type CompletionNode } from "./command-tree.js";
-import { flagNames, namesOf, pathKeys, shortDescription, stackArgumentSpec } from "./shell-words.js";
+import { choiceWords, flagNames, namesOf, pathKeys, shortDescription, stackArgumentSpec } from "./shell-words.js";
 
 /** A zsh single-quoted word: ' closes, \\' inserts one, ' reopens. */
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -21,7 +21,8 @@ export function zshScript(tree: CompletionNode, program: string): string {
       `      flagdescs=(${flags.join(" ")})`,
       `      vflags=(${flagNames(node.flags.filter((flag) => flag.takesValue)).join(" ")})`,
       `      sflags=(${flagNames(node.flags.filter((flag) => flag.takesStack)).join(" ")})`,
-      `      sargs=${quote(stackArgumentSpec(node))} ;;`,
+      `      sargs=${quote(stackArgumentSpec(node))}`,
+      `      achoices=(${choiceWords(node).join(" ")}) ;;`,
     ].join("\n");
   });
   return `#compdef ${program}
@@ -30,7 +31,7 @@ export function zshScript(tree: CompletionNode, program: string): string {
 #   ${program} completion zsh > "\${fpath[1]}/_${program}"
 # or add \`source <(${program} completion zsh)\` to ~/.zshrc after compinit.
 
-# Sets cmddescs, flagdescs, vflags, sflags and sargs for a command path as typed (see the bash
+# Sets cmddescs, flagdescs, vflags, sflags, sargs and achoices for a command path as typed (see the bash
 # script); fails, changing nothing, when it is no command's path.
 _${program}_node() {
   case "$1" in
@@ -46,7 +47,7 @@ _${program}_stacks() {
 
 _${program}() {
   local cmdpath='' word prev i npos=0
-  local -a cmddescs flagdescs vflags sflags stacks
+  local -a cmddescs flagdescs vflags sflags stacks achoices choices
   local sargs
   _${program}_node ''
   for ((i = 2; i < CURRENT; i++)); do
@@ -78,6 +79,8 @@ _${program}() {
     stacks=(\${(f)"$(_${program}_stacks "\${words[1]}")"})
     (( \${#stacks} )) && compadd -a stacks
   fi
+  choices=(\${\${(M)achoices:#$npos=*}#*=})
+  (( \${#choices} )) && compadd -a choices
   (( \${#cmddescs} )) && _describe -t commands 'command' cmddescs
   return 0
 }
