@@ -15,8 +15,8 @@
 // yaml's 72 or commander's 8, read as one file instead; it then is a devDependency). The build
 // fails if any other input is not this package's own source, so an inline @cairn/* copy cannot
 // slip in.
-import { readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { readFileSync, readdirSync, rmSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 const packageDir = process.cwd();
@@ -93,13 +93,26 @@ const result = await build({
   ...(inline.size > 0 ? { banner: { js: 'import { createRequire as __cairnCreateRequire } from "node:module";\nconst require = __cairnCreateRequire(import.meta.url);' } } : {}),
   sourcemap: true,
   metafile: true,
+  // Checked below before anything is written: a refused bundle leaves the previous dist/ as it was.
+  write: false,
   logLevel: "warning",
 });
+
+const srcDir = resolve(packageDir, "src");
+const inlinedFrom = (input) => [...inline].some((name) => input.includes(`/node_modules/${name}/`));
+const foreign = Object.keys(result.metafile.inputs).filter((input) => relative(srcDir, resolve(packageDir, input)).startsWith("..") && !inlinedFrom(input));
+if (foreign.length > 0) {
+  throw new Error(`${manifest.name}: the bundle would inline code that is not this package's source: ${foreign.join(", ")}`);
+}
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, file.contents);
+}
 
 // tsc writes only declarations here (emitDeclarationOnly); JavaScript left by an older build (or a
 // chunk of the previous bundle) would ship beside the bundle, so it goes. Removed after the new
 // files are written, not before, so a CLI spawned meanwhile never finds its entry missing.
-const written = new Set(Object.keys(result.metafile.outputs).map((file) => resolve(packageDir, file)));
+const written = new Set(result.outputFiles.map((file) => file.path));
 function removeStaleJavaScript(directory) {
   for (const item of readdirSync(directory, { withFileTypes: true })) {
     const path = join(directory, item.name);
@@ -109,12 +122,6 @@ function removeStaleJavaScript(directory) {
 }
 removeStaleJavaScript(outdir);
 
-const srcDir = resolve(packageDir, "src");
-const inlinedFrom = (input) => [...inline].some((name) => input.includes(`/node_modules/${name}/`));
-const foreign = Object.keys(result.metafile.inputs).filter((input) => relative(srcDir, resolve(packageDir, input)).startsWith("..") && !inlinedFrom(input));
-if (foreign.length > 0) {
-  throw new Error(`${manifest.name}: the bundle would inline code that is not this package's source: ${foreign.join(", ")}`);
-}
 // An inlined package's licence travels with its code (MIT/ISC ask for the notice in every copy).
 const notices = join(outdir, "THIRD-PARTY-NOTICES.txt");
 rmSync(notices, { force: true });
