@@ -15,7 +15,7 @@
 // yaml's 72 or commander's 8, read as one file instead; it then is a devDependency). The build
 // fails if any other input is not this package's own source, so an inline @cairn/* copy cannot
 // slip in.
-import { readFileSync, readdirSync, rmSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, existsSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -104,9 +104,13 @@ const foreign = Object.keys(result.metafile.inputs).filter((input) => relative(s
 if (foreign.length > 0) {
   throw new Error(`${manifest.name}: the bundle would inline code that is not this package's source: ${foreign.join(", ")}`);
 }
+// Each file replaced whole (written aside, then renamed over): a CLI spawned during a rebuild reads
+// the old file or the new one, never half of one.
 for (const file of result.outputFiles) {
   mkdirSync(dirname(file.path), { recursive: true });
-  writeFileSync(file.path, file.contents);
+  const aside = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(aside, file.contents);
+  renameSync(aside, file.path);
 }
 
 // tsc writes only declarations here (emitDeclarationOnly); JavaScript left by an older build (or a
