@@ -9,6 +9,7 @@ import { registerWhoami } from "./commands/whoami.js";
 import { registerOrg } from "./commands/org.js";
 import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
+import { registerPlugin } from "./commands/plugin.js";
 import { registerCompletion } from "./commands/completion.js";
 
 /** The version this CLI was published as (its package.json, beside `dist/` and `src/` alike), so a release bump is never missed. */
@@ -50,6 +51,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   registerOrg(program, run);
   registerStack(program, run);
   registerState(program, run);
+  registerPlugin(program);
   registerCompletion(program, run);
   program
     .command("version")

@@ -14,13 +14,14 @@ export * from "./backend-checks.js";
 export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type BackendCheck, type BackendConformanceOptions } from "./backend-suite.js";
 export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";
 export * from "./plugin-package.js";
-export { checkLockRace, describeLockRaceConformance, type LockRaceOptions } from "./lock-race.js";
+export { checkLockRace, describeLockRaceConformance, lockRaceTitle, type LockRaceOptions } from "./lock-race.js";
 export * from "./store-checks-leases.js";
 export { INTEGRITY_STORE_CHECKS } from "./store-checks-integrity.js";
 export * from "./store-checks-history-chain.js";
 export * from "./store-checks-sessions.js";
 export * from "./retried-writes.js";
 export {
+  PAUSED_WRITER_TITLE,
   PLUGIN_STORE_OPENER,
   checkPausedWriter,
   describePausedWriterConformance,
@@ -30,3 +31,4 @@ export {
   type PausedWriterUnsupported,
 } from "./paused-writer.js";
 export type { PluginStoreArgs } from "./plugin-store-opener.js";
+export type { ChildReport } from "./paused-writer-protocol.js";

@@ -83,10 +83,15 @@ export async function checkLockRace(options: LockRaceOptions): Promise<void> {
   }
 }
 
+/** The lock race's test title for `writers` racing backends (16 unless `LockRaceOptions.writers` says otherwise). */
+export function lockRaceTitle(writers = 16): string {
+  return `${writers} backends over separate store instances: one lock holder at a time, no lost update`;
+}
+
 /** Registers the lock race as one vitest test. */
 export function describeLockRaceConformance(name: string, options: LockRaceOptions): void {
   describe(`${name}: lock race`, () => {
-    it(`${options.writers ?? 16} backends over separate store instances: one lock holder at a time, no lost update`, () => checkLockRace(options), options.timeoutMs ?? 120_000);
+    it(lockRaceTitle(options.writers), () => checkLockRace(options), options.timeoutMs ?? 120_000);
   });
 }
 

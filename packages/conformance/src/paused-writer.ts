@@ -93,6 +93,9 @@ export async function checkPausedWriter(options: PausedWriterOptions): Promise<P
   return results;
 }
 
+/** The paused-writer check's test title. */
+export const PAUSED_WRITER_TITLE = "a writer stopped inside a compare-and-swap (SIGSTOP, longer than every timeout and lease) never overwrites a newer commit";
+
 /** Registers the check as one vitest test (or as skipped, with the reason in its title). */
 export function describePausedWriterConformance(name: string, options: PausedWriterOptions | PausedWriterUnsupported): void {
   describe(`${name}: paused writer`, () => {
@@ -101,7 +104,7 @@ export function describePausedWriterConformance(name: string, options: PausedWri
       return;
     }
     it(
-      "a writer stopped inside a compare-and-swap (SIGSTOP, longer than every timeout and lease) never overwrites a newer commit",
+      PAUSED_WRITER_TITLE,
       async () => {
         await checkPausedWriter(options);
       },

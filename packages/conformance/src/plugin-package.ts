@@ -95,14 +95,20 @@ export async function checkPluginPackage(packageDir: string): Promise<void> {
   if (problems.length > 0) fail(`plugin package ${packageDir}:\n  - ${problems.join("\n  - ")}`);
 }
 
+/** The plugin-package checks, in the order `describePluginPackage` registers them (title = test title). */
+export const PLUGIN_PACKAGE_CHECKS: ReadonlyArray<{ title: string; run: (packageDir: string) => Promise<string[]> }> = [
+  { title: "package.json: ESM, typed exports, sideEffects false, @cairn/core as a peer", run: findManifestProblems },
+  { title: "the built default export is a plugin for this package", run: findPluginExportProblems },
+  { title: `README.md documents ${REQUIRED_README_SECTIONS.join(", ")}`, run: findReadmeProblems },
+];
+
 export function describePluginPackage(name: string, packageDir: string): void {
-  const expectNone = async (find: (dir: string) => Promise<string[]>) => {
-    const problems = await find(packageDir);
-    if (problems.length > 0) fail(problems.join("\n"));
-  };
   describe(`${name}: plugin package`, () => {
-    it("package.json: ESM, typed exports, sideEffects false, @cairn/core as a peer", () => expectNone(findManifestProblems));
-    it("the built default export is a plugin for this package", () => expectNone(findPluginExportProblems));
-    it(`README.md documents ${REQUIRED_README_SECTIONS.join(", ")}`, () => expectNone(findReadmeProblems));
+    for (const check of PLUGIN_PACKAGE_CHECKS) {
+      it(check.title, async () => {
+        const problems = await check.run(packageDir);
+        if (problems.length > 0) fail(problems.join("\n"));
+      });
+    }
   });
 }
