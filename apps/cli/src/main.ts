@@ -10,6 +10,7 @@ import { registerOrg } from "./commands/org.js";
 import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
 import { registerPlugin } from "./commands/plugin.js";
+import { registerCompletion } from "./commands/completion.js";
 
 /** The version this CLI was published as (its package.json, beside `dist/` and `src/` alike), so a release bump is never missed. */
 const CLI_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
@@ -51,6 +52,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   registerStack(program, run);
   registerState(program, run);
   registerPlugin(program, run);
+  registerCompletion(program, run);
   program
     .command("version")
     .description("Print cairn's version (as `cairn --version`)")

@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import { CairnError, isCairnError } from "../errors.js";
 import { listAll, type StateStore } from "../store.js";
 import { META_KEY, STACKS_DIR, stackRefFromKey, type LayoutMode } from "./paths.js";
@@ -38,6 +37,8 @@ export async function resolveLayoutMode(store: StateStore, settings: LayoutSetti
 export async function readMetaVersion(store: StateStore): Promise<number | undefined> {
   const found = await store.get(META_KEY);
   if (found === undefined) return undefined;
+  // Loaded on first use: most of core's start-up cost, needed only when meta.yaml exists.
+  const { parse } = await import("../lazy-yaml.js");
   let document: unknown;
   try {
     document = parse(new TextDecoder().decode(found.bytes));

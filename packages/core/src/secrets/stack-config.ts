@@ -1,9 +1,13 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Scalar } from "yaml";
+import type { Document, Scalar } from "yaml";
 import { CairnError } from "../errors.js";
 import { parseJsonOr } from "../json/parse-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+
+/** yaml, loaded on first use (most of core's start-up cost; only YAML stack config files need it). */
+type Yaml = typeof import("../lazy-yaml.js");
+const loadYaml = (): Promise<Yaml> => import("../lazy-yaml.js");
 
 /**
  * The passphrase salt in the stack's config file, where Pulumi keeps it (`encryptionsalt:` in
@@ -32,7 +36,7 @@ export function stackConfigPath(projectFile: string, stackName: string, stackCon
 export async function readEncryptionSalt(configFile: string): Promise<string | undefined> {
   const text = await readIfExists(configFile);
   if (text === undefined) return undefined;
-  const value: unknown = isJsonFile(configFile) ? parseJsonConfig(configFile, text)[SALT_KEY] : parseYamlConfig(configFile, text).get(SALT_KEY);
+  const value: unknown = isJsonFile(configFile) ? parseJsonConfig(configFile, text)[SALT_KEY] : parseYamlConfig(await loadYaml(), configFile, text).get(SALT_KEY);
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw malformed(configFile, `\`${SALT_KEY}\` is not a string`);
   return value;
@@ -72,13 +76,14 @@ export async function prepareStackConfigRewrite(
 }
 
 async function withSaltYaml(configFile: string, text: string | undefined, encryptionSalt: string, reseal?: ResealConfigSecret): Promise<string> {
-  const document = parseYamlConfig(configFile, text ?? "");
+  const yaml = await loadYaml();
+  const document = parseYamlConfig(yaml, configFile, text ?? "");
   if (document.contents === null) document.contents = document.createNode({});
   if (reseal !== undefined) {
-    for (const scalar of secureYamlScalars(document.get("config", true))) scalar.value = await reseal(scalar.value as string);
+    for (const scalar of secureYamlScalars(yaml, document.get("config", true))) scalar.value = await reseal(scalar.value as string);
   }
   const map = document.contents;
-  if (!isMap(map)) throw malformed(configFile, "it is not a YAML mapping");
+  if (!yaml.isMap(map)) throw malformed(configFile, "it is not a YAML mapping");
   for (const key of OTHER_PROVIDER_KEYS) map.delete(key);
   if (map.has(SALT_KEY)) map.set(SALT_KEY, encryptionSalt);
   else map.items.unshift(document.createPair(SALT_KEY, encryptionSalt));
@@ -87,14 +92,15 @@ async function withSaltYaml(configFile: string, text: string | undefined, encryp
 }
 
 /** The string scalars of every `{secure: …}` mapping below `node`. */
-function secureYamlScalars(node: unknown): Scalar[] {
-  if (isSeq(node)) return node.items.flatMap(secureYamlScalars);
+function secureYamlScalars(yaml: Yaml, node: unknown): Scalar[] {
+  const { isMap, isScalar, isSeq } = yaml;
+  if (isSeq(node)) return node.items.flatMap((item) => secureYamlScalars(yaml, item));
   if (!isMap(node)) return [];
   const [only] = node.items;
   if (node.items.length === 1 && isScalar(only?.key) && only.key.value === SECURE_KEY && isScalar(only.value) && typeof only.value.value === "string") {
     return [only.value];
   }
-  return node.items.flatMap((pair) => secureYamlScalars(pair.value));
+  return node.items.flatMap((pair) => secureYamlScalars(yaml, pair.value));
 }
 
 /** The same walk over a JSON config file's `config` value, resealing in place. */
@@ -121,8 +127,8 @@ async function withSaltJson(configFile: string, text: string | undefined, encryp
   return `${JSON.stringify({ [SALT_KEY]: encryptionSalt, ...rest }, null, 4)}\n`;
 }
 
-function parseYamlConfig(configFile: string, text: string): Document {
-  const document = parseDocument(text);
+function parseYamlConfig(yaml: Yaml, configFile: string, text: string): Document {
+  const document = yaml.parseDocument(text);
   const [first] = document.errors;
   if (first) throw malformed(configFile, first.message);
   return document;

@@ -1,6 +1,5 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { CairnError } from "../errors.js";
 
 /**
@@ -52,6 +51,8 @@ export async function loadProject(projectFile: string): Promise<Project> {
   };
   let document: unknown;
   try {
+    // Loaded on first use: most of core's start-up cost, needed only when a project file is read.
+    const { parse: parseYaml } = await import("../lazy-yaml.js");
     document = parseYaml(await readFile(file, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
