@@ -30,7 +30,7 @@ function installAcmePlugin(nodeModules: string): void {
     `
 import { readFile, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CairnError, createFileExclusive, defineBackendPlugin, writeFileAtomic } from "@cairn/core";
+import { CairnError, createFileExclusive, defineBackendPlugin, writeFileAtomic } from "@cairn/core/driver";
 
 class AcmeStore {
   capabilities = { conditionalWrite: true, listAfterWriteConsistent: true };

@@ -1,4 +1,4 @@
-import { CairnError, isCairnError, type ErrorCode } from "@cairn/core";
+import { CairnError, isCairnError, type ErrorCode } from "@cairn/core/driver";
 import { CREDENTIAL_SOURCES_HINT } from "./azblob-credentials.js";
 
 /**

@@ -10,7 +10,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoredObject,
-} from "@cairn/core";
+} from "@cairn/core/driver";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
 import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { AZBLOB_CREDENTIAL_SOURCES, resolveAzblobCredential } from "./azblob-credentials.js";
 import { parseAzblobUrl } from "./azblob-url.js";
 

@@ -20,7 +20,7 @@ import {
   type StateStore,
   type StoredObject,
   type Clock,
-} from "@cairn/core";
+} from "@cairn/core/driver";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
 /** Sidecar lock taken only for compare-and-swap; listings skip it. */

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { FileStore } from "./file-store.js";
 import { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 

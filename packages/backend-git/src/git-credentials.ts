@@ -1,4 +1,4 @@
-import type { CredentialSource } from "@cairn/core";
+import type { CredentialSource } from "@cairn/core/driver";
 
 /** Where a git token may come from, in the order they are tried. */
 export const GIT_CREDENTIAL_SOURCES: readonly CredentialSource[] = [

@@ -11,7 +11,7 @@ import {
   type StateStore,
   type StoreHistoryEntry,
   withRetry,
-} from "@cairn/core";
+} from "@cairn/core/driver";
 import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { GIT_CREDENTIAL_SOURCES, resolveGitCredential } from "./git-credentials.js";
 import { parseGitUrl } from "./git-url.js";
 

@@ -1,4 +1,4 @@
-import { withRetry } from "@cairn/core";
+import { withRetry } from "@cairn/core/driver";
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
 import { isTransientGitError, neverSent } from "./git-errors.js";
 import { sendOnce, type BufferedResponse } from "./http-transport.js";

@@ -8,7 +8,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoredObject,
-} from "@cairn/core";
+} from "@cairn/core/driver";
 import type { GsAuth } from "./gs-credentials.js";
 import { apiErrorOf, apiUrls, crc32cOf, gsRequest, isSuccess, jsonOf, multipartUpload, verifyCrc32c } from "./gs-http.js";
 import { classifyGsError, gsError, isMissingBucket } from "./gs-errors.js";

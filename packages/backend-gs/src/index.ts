@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { GS_CREDENTIAL_SOURCES, resolveGsAuth } from "./gs-credentials.js";
 import { parseGsUrl, withEmulatorHost } from "./gs-url.js";
 

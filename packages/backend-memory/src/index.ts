@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { MemoryStore } from "./memory-store.js";
 
 export { MemoryStore } from "./memory-store.js";

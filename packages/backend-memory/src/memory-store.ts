@@ -1,4 +1,4 @@
-import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core";
+import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core/driver";
 
 /**
  * The reference store: every rule of the SPI, nothing else. Values are copied in and out so a

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { parseS3Url } from "./s3-url.js";
 
 export { parseS3Url, S3_URL_PARAMETERS, type S3UrlOptions, type ChecksumCalculation } from "./s3-url.js";

@@ -20,7 +20,7 @@ import {
   type PutOptions,
   type StateStore,
   type StoredObject,
-} from "@cairn/core";
+} from "@cairn/core/driver";
 import { resolveCredentials, type S3Credentials } from "./s3-credentials.js";
 import { classifyS3Error, s3ErrorName, s3Failure } from "./s3-errors.js";
 import type { S3UrlOptions } from "./s3-url.js";

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { PACKAGE_VERSION } from "./client-identity.js";
 import { openInBrowser } from "./open-browser.js";
 import { ServiceBackend } from "./service-backend.js";

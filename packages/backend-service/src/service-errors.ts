@@ -1,4 +1,4 @@
-import { CairnError, ERROR_CODES, LockedError, type ErrorCode, type LockInfo } from "@cairn/core";
+import { CairnError, ERROR_CODES, LockedError, type ErrorCode, type LockInfo } from "@cairn/core/driver";
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: "InvalidArgument",

@@ -2,11 +2,11 @@ import {
   JournaledDeployment,
   validateDeployment,
   type JournalEntry,
-  type LockInfo,
   type UntypedDeployment,
   type UpdateResult,
   type UpdateSession as EngineUpdateSession,
 } from "@cairn/core";
+import { type LockInfo } from "@cairn/core/driver";
 import type { UpdateSession } from "./update-session.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { StateStore, StoreCapabilities } from "@cairn/core";
+import type { StateStore, StoreCapabilities } from "@cairn/core/driver";
 
 /** A capability a check depends on; without it the check is registered as skipped, with the reason. */
 export type RequiredCapability = keyof Pick<StoreCapabilities, "conditionalWrite" | "listAfterWriteConsistent">;

@@ -1,4 +1,5 @@
-import { isCairnError, type LockInfo, type StateLocker } from "@cairn/core";
+import { isCairnError, type LockInfo } from "@cairn/core";
+import { type StateLocker } from "@cairn/core/driver";
 import { assert, expectCairnError, fail, settleRace } from "./assertions.js";
 
 export type LockerPair = readonly [StateLocker, StateLocker];

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import type { StateLocker } from "@cairn/core";
+import type { StateLocker } from "@cairn/core/driver";
 import {
   checkBreakLockFreesIt,
   checkConcurrentAcquiresHaveOneWinner,

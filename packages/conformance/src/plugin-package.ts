@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PLUGIN_API_VERSION } from "@cairn/core";
+import { PLUGIN_API_VERSION } from "@cairn/core/driver";
 import { describe, it } from "vitest";
 import { fail } from "./assertions.js";
 

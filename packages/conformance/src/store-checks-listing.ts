@@ -1,4 +1,4 @@
-import type { ListedObject, StateStore } from "@cairn/core";
+import type { ListedObject, StateStore } from "@cairn/core/driver";
 import { assert, assertBytesEqual, fail } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 

@@ -1,4 +1,5 @@
-import { LockedError, type JournalResource, type StateStore } from "@cairn/core";
+import { LockedError, type JournalResource } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { assert, assertJsonEqual, fail } from "./assertions.js";
 import type { StoreCheck } from "./check-types.js";
 import { utf8 } from "./check-types.js";

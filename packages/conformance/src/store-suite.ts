@@ -1,4 +1,4 @@
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import type { StoreCheck } from "./check-types.js";
 import { describeStoreChecks, type StoreFactoryOptions } from "./describe-store-checks.js";
 import { checkCapabilitiesAreDeclared, checkClassifyErrorReturnsKnownCode, checkDeleteIsIdempotent } from "./store-checks-basics.js";

@@ -1,4 +1,5 @@
-import { CairnError, type PutOptions, type StateStore } from "@cairn/core";
+import { CairnError } from "@cairn/core";
+import { type PutOptions, type StateStore } from "@cairn/core/driver";
 
 /**
  * A store that forwards to `inner` except for the methods in `overrides`: the broken stores the

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LockedError, isCairnError, type LockHandle, type LockInfo, type StateLocker, type StateStore } from "@cairn/core";
+import { LockedError, isCairnError, type LockInfo } from "@cairn/core";
+import { type LockHandle, type StateLocker, type StateStore } from "@cairn/core/driver";
 import { MemoryStore } from "@cairn/backend-memory";
 import { checkBreakLockFreesIt, checkLockExcludesOtherLocker, describeLockerConformance } from "../src/index.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo, type StateStore } from "../src/index.js";
+import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo } from "../src/index.js";
+import { type StateStore } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 

@@ -3,14 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  defineBackendPlugin,
-  openBackend,
-  PluginRegistry,
-  pluginDirectory,
-  type StateBackend,
-  type StateStore,
-} from "../src/index.js";
+import { openBackend, PluginRegistry, pluginDirectory, type StateBackend } from "../src/index.js";
+import { defineBackendPlugin, type StateStore } from "../src/driver.js";
 import { installPluginPackage } from "./fixtures/third-party-plugin.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { isUnsafeStoreAllowed, redactUrl, type UserInfo } from "@cairn/core";
+import { isUnsafeStoreAllowed, type UserInfo } from "@cairn/core";
+import { redactUrl } from "@cairn/core/driver";
 import type { RunCommand } from "../main.js";
 import { printJson } from "../output.js";
 

@@ -1,4 +1,4 @@
-import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import { open, seal } from "./aes-gcm.js";
 
 /** Marks an encrypted object, so objects written before encryption was enabled are still read. */

@@ -1,4 +1,4 @@
-import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import type { DeleteOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 
 /** A view of `inner` under `prefix`: each organization's state is a self-managed layout of its own. */
 export class PrefixedStore implements StateStore {

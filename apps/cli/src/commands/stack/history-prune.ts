@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CairnError, formatJson, formatStackRef, writeFileAtomic, fsError } from "@cairn/core";
+import { CairnError, formatJson, formatStackRef } from "@cairn/core";
+import { writeFileAtomic, fsError } from "@cairn/core/driver";
 import type { RunCommand } from "../../main.js";
 import { printJson } from "../../output.js";
 import { integerFlag } from "../../integer-flag.js";

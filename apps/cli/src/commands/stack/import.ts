@@ -5,7 +5,6 @@ import {
   CairnError,
   isBrokenStackError,
   encryptDeploymentSecrets,
-  fsError,
   parseJsonOr,
   hasEncryptedSecrets,
   hasPlaintextSecrets,
@@ -15,6 +14,7 @@ import {
   type StackRef,
   type UntypedDeployment,
 } from "@cairn/core";
+import { fsError } from "@cairn/core/driver";
 import type { RunCommand } from "../../main.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";

@@ -5,13 +5,12 @@ import {
   isCairnError,
   migrateStacks,
   parseStackRef,
-  redactUrl,
-  redactUrlsIn,
   type MigrationFailure,
   type MigrationResult,
   type StackRef,
   type StateBackend,
 } from "@cairn/core";
+import { redactUrl, redactUrlsIn } from "@cairn/core/driver";
 import type { RunCommand } from "../../main.js";
 import type { CliContext } from "../../context.js";
 import { printJson } from "../../output.js";
