@@ -27,7 +27,7 @@ const RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
  * `If-None-Match: *`, checked atomically by the service.
  */
 export class AzblobStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
 
   constructor(
     private readonly client: ContainerClient,

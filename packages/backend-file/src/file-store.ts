@@ -42,7 +42,7 @@ export interface FileStoreOptions {
  * file a new inode: inode + nanosecond mtime + size is a version that changes on every write.
  */
 export class FileStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   /** No credential: the operating system's file permissions decide (shown by `whoami -v`). */
   readonly credentialSource = "local files (operating-system permissions; no credential)";
 

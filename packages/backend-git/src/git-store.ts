@@ -45,7 +45,7 @@ export interface GitStoreOptions extends GitBackendOptions {
  */
 export class GitStore implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true, nativeHistory: true } as const;
+  readonly capabilities = { conditionalWrite: true, nativeHistory: true } as const;
   /** Which source supplied the token (`env:GIT_TOKEN`, `stored`, …) or `none`, for `whoami -v`. */
   readonly credentialSource: string;
   /** The bare clone cache. */

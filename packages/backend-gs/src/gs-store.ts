@@ -32,7 +32,7 @@ interface ListedItem {
  * (`ifGenerationMatch: 0` = create only, `= generation` = compare-and-swap), atomic in GCS.
  */
 export class GsStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   private readonly storage: Storage;
   private readonly resumableAllowed: boolean;
 

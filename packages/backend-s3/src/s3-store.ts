@@ -48,7 +48,7 @@ export interface S3StoreOptions extends S3UrlOptions {
  */
 export class S3Store implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   readonly bucket: string;
   readonly credentialSource: string;
   private readonly prefix: KeyPrefix;

@@ -2,13 +2,13 @@ import { MemoryStore } from "@cairn/backend-memory";
 import { describeStoreConformance } from "../src/index.js";
 import { wrapStore } from "./broken-stores.js";
 
-// A store that honestly claims neither conditional writes nor list-after-write consistency: the
-// suite must still register the conditional and listing checks, as skipped with the reason in the
-// title (visible in the report), and run the rest.
+// A store that honestly claims no conditional writes: the suite must still register the
+// conditional checks, as skipped with the reason in the title (visible in the report), and run
+// the rest.
 let spaces = 0;
 describeStoreConformance("MemoryStore claiming no conditional writes", {
   create: async () => {
     const inner = new MemoryStore(`conformance-gating-${process.pid}-${++spaces}`);
-    return { ...wrapStore(inner, {}), capabilities: { conditionalWrite: false, listAfterWriteConsistent: false } };
+    return { ...wrapStore(inner, {}), capabilities: { conditionalWrite: false } };
   },
 });

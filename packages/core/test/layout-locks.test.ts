@@ -98,7 +98,7 @@ describe("stack locks", () => {
   it("refuses to lock on a store without conditional writes unless unsafe locking is allowed", async () => {
     const space = memorySpace();
     const plain: StateStore = Object.create(space.store, {
-      capabilities: { value: { conditionalWrite: false, listAfterWriteConsistent: true } },
+      capabilities: { value: { conditionalWrite: false } },
     }) as StateStore;
     const error = await cairnErrorFrom(() => createStoreBackend(plain, { env: {} }).lockStack(DEV, "update"));
     expect(error.code).toBe("Unimplemented");

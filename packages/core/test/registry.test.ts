@@ -106,7 +106,6 @@ describe("registered plugins", () => {
   const inProcess = defineBackendPlugin({
     meta: { name: "in-process-acme", version: "0.0.1" },
     schemes: ["acme", "file"],
-    credentials: [],
     async open() {
       throw new Error("not opened in this test");
     },
@@ -179,7 +178,7 @@ describe("openBackend", () => {
   it("returns a plugin's own StateBackend unwrapped", async () => {
     const service = { url: "svc://x", listStacks: async () => [] } as unknown as StateBackend;
     const registry = new PluginRegistry().register(
-      defineBackendPlugin({ meta: { name: "svc", version: "1" }, schemes: ["svc"], credentials: [], open: async () => service }),
+      defineBackendPlugin({ meta: { name: "svc", version: "1" }, schemes: ["svc"], open: async () => service }),
     );
     const opened = await openBackend("svc://x", { registry, home, cwd: projectDir, env: {} });
     expect(opened.backend).toBe(service);

@@ -83,6 +83,7 @@ class StoreBackend implements StateBackend {
    * listing (for the suffix) and a get. A miss falls back to the listing.
    */
   private readonly knownKeys = new Map<string, string>();
+  private closed: Promise<void> | undefined;
 
   constructor(
     store: StateStore,
@@ -616,8 +617,10 @@ class StoreBackend implements StateBackend {
     }
   }
 
-  async close(): Promise<void> {
-    await this.store.close();
+  /** Idempotent: the store is closed once, however often this is called (see `StateStore.close`). */
+  close(): Promise<void> {
+    this.closed ??= this.store.close();
+    return this.closed;
   }
 
   private lockInfo(operation: string): LockInfo {
