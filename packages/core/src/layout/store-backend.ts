@@ -33,10 +33,11 @@ import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
 import { findUnrecordedState } from "./unrecorded-state.js";
-import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
-import { pruneHistory, readHistorySource, type PruneOptions, type PruneReport } from "./history-integrity.js";
+import type { PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport } from "../backend-reports.js";
+import { upgradeLayout } from "./upgrade.js";
+import { pruneHistory, readHistorySource } from "./history-integrity.js";
 import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
-import { probeConditionalWrites, type PreconditionProbe } from "../integrity/precondition-probe.js";
+import { probeConditionalWrites } from "./precondition-probe.js";
 import { verifyHistoryChain, type HistoryVerification } from "../integrity/verify-chain.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
 import {

@@ -15,7 +15,7 @@ import {
   type UntypedDeployment,
 } from "@cairn/core";
 import { fsError } from "@cairn/core/driver";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 

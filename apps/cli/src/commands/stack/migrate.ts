@@ -11,7 +11,7 @@ import {
   type StateBackend,
 } from "@cairn/core";
 import { redactUrl, redactUrlsIn } from "@cairn/core/driver";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import type { CliContext } from "../../context.js";
 import { printJson } from "../../output.js";
 import { confirmByTyping } from "../../prompt.js";
