@@ -43,14 +43,14 @@ import {
   parseStored,
   readStackFile,
   retireStackFile,
-  stackFileKey,
-  writeStackFile,
   type PreviousStackFile,
   type StoredStackFile,
   type WriteStackFileOptions,
 } from "./stack-files.js";
-import { currentDeployment, deleteJournalKeys, journalMarkOf, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
+import { currentDeployment, listJournals, reportJournals, withJournalMark } from "./journal.js";
 import { entryOf, StackIndexes, summaryOf } from "./stack-index.js";
+import { StackFiles } from "./stack-file-cache.js";
+import { recoverJournal } from "./journal-recovery.js";
 import { deleteStackTags, readStackTags, updateStackTags } from "./stack-tags.js";
 import { StoreUpdateSession } from "./store-session.js";
 import type { HistoryFileRecord } from "./history.js";
@@ -77,11 +77,8 @@ class StoreBackend implements StateBackend {
   private readonly indexes: StackIndexes;
   /** Where stack history lives: cairn's history files, or the store's own log (git). */
   private readonly history: HistoryStrategy;
-  /**
-   * Stack base → the stack file key this instance last saw, so a read is one get instead of a
-   * listing (for the suffix) and a get. A miss falls back to the listing.
-   */
-  private readonly knownKeys = new Map<string, string>();
+  /** The stack files: the known-key cache and fenced writes. */
+  private readonly files: StackFiles;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -92,6 +89,7 @@ class StoreBackend implements StateBackend {
     const { allowUnsafeLocking, leaseMs, now, logger, renewalTimer } = options;
     this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger, renewalTimer });
     this.indexes = new StackIndexes(this.store, logger);
+    this.files = new StackFiles(this.store, options.settings, this.indexes);
     this.history = historyStrategy(
       this.store,
       {
@@ -222,7 +220,7 @@ class StoreBackend implements StateBackend {
       }
       // What Pulumi's CreateStack writes: the checkpoint naming the stack (version 0, no deployment),
       // or the initial deployment when one is given.
-      await this.fencedWrite(lock, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), null);
+      await this.files.write(lock, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), null);
       return { ref, resourceCount: initial === undefined ? 0 : resourcesOf(initial.deployment as Deployment).length };
     });
   }
@@ -273,11 +271,10 @@ class StoreBackend implements StateBackend {
 
   /** What goes with a removed stack file: tags, history, journals, the index entry. */
   private async forgetStack(paths: StackPaths, ref: StackRef): Promise<void> {
-    this.knownKeys.delete(paths.stackBase);
     await deleteStackTags(this.store, paths);
     await removeAllUnder(this.store, paths.historyDir);
     await removeAllUnder(this.store, paths.journalDir);
-    await this.indexes.record(paths.indexKey, ref.name, undefined);
+    await this.files.forget(paths, ref.name);
   }
 
   /**
@@ -317,7 +314,7 @@ class StoreBackend implements StateBackend {
       const file = withJournalMark(backup.file, undefined);
       const previous = current === undefined ? null : { key: current.stored.key, version: current.stored.version };
       // No `.bak` of the broken bytes: the backup being restored stays where it is.
-      const written = await this.fencedWrite(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
+      const written = await this.files.write(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
       await this.recordUpdate(paths, ref.name, written, historyRecord({ kind: "import", startTime: unixSeconds(), message: `restored from ${backupKey}` }));
       return { backup: backupKey };
     });
@@ -356,10 +353,9 @@ class StoreBackend implements StateBackend {
         });
       }
       const file: VersionedCheckpoint = { ...stored.file, checkpoint: renamed };
-      await this.fencedWrite(lock, target, file, null);
+      await this.files.write(lock, target, file, null);
       await retireStackFile(this.store, from, stored);
-      this.knownKeys.delete(from.stackBase);
-      await this.indexes.record(from.indexKey, ref.name, undefined);
+      await this.files.forget(from, ref.name);
       await moveHistory(this.store, from, target, ref.name, to.name);
     });
   }
@@ -398,7 +394,7 @@ class StoreBackend implements StateBackend {
       if (found instanceof BrokenStackError) {
         // Over a broken file: fenced on it, and no `.bak` of it (the `.bak` keeps the last good state).
         const file = buildVersionedCheckpoint(paths.qualifiedName, validated);
-        const written = await this.fencedWrite(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
+        const written = await this.files.write(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
         await this.recordUpdate(paths, ref.name, written, record());
         return;
       }
@@ -410,7 +406,7 @@ class StoreBackend implements StateBackend {
         lock?.stackFile === undefined || (lock.stackFile !== null && lock.stackFile.key === stored.key && lock.stackFile.version === stored.version)
           ? { key: stored.key, version: stored.version, bytes: stored.bytes } // the bytes just read: `.bak` needs no second read
           : lock.stackFile;
-      const written = await this.fencedWrite(lock, paths, file, expected);
+      const written = await this.files.write(lock, paths, file, expected);
       await this.recordUpdate(paths, ref.name, written, record());
     };
     await (options.lockHeld ? save(this.held.get(paths.lockDir)) : this.withLock(paths, kind, save));
@@ -494,30 +490,10 @@ class StoreBackend implements StateBackend {
     return holders;
   }
 
-  /**
-   * Brings the stack file up to date with any journal a crashed update left (recording that update
-   * as failed) and removes every journal of the stack, replayed or obsolete. Needs the lock.
-   */
-  private async recoverJournal(lock: HeldLock, paths: StackPaths, ref: StackRef, stored: StoredStackFile): Promise<{ base: StoredStackFile; steps: number }> {
-    let base = stored;
-    const journals = await listJournals(this.store, paths);
-    const plan = planReplay(base, journals);
-    if (plan !== undefined) {
-      const replayed = await replayJournal(this.store, paths, base, plan);
-      const file = withJournalMark(buildVersionedCheckpoint(paths.qualifiedName, replayed.current(), base.file.checkpoint.config), undefined);
-      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes });
-      const header = plan.journal.header;
-      await this.recordUpdate(paths, ref.name, written, historyRecord({ kind: header?.kind ?? "update", startTime: header?.startTime ?? unixSeconds(), message: `interrupted: recovered ${plan.seqs.length} journaled steps (update ${plan.journal.update})`, result: "failed" }));
-      base = await parseStored(written.key, written);
-    } else if (journalMarkOf(base.file) !== undefined) {
-      // Marked, but nothing to replay (the journal is gone): unmark, or Pulumi refuses it forever.
-      const file = withJournalMark(base.file, undefined);
-      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes }, { backup: false });
-      base = await parseStored(written.key, written);
-    }
-    // Every journal here is now either replayed or obsolete.
-    await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));
-    return { base, steps: plan?.seqs.length ?? 0 };
+  /** Journal recovery under `lock` (see `journal-recovery.ts`). */
+  private recoverJournal(lock: HeldLock, paths: StackPaths, ref: StackRef, stored: StoredStackFile): Promise<{ base: StoredStackFile; steps: number }> {
+    const host = { store: this.store, files: this.files, recordUpdate: this.recordUpdate.bind(this) };
+    return recoverJournal(host, lock, paths, ref.name, stored);
   }
 
   async inspectJournal(ref: StackRef): Promise<JournalReport | undefined> {
@@ -547,7 +523,7 @@ class StoreBackend implements StateBackend {
         paths,
         lock,
         compaction: this.options.compaction,
-        write: (file: VersionedCheckpoint, previous: PreviousStackFile, writeOptions: WriteStackFileOptions) => this.fencedWrite(lock, paths, file, previous, writeOptions),
+        write: (file: VersionedCheckpoint, previous: PreviousStackFile, writeOptions: WriteStackFileOptions) => this.files.write(lock, paths, file, previous, writeOptions),
         recordUpdate: (written: { key: string; version: string; bytes: Uint8Array }, record: HistoryFileRecord) => this.recordUpdate(paths, ref.name, written, record),
       };
       return await StoreUpdateSession.start(host, randomUUID(), kind, base, unixSeconds(), options.message);
@@ -588,48 +564,18 @@ class StoreBackend implements StateBackend {
     }
   }
 
-  /**
-   * Writes the stack file only while `lock` (when there is one) is still ours — renewed by a
-   * compare-and-swap right before — and only over `expected`, the version the writer last saw.
-   */
-  private async fencedWrite(
-    lock: HeldLock | undefined,
-    paths: StackPaths,
-    file: VersionedCheckpoint,
-    expected: PreviousStackFile | null,
-    options: WriteStackFileOptions = {},
-  ) {
-    await lock?.confirm();
-    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected, { ...options, underLock: lock !== undefined });
-    if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
-    this.knownKeys.set(paths.stackBase, written.key);
-    // A compaction mid-update is not indexed (the final write is): listings check versions anyway.
-    if (options.index ?? options.backup !== false) await this.indexes.record(paths.indexKey, baseNameOf(paths), entryOf({ key: written.key, version: written.version, file: file as StoredStackFile["file"] }));
-    return written;
-  }
-
   /** History (unless the store keeps its own) and backup for an update's final stack file. */
   private async recordUpdate(paths: StackPaths, stackName: string, written: { key: string; bytes: Uint8Array }, record: HistoryFileRecord): Promise<void> {
     await this.history.append(paths, stackName, record, written.bytes);
     await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
   }
 
-  /** The stack file, read with one get when its key is known (see `knownKeys`). */
-  private async readStack(paths: StackPaths): Promise<StoredStackFile | undefined> {
-    const stored = await readStackFile(this.store, paths, this.knownKeys.get(paths.stackBase) ?? stackFileKey(paths, this.options.settings));
-    if (stored === undefined) this.knownKeys.delete(paths.stackBase);
-    else this.knownKeys.set(paths.stackBase, stored.key);
-    return stored;
+  private readStack(paths: StackPaths): Promise<StoredStackFile | undefined> {
+    return this.files.read(paths);
   }
 
-  private async requireStack(paths: StackPaths): Promise<StoredStackFile> {
-    const stored = await this.readStack(paths);
-    if (stored === undefined) {
-      throw new CairnError("NotFound", `stack ${paths.qualifiedName} does not exist`, {
-        hint: "check the name with `cairn stack ls`, or create it with `cairn stack init`",
-      });
-    }
-    return stored;
+  private requireStack(paths: StackPaths): Promise<StoredStackFile> {
+    return this.files.require(paths);
   }
 
   private async pathsOf(ref: StackRef): Promise<StackPaths> {
@@ -647,11 +593,6 @@ class StoreBackend implements StateBackend {
     );
     return this.mode;
   }
-}
-
-/** The stack's name as the index keys it (the last segment of its base key). */
-function baseNameOf(paths: StackPaths): string {
-  return paths.stackBase.slice(paths.stackBase.lastIndexOf("/") + 1);
 }
 
 /** For `.catch`: a broken stack file becomes a summary saying so; anything else is rethrown. */
