@@ -84,7 +84,9 @@ export class AzblobStore implements StateStore {
       for (const item of next.value.segment.blobItems) {
         const key = this.keys.keyOf(item.name);
         if (key === undefined) continue;
-        const listed: ListedObject = { key, modified: item.properties.lastModified, version: item.properties.etag };
+        // A listing's ETag comes without the quotes a download's and an upload's carry: the version
+        // must be the same token `get` returns (see `ListedObject.version`).
+        const listed: ListedObject = { key, modified: item.properties.lastModified, version: quotedEtag(item.properties.etag) };
         if (item.properties.contentLength !== undefined) listed.size = item.properties.contentLength;
         objects.push(listed);
       }
@@ -143,4 +145,9 @@ async function readAll(stream: NodeJS.ReadableStream | undefined, announced: num
   }
   const joined = Buffer.concat(chunks);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+}
+
+/** An ETag in the quoted form the blob service's download and upload answers carry. */
+function quotedEtag(etag: string): string {
+  return etag.startsWith('"') || etag.startsWith("W/") ? etag : `"${etag}"`;
 }
