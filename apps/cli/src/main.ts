@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
-import { createContext, type CliContext } from "./context.js";
+import { createContext } from "./context.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { printError, processOutput, type Output } from "./output.js";
 import { registerLogin } from "./commands/login.js";
@@ -11,11 +11,12 @@ import { registerStack } from "./commands/stack.js";
 import { registerState } from "./commands/state.js";
 import { registerPlugin } from "./commands/plugin.js";
 import { registerCompletion } from "./commands/completion.js";
+import type { RunCommand } from "./run-command.js";
 
 /** The version this CLI was published as (its package.json, beside `dist/` and `src/` alike), so a release bump is never missed. */
 const CLI_VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
-export type RunCommand = <A extends unknown[]>(fn: (context: CliContext, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
+export type { RunCommand } from "./run-command.js";
 
 export interface MainOptions {
   output?: Output;

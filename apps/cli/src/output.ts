@@ -1,4 +1,5 @@
-import { isCairnError, redactUrlsIn } from "@cairn/core";
+import { isCairnError } from "@cairn/core";
+import { redactUrlsIn } from "@cairn/core/driver";
 
 /** Where commands write. Tests capture it; the binary passes process streams. */
 export interface Output {

@@ -30,10 +30,10 @@ function installAcmePlugin(nodeModules: string): void {
     `
 import { readFile, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { CairnError, createFileExclusive, defineBackendPlugin, writeFileAtomic } from "@cairn/core";
+import { CairnError, createFileExclusive, defineBackendPlugin, writeFileAtomic } from "@cairn/core/driver";
 
 class AcmeStore {
-  capabilities = { conditionalWrite: true, listAfterWriteConsistent: true };
+  capabilities = { conditionalWrite: true };
   constructor(root, url) { this.root = root; this.url = url; }
   path(key) { return join(this.root, encodeURIComponent(key)); }
   async get(key) {
@@ -61,7 +61,6 @@ class AcmeStore {
 export default defineBackendPlugin({
   meta: { name: "cairn-backend-acme", version: "1.0.0" },
   schemes: ["acme"],
-  credentials: [],
   async open(url, context) { return new AcmeStore(join(context.cwd, "acme-" + url.hostname), url.href); },
 });
 `,

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CairnError, isStateBackend, parseBackendUrl, PluginRegistry, type StateStore } from "@cairn/core";
+import { CairnError, parseBackendUrl, PluginRegistry } from "@cairn/core";
+import { isStateBackend, type StateStore } from "@cairn/core/driver";
 
 /** The server's install directory: the store backends it depends on are resolved from here. */
 const SERVER_DIR = dirname(dirname(fileURLToPath(import.meta.url)));

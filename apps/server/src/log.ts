@@ -1,4 +1,4 @@
-import { redactUrlsIn } from "@cairn/core";
+import { redactUrlsIn } from "@cairn/core/driver";
 
 /**
  * Structured logs: one JSON object per line on stderr. Callers pass only what is safe to keep —

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Server } from "node:net";
-import { CairnError, type StateStore } from "@cairn/core";
+import { CairnError } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { Accounts } from "./accounts/accounts.js";
 import { WebSessions } from "./accounts/web-sessions.js";
 import { DeltaBases } from "./checkpoints/delta-bases.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { forwardingStore, type StateStore } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core/driver";
 import { afterEach, expect, it } from "vitest";
 import { openDataStore } from "../src/data-store.js";
 import { silentLogger } from "../src/log.js";

@@ -1,4 +1,4 @@
-import { CairnError, type CredentialSource } from "@cairn/core";
+import { CairnError, type CredentialSource } from "@cairn/core/driver";
 import { connectionStringVariable, type AzblobLocation } from "./azblob-url.js";
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core/driver";
 import { CREDENTIAL_SOURCES_HINT } from "./azblob-credentials.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
-import { KeyPrefix, withRetry } from "@cairn/core";
-import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import { KeyPrefix, withRetry } from "@cairn/core/driver";
+import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
 import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";
@@ -17,7 +17,7 @@ const RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
  * `If-None-Match: *`, checked atomically by the service.
  */
 export class AzblobStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
 
   constructor(
     private readonly client: ContainerClient,
@@ -74,7 +74,9 @@ export class AzblobStore implements StateStore {
       for (const item of next.value.segment.blobItems) {
         const key = this.keys.keyOf(item.name);
         if (key === undefined) continue;
-        const listed: ListedObject = { key, modified: item.properties.lastModified, version: item.properties.etag };
+        // A listing's ETag comes without the quotes a download's and an upload's carry: the version
+        // must be the same token `get` returns (see `ListedObject.version`).
+        const listed: ListedObject = { key, modified: item.properties.lastModified, version: quotedEtag(item.properties.etag) };
         if (item.properties.contentLength !== undefined) listed.size = item.properties.contentLength;
         objects.push(listed);
       }
@@ -127,4 +129,9 @@ async function readAll(stream: NodeJS.ReadableStream | undefined, announced: num
   }
   const joined = Buffer.concat(chunks);
   return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+}
+
+/** An ETag in the quoted form the blob service's download and upload answers carry. */
+function quotedEtag(etag: string): string {
+  return etag.startsWith('"') || etag.startsWith("W/") ? etag : `"${etag}"`;
 }

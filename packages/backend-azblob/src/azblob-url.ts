@@ -1,4 +1,4 @@
-import { CairnError, parseBooleanParameter, redactUrl, readUrlParameters } from "@cairn/core";
+import { CairnError, parseBooleanParameter, redactUrl, readUrlParameters } from "@cairn/core/driver";
 
 /** Pulumi's (gocloud's) `azblob://` query parameters; anything else is refused. */
 export const AZBLOB_URL_PARAMETERS = ["storage_account", "domain", "protocol", "cdn", "localemu"] as const;

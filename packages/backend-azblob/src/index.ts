@@ -1,5 +1,5 @@
-import { defineBackendPlugin } from "@cairn/core";
-import { AZBLOB_CREDENTIAL_SOURCES, resolveAzblobCredential } from "./azblob-credentials.js";
+import { defineBackendPlugin } from "@cairn/core/driver";
+import { resolveAzblobCredential } from "./azblob-credentials.js";
 import { parseAzblobUrl } from "./azblob-url.js";
 
 export type { AzblobStore } from "./azblob-store.js";
@@ -14,7 +14,6 @@ export { classifyAzblobError } from "./azblob-errors.js";
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-azblob", version: "0.1.0" },
   schemes: ["azblob"],
-  credentials: AZBLOB_CREDENTIAL_SOURCES,
   async open(url, context) {
     const location = parseAzblobUrl(url, context.env);
     const credential = resolveAzblobCredential(location, context.env);

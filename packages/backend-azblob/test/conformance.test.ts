@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { createStoreBackend, type StateStore } from "@cairn/core";
+import { createStoreBackend } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
 import { openAzblobUrl } from "../src/index.js";
 import { accountKeyEnv, connectionStringEnv, createContainer, deleteContainer, emulatorParameters, uniqueContainerName } from "./azurite-fixture.js";

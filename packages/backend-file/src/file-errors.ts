@@ -1,4 +1,4 @@
-import { CairnError, classifyFsError, type ErrorCode } from "@cairn/core";
+import { CairnError, classifyFsError, type ErrorCode } from "@cairn/core/driver";
 
 /** The file store classifies as every local file operation does: core's one errno table. */
 export function classifyFileError(error: unknown): ErrorCode {

@@ -11,8 +11,8 @@ import {
   systemClock,
   withFileLock,
   writeFileAtomic,
-} from "@cairn/core";
-import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject, Clock } from "@cairn/core";
+} from "@cairn/core/driver";
+import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject, Clock } from "@cairn/core/driver";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
 /** Sidecar lock taken only for compare-and-swap; listings skip it. */
@@ -34,7 +34,7 @@ export interface FileStoreOptions {
  * file a new inode: inode + nanosecond mtime + size is a version that changes on every write.
  */
 export class FileStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   /** No credential: the operating system's file permissions decide (shown by `whoami -v`). */
   readonly credentialSource = "local files (operating-system permissions; no credential)";
 

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { CairnError, redactUrl } from "@cairn/core";
+import { CairnError, redactUrl } from "@cairn/core/driver";
 
 const ACCEPTED_FORMS = "file://~, file://~/dir, file:///absolute/dir or file://./relative/dir";
 

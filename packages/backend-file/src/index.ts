@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { FileStore } from "./file-store.js";
 import { fileBackendRoot, isWorkingDirectoryUrl } from "./file-url.js";
 
@@ -10,7 +10,6 @@ export { classifyFileError } from "./file-errors.js";
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-file", version: "0.1.0" },
   schemes: ["file"],
-  credentials: [{ id: "none", description: "local files need no credential; the operating system's permissions apply" }],
   async open(url, context) {
     // `file://`, `file:` and `file:<relative>` name the working directory, as in Pulumi; the
     // backend keeps the URL as written (Pulumi's `URL()` is the original URL).

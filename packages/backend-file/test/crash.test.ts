@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTempFileName, listAll } from "@cairn/core";
+import { isTempFileName, listAll } from "@cairn/core/driver";
 import { FileStore } from "../src/index.js";
 import { builtEntryUrl, spawnFixture } from "./child-process.js";
 

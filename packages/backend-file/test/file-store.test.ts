@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ERROR_CODES, isCairnError, listAll } from "@cairn/core";
+import { ERROR_CODES, isCairnError } from "@cairn/core";
+import { listAll } from "@cairn/core/driver";
 import { FileStore, classifyFileError } from "../src/index.js";
 
 const tempDirs: string[] = [];

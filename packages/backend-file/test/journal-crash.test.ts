@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createStoreBackend, listAll, type UntypedDeployment } from "@cairn/core";
+import { createStoreBackend, type UntypedDeployment } from "@cairn/core";
+import { listAll } from "@cairn/core/driver";
 import { FileStore } from "../src/index.js";
 import { builtEntryUrl, spawnFixture } from "./child-process.js";
 // @ts-expect-error: a plain .mjs fixture shared with the child process

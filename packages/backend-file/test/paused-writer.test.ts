@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ManualClock } from "@cairn/core";
+import { ManualClock } from "@cairn/core/driver";
 import { describePausedWriterConformance } from "@cairn/conformance";
 import { FileStore } from "../src/index.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock, isTempFileName, tempFileOwner } from "@cairn/core";
+import { ManualClock, isTempFileName, tempFileOwner } from "@cairn/core/driver";
 import { FileStore } from "../src/index.js";
 
 const WRITER = fileURLToPath(new URL("./fixtures/big-writer.mjs", import.meta.url));

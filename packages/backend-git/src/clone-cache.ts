@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { dirname, join } from "node:path";
 import git from "isomorphic-git";
-import { makeDirectory, withFileLock } from "@cairn/core";
+import { makeDirectory, withFileLock } from "@cairn/core/driver";
 
 /** `$PULUMI_HOME/cairn/git-cache/<hash of the URL>`: one bare clone per backend URL. */
 export function cacheDirFor(home: string, displayUrl: string): string {

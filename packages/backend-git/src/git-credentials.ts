@@ -1,9 +1,9 @@
-import type { CredentialSource } from "@cairn/core";
+import type { CredentialSource } from "@cairn/core/driver";
 
 /**
  * Where a git token may come from, in the order they are tried: the environment first (as for
  * every cairn backend), then the one stored at login. The one statement of the order: the plugin's
- * `credentials`, `resolveGitCredential` and the hint a refused request gets all read it.
+ * `GIT_CREDENTIAL_SOURCES`, `resolveGitCredential` and the hint a refused request gets all read it.
  */
 const TOKEN_SOURCES: ReadonlyArray<{ id: string; variable?: string; holds: string; defaultUser: string }> = [
   { id: "env:GIT_TOKEN", variable: "GIT_TOKEN", holds: "`user:token`, or a token alone", defaultUser: "x-access-token" },

@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, requestNeverSent, type ErrorCode, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isAmbiguous, isCairnError, requestNeverSent, type ErrorCode, type StatusExceptions } from "@cairn/core/driver";
 import { CREDENTIAL_HINT } from "./git-credentials.js";
 import { GitCliError } from "./git-cli.js";
 import { isPushRejected } from "./git-remote.js";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
-import { CairnError, markAmbiguous, withRetry } from "@cairn/core";
-import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry } from "@cairn/core";
+import { CairnError, markAmbiguous, withRetry } from "@cairn/core/driver";
+import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry } from "@cairn/core/driver";
 import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";
@@ -35,7 +35,7 @@ export interface GitStoreOptions extends GitBackendOptions {
  */
 export class GitStore implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true, nativeHistory: true } as const;
+  readonly capabilities = { conditionalWrite: true, nativeHistory: true } as const;
   /** Which source supplied the token (`env:GIT_TOKEN`, `stored`, …) or `none`, for `whoami -v`. */
   readonly credentialSource: string;
   /** The bare clone cache. */

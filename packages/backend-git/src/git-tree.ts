@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
-import { CairnError } from "@cairn/core";
+import { CairnError } from "@cairn/core/driver";
 
 /** Git's mode for a regular file and a directory. */
 const BLOB_MODE = "100644";

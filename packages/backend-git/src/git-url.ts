@@ -1,4 +1,4 @@
-import { CairnError, KeyPrefix, readUrlParameters } from "@cairn/core";
+import { CairnError, KeyPrefix, readUrlParameters } from "@cairn/core/driver";
 
 /** Query parameters a git backend URL accepts. */
 export const GIT_URL_PARAMETERS = ["ref", "path"] as const;

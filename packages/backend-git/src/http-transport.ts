@@ -1,4 +1,4 @@
-import { requestWholeAnswer } from "@cairn/core";
+import { requestWholeAnswer } from "@cairn/core/driver";
 import type { GitHttpRequest, GitHttpResponse } from "isomorphic-git";
 
 /** How many redirects a GET follows (a POST is never redirected: git's smart protocol does not). */

@@ -1,5 +1,5 @@
-import { defineBackendPlugin } from "@cairn/core";
-import { GIT_CREDENTIAL_SOURCES, resolveGitCredential } from "./git-credentials.js";
+import { defineBackendPlugin } from "@cairn/core/driver";
+import { resolveGitCredential } from "./git-credentials.js";
 import { parseGitUrl } from "./git-url.js";
 
 export { parseGitUrl, GIT_URL_PARAMETERS, type GitBackendOptions, type GitRemoteLocation } from "./git-url.js";
@@ -17,7 +17,6 @@ export async function openGitStore(options: import("./git-store.js").GitStoreOpt
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-git", version: "0.1.0" },
   schemes: ["git+https", "git+http", "git+file"],
-  credentials: GIT_CREDENTIAL_SOURCES,
   async open(url, context) {
     const options = parseGitUrl(url);
     const username = options.remote.kind === "http" ? options.remote.username : undefined;

@@ -1,4 +1,4 @@
-import { requestNeverSent, withRetry } from "@cairn/core";
+import { requestNeverSent, withRetry } from "@cairn/core/driver";
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
 import { isTransientGitError } from "./git-errors.js";
 import { sendOnce, type BufferedResponse } from "./http-transport.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
-import { CREDENTIAL_HINT } from "../src/git-credentials.js";
+import { CREDENTIAL_HINT, GIT_CREDENTIAL_SOURCES } from "../src/git-credentials.js";
 
 const TOKEN = "ghp_token-never-shown";
 
@@ -37,8 +37,8 @@ describe("GitStore.credentialSource names the token's source, never the token", 
 });
 
 describe("the credential order, stated once", () => {
-  it("is the order the plugin lists, the hint names and resolution follows", () => {
-    expect(plugin.credentials?.map((source) => source.id)).toEqual(["env:GIT_TOKEN", "env:GITHUB_TOKEN", "env:GITLAB_TOKEN", "stored"]);
+  it("is the order the exported list gives, the hint names and resolution follows", () => {
+    expect(GIT_CREDENTIAL_SOURCES.map((source) => source.id)).toEqual(["env:GIT_TOKEN", "env:GITHUB_TOKEN", "env:GITLAB_TOKEN", "stored"]);
     expect(CREDENTIAL_HINT).toMatch(/^set GIT_TOKEN, GITHUB_TOKEN or GITLAB_TOKEN \(user:token or a token\), or run `cairn login <url>`/);
   });
 });

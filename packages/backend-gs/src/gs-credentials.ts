@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { CairnError, type CredentialSource } from "@cairn/core";
+import { CairnError, type CredentialSource } from "@cairn/core/driver";
 import type { GsLocation } from "./gs-url.js";
 
 /**

@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core/driver";
 import { GS_CREDENTIALS_HINT } from "./gs-credentials.js";
 
 /** The parts of the SDK's `ApiError` (and of Node's network errors) this module reads. */

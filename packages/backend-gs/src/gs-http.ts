@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { ApiError, CRC32C, type Storage } from "@google-cloud/storage";
-import { requestWholeAnswer } from "@cairn/core";
+import { requestWholeAnswer } from "@cairn/core/driver";
 
 /**
  * The store's requests to the GCS JSON API, over Node's own http/https, to the endpoint the SDK was

@@ -1,6 +1,6 @@
 import { Storage, type StorageOptions } from "@google-cloud/storage";
-import { withRetry } from "@cairn/core";
-import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import { withRetry } from "@cairn/core/driver";
+import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import type { GsAuth } from "./gs-credentials.js";
 import { apiErrorOf, apiUrls, crc32cOf, gsRequest, isSuccess, jsonOf, multipartUpload, verifyCrc32c } from "./gs-http.js";
 import { classifyGsError, gsError, isMissingBucket } from "./gs-errors.js";
@@ -24,7 +24,7 @@ interface ListedItem {
  * (`ifGenerationMatch: 0` = create only, `= generation` = compare-and-swap), atomic in GCS.
  */
 export class GsStore implements StateStore {
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   private readonly storage: Storage;
   private readonly resumableAllowed: boolean;
 

@@ -1,4 +1,4 @@
-import { CairnError, KeyPrefix, parseBooleanParameter, readUrlParameters } from "@cairn/core";
+import { CairnError, KeyPrefix, parseBooleanParameter, readUrlParameters } from "@cairn/core/driver";
 
 /** Pulumi's (gocloud's gcsblob) parameters, plus cairn's `endpoint` for emulators and test servers. */
 export const GS_URL_PARAMETERS = ["anonymous", "access_id", "private_key_path", "endpoint"] as const;

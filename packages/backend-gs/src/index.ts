@@ -1,5 +1,5 @@
-import { defineBackendPlugin } from "@cairn/core";
-import { GS_CREDENTIAL_SOURCES, resolveGsAuth } from "./gs-credentials.js";
+import { defineBackendPlugin } from "@cairn/core/driver";
+import { resolveGsAuth } from "./gs-credentials.js";
 import { parseGsUrl, withEmulatorHost } from "./gs-url.js";
 
 export { parseGsUrl, GS_URL_PARAMETERS, type GsLocation } from "./gs-url.js";
@@ -19,6 +19,5 @@ export async function openGsStore(url: URL, env: Readonly<Record<string, string 
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-gs", version: "0.1.0" },
   schemes: ["gs"],
-  credentials: GS_CREDENTIAL_SOURCES,
   open: (url, context) => openGsStore(url, context.env),
 });

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { MemoryStore } from "./memory-store.js";
 
 export { MemoryStore } from "./memory-store.js";
@@ -7,7 +7,6 @@ export { MemoryStore } from "./memory-store.js";
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-memory", version: "0.1.0" },
   schemes: ["memory"],
-  credentials: [],
   async open(url) {
     return new MemoryStore(url.hostname || "default");
   },

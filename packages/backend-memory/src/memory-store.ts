@@ -1,4 +1,4 @@
-import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core";
+import { CairnError, throwIfCanceled, type DeleteOptions, type ErrorCode, type GetOptions, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core/driver";
 
 /**
  * The reference store: every rule of the SPI, nothing else. Values are copied in and out so a
@@ -9,7 +9,7 @@ const namedSpaces = new Map<string, Map<string, StoredObject>>();
 
 export class MemoryStore implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   private readonly objects: Map<string, StoredObject>;
   private static nextVersion = 1;
 
@@ -25,24 +25,28 @@ export class MemoryStore implements StateStore {
     namedSpaces.clear();
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
+    throwIfCanceled(options.signal, `get ${key}`);
     const found = this.objects.get(key);
     return found && { bytes: found.bytes.slice(), version: found.version };
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
+    throwIfCanceled(options.signal, `put ${key}`);
     this.checkPreconditions(key, options);
     const version = String(MemoryStore.nextVersion++);
     this.objects.set(key, { bytes: bytes.slice(), version });
     return version;
   }
 
-  async delete(key: string, options: { ifMatch?: string } = {}): Promise<void> {
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    throwIfCanceled(options.signal, `delete ${key}`);
     this.checkPreconditions(key, options);
     this.objects.delete(key);
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
+    throwIfCanceled(options.signal, `list ${prefix}`);
     const limit = options.limit ?? 1000;
     const keys = [...this.objects.keys()]
       .filter((key) => key.startsWith(prefix) && (options.cursor === undefined || key > options.cursor))
@@ -61,9 +65,9 @@ export class MemoryStore implements StateStore {
 
   async close(): Promise<void> {}
 
-  private checkPreconditions(key: string, options: PutOptions): void {
+  private checkPreconditions(key: string, options: PutOptions | DeleteOptions): void {
     const current = this.objects.get(key);
-    if (options.ifNoneMatch === "*" && current !== undefined) {
+    if ("ifNoneMatch" in options && options.ifNoneMatch === "*" && current !== undefined) {
       throw new CairnError("Conflict", `${key} already exists`);
     }
     if (options.ifMatch !== undefined && current?.version !== options.ifMatch) {

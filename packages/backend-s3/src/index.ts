@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { parseS3Url } from "./s3-url.js";
 
 export { parseS3Url, S3_URL_PARAMETERS, type S3UrlOptions, type ChecksumCalculation } from "./s3-url.js";
@@ -20,16 +20,6 @@ export async function openS3Store(options: import("./s3-store.js").S3StoreOption
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-s3", version: "0.1.0" },
   schemes: ["s3"],
-  credentials: [
-    { id: "env:AWS_ACCESS_KEY_ID", description: "AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN)" },
-    { id: "aws-profile", description: "?profile= or AWS_PROFILE: ~/.aws/credentials and ~/.aws/config (static keys, credential_process, role_arn)" },
-    { id: "aws-sso", description: "an SSO profile after `aws sso login`" },
-    { id: "env:AWS_WEB_IDENTITY_TOKEN_FILE", description: "web identity (EKS IRSA, GitHub OIDC) with AWS_ROLE_ARN" },
-    { id: "aws-container-metadata", description: "ECS/EKS container credentials endpoint" },
-    { id: "aws-instance-metadata", description: "EC2 instance metadata (IMDS)" },
-    { id: "url:role", description: "?role=<arn>: assume that role (STS) with the credentials above" },
-    { id: "url:anonymous", description: "?anonymous=true: unsigned requests to a public bucket" },
-  ],
   async open(url, context) {
     const options = parseS3Url(url);
     return openS3Store({ ...options, url: url.href, env: context.env });

@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, isCairnError, type ErrorCode, type StatusExceptions } from "@cairn/core/driver";
 
 /** Where the S3 backend looks for credentials, for hints (README "Credentials" has the details). */
 export const CREDENTIAL_SOURCES_HINT =

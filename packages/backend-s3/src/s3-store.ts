@@ -8,8 +8,8 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { CairnError, withRetry } from "@cairn/core";
-import type { DeleteOptions, ErrorCode, KeyPrefix, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core";
+import { CairnError, withRetry } from "@cairn/core/driver";
+import type { DeleteOptions, ErrorCode, KeyPrefix, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import { resolveCredentials, type S3Credentials } from "./s3-credentials.js";
 import { classifyS3Error, s3ErrorName, s3Failure } from "./s3-errors.js";
 import type { S3UrlOptions } from "./s3-url.js";
@@ -37,7 +37,7 @@ export interface S3StoreOptions extends S3UrlOptions {
  */
 export class S3Store implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   readonly bucket: string;
   readonly credentialSource: string;
   private readonly prefix: KeyPrefix;

@@ -1,4 +1,4 @@
-import { CairnError, KeyPrefix, redactUrl, parseBooleanParameter, readUrlParameters } from "@cairn/core";
+import { CairnError, KeyPrefix, redactUrl, parseBooleanParameter, readUrlParameters } from "@cairn/core/driver";
 
 /**
  * The query parameters Pulumi's `s3://` URLs accept (gocloud's `s3blob` URL opener and the AWS

@@ -1,4 +1,4 @@
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { PACKAGE_VERSION } from "./client-identity.js";
 import { openInBrowser } from "./open-browser.js";
 import { ServiceBackend } from "./service-backend.js";
@@ -15,10 +15,6 @@ export { openInBrowser } from "./open-browser.js";
 export default defineBackendPlugin({
   meta: { name: "@cairn/backend-service", version: PACKAGE_VERSION },
   schemes: ["http", "https"],
-  credentials: [
-    { id: "env:PULUMI_ACCESS_TOKEN", description: "an access token from the service (takes precedence)" },
-    { id: "stored", description: "the token stored by `cairn login <url>` in credentials.json" },
-  ],
   async open(url, context) {
     const baseUrl = serviceBaseUrl(url);
     const fromEnv = context.env.PULUMI_ACCESS_TOKEN;

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CairnError } from "@cairn/core";
+import { CairnError } from "@cairn/core/driver";
 
 /**
  * The CLI's half of the browser login (Pulumi's protocol, so any server speaking it works): a

@@ -1,11 +1,7 @@
 import {
-  CairnError,
   credentialsDirectory,
-  isAmbiguous,
-  isCairnError,
   DEFAULT_ORGANIZATION,
   setBackendDefaultOrg,
-  redactToken,
   validateDeployment,
   validateName,
   type BackendCapabilities,
@@ -13,7 +9,6 @@ import {
   type BackendLoginResult,
   type CreateStackOptions,
   type DefaultOrganization,
-  type LockInfo,
   type RemoveStackOptions,
   type SaveOptions,
   type StackFilter,
@@ -26,6 +21,7 @@ import {
   type UpdateSession as EngineUpdateSession,
   type UserInfo,
 } from "@cairn/core";
+import { CairnError, isAmbiguous, isCairnError, redactToken, type LockInfo } from "@cairn/core/driver";
 import { hostname } from "node:os";
 import { resolveDefaultOrg } from "./default-org.js";
 import { startLoopbackLogin } from "./loopback-login.js";

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { CairnError, isCairnError, requestNeverSent, transportMismatchError, withRetry } from "@cairn/core";
+import { CairnError, isCairnError, requestNeverSent, transportMismatchError, withRetry } from "@cairn/core/driver";
 import { ACCEPT_API_VERSION, USER_AGENT } from "./client-identity.js";
 import { errorFromResponse } from "./service-errors.js";
 

@@ -1,4 +1,4 @@
-import { CairnError, codeForHttpStatus, ERROR_CODES, LockedError, type ErrorCode, type LockInfo, type StatusExceptions } from "@cairn/core";
+import { CairnError, codeForHttpStatus, ERROR_CODES, LockedError, type ErrorCode, type LockInfo, type StatusExceptions } from "@cairn/core/driver";
 
 /**
  * Where the service's statuses differ from core's table: an answer the service gives without a

@@ -1,13 +1,12 @@
 import {
   JournaledDeployment,
-  serialQueue,
   validateDeployment,
   type JournalEntry,
-  type LockInfo,
   type UntypedDeployment,
   type UpdateResult,
   type UpdateSession as EngineUpdateSession,
 } from "@cairn/core";
+import { serialQueue, type LockInfo } from "@cairn/core/driver";
 import type { UpdateSession } from "./update-session.js";
 
 /**

@@ -1,4 +1,4 @@
-import { CairnError, readUrlParameters } from "@cairn/core";
+import { CairnError, readUrlParameters } from "@cairn/core/driver";
 
 /**
  * `https://host[:port][/base]`: the API is under `<base>/api/…`. No parameters are accepted, and no

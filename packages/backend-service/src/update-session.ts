@@ -1,5 +1,6 @@
 import { hostname, userInfo } from "node:os";
-import { CairnError, isAmbiguous, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
+import { type StackLock, type UntypedDeployment } from "@cairn/core";
+import { CairnError, isAmbiguous, type LockInfo } from "@cairn/core/driver";
 import type { ServiceClient } from "./service-client.js";
 
 interface StartUpdateResponse {

@@ -47,13 +47,6 @@ const suites = [
     ],
   },
   {
-    heading: "Locker suite (stores with a native `StateLocker`)",
-    register: "describeLockerConformance(name, { createPair })",
-    describe: "<name>: StateLocker conformance",
-    table: "LOCKER_CHECKS",
-    checks: suite.LOCKER_CHECKS.map((c) => ({ title: c.title, fn: c.run.name })),
-  },
-  {
     heading: "Lock race",
     register: "describeLockRaceConformance(name, { createBackend, writers?, retryCapMs?, timeoutMs? })",
     describe: "<name>: lock race",

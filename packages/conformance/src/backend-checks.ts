@@ -1,4 +1,5 @@
-import { DEFAULT_ORGANIZATION, LockedError, formatStackRef, isCairnError, sameStack, type LockInfo, type StackRef, type StateBackend } from "@cairn/core";
+import { DEFAULT_ORGANIZATION, formatStackRef, sameStack, type StackRef, type StateBackend } from "@cairn/core";
+import { LockedError, isCairnError, type LockInfo } from "@cairn/core/driver";
 import { assert, assertJsonEqual, expectCairnError, fail } from "./assertions.js";
 import { SAMPLE_RESOURCE_COUNT, sampleDeployment } from "./sample-deployment.js";
 

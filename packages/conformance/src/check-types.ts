@@ -1,7 +1,7 @@
-import type { StateStore, StoreCapabilities } from "@cairn/core";
+import type { StateStore, StoreCapabilities } from "@cairn/core/driver";
 
 /** A capability a check depends on; without it the check is registered as skipped, with the reason. */
-export type RequiredCapability = keyof Pick<StoreCapabilities, "conditionalWrite" | "listAfterWriteConsistent">;
+export type RequiredCapability = keyof Pick<StoreCapabilities, "conditionalWrite">;
 
 export interface StoreCheck {
   /** Also the test title. */

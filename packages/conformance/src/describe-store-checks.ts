@@ -1,5 +1,5 @@
 import { afterEach, describe, it } from "vitest";
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import type { StoreCheck } from "./check-types.js";
 
 /** How a suite over stores gets them: the options both `describeStoreConformance` and `describeCoreOverStoreConformance` take. */

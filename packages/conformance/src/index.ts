@@ -8,8 +8,6 @@ export { STORE_CHECKS, MISSING_CONTAINER_TITLE, describeStoreConformance, type S
 export type { StoreFactoryOptions } from "./describe-store-checks.js";
 export { checkMissingContainerFailsNotFound } from "./store-checks-missing.js";
 export { CORE_OVER_STORE_CHECKS, describeCoreOverStoreConformance, type CoreOverStoreConformanceOptions } from "./core-over-store-suite.js";
-export * from "./locker-checks.js";
-export { LOCKER_CHECKS, describeLockerConformance, type LockerConformanceOptions } from "./locker-suite.js";
 export * from "./backend-checks.js";
 export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type BackendCheck, type BackendConformanceOptions } from "./backend-suite.js";
 export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";

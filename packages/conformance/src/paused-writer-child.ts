@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { isAbsolute } from "node:path";
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import { valueFor, type ChildReport, type ChildStart } from "./paused-writer-protocol.js";
 
 const send = (report: ChildReport) => new Promise<void>((resolve) => process.send!(report, () => resolve()));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import { ConformanceFailure } from "./assertions.js";
 import { valueFor, type ChildReport, type ChildStart } from "./paused-writer-protocol.js";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PLUGIN_API_VERSION } from "@cairn/core";
+import { PLUGIN_API_VERSION } from "@cairn/core/driver";
 import { describe, it } from "vitest";
 import { fail } from "./assertions.js";
 
@@ -67,7 +67,6 @@ export async function findPluginExportProblems(packageDir: string): Promise<stri
   if (!Array.isArray(schemes) || schemes.length === 0 || !schemes.every((s) => typeof s === "string" && s.length > 0 && !s.endsWith(":"))) {
     problems.push("plugin.schemes must be a non-empty array of scheme names without the colon");
   }
-  if (!Array.isArray(plugin.credentials)) problems.push("plugin.credentials must be an array (empty if none are needed)");
   if (typeof plugin.open !== "function") problems.push("plugin.open must be a function");
   return problems;
 }

@@ -5,7 +5,7 @@
  */
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { BackendPlugin, OpenContext, StateStore } from "@cairn/core";
+import type { BackendPlugin, OpenContext, StateStore } from "@cairn/core/driver";
 
 export interface PluginStoreArgs {
   plugin: string;

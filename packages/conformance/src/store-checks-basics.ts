@@ -1,4 +1,5 @@
-import { ERROR_CODES, type StateStore } from "@cairn/core";
+import { ERROR_CODES } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { assert } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 
@@ -28,6 +29,12 @@ export async function checkClassifyErrorReturnsKnownCode(store: StateStore): Pro
 export async function checkCapabilitiesAreDeclared(store: StateStore): Promise<void> {
   const { capabilities } = store;
   assert(typeof capabilities?.conditionalWrite === "boolean", "capabilities.conditionalWrite must be a boolean");
-  assert(typeof capabilities.listAfterWriteConsistent === "boolean", "capabilities.listAfterWriteConsistent must be a boolean");
   assert(typeof store.url === "string" && store.url.includes(":"), `url must be a URL string, got ${JSON.stringify(store.url)}`);
 }
+
+/** `close` is idempotent (see `StateStore.close`): embedders and core's backend may both close a store. */
+export async function checkCloseIsIdempotent(store: StateStore): Promise<void> {
+  await store.close();
+  await store.close();
+}
+

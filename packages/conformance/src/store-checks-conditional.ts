@@ -1,4 +1,5 @@
-import { isCairnError, type StateStore } from "@cairn/core";
+import { isCairnError } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { assert, assertBytesEqual, expectCairnError, fail, settleRace } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 

@@ -1,4 +1,5 @@
-import { listAll, probeConditionalWrites, type StateStore } from "@cairn/core";
+import { probeConditionalWrites } from "@cairn/core";
+import { listAll, type StateStore } from "@cairn/core/driver";
 import { assert } from "./assertions.js";
 import { integrityRef, markedDeployment, processOver } from "./store-checks-leases.js";
 

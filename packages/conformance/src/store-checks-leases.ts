@@ -1,4 +1,5 @@
-import { CAIRN_LOCK_FILE, createStoreBackend, isCairnError, LockedError, type StackRef, type StateBackend, type StateStore, type StoreBackendOptions, type UntypedDeployment } from "@cairn/core";
+import { CAIRN_LOCK_FILE, createStoreBackend, isCairnError, LockedError, type StackRef, type StateBackend, type StoreBackendOptions, type UntypedDeployment } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { assert, assertJsonEqual, expectCairnError, fail } from "./assertions.js";
 import { utf8 } from "./check-types.js";
 import { sampleDeployment } from "./sample-deployment.js";

@@ -1,4 +1,4 @@
-import type { ListedObject, StateStore } from "@cairn/core";
+import type { ListedObject, StateStore } from "@cairn/core/driver";
 import { assert, assertBytesEqual, fail } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 
@@ -75,4 +75,40 @@ export async function checkOddKeysRoundTrip(store: StateStore): Promise<void> {
   const listed = keysOf(await listPaged(store, prefix, undefined, 10), prefix);
   // Sorted by UTF-16 code units, the SPI's (and JavaScript's default) lexicographic order.
   assertSameList(listed, [...ODD_KEY_NAMES].sort(), "listing odd keys");
+}
+
+/**
+ * What a listed object's optional fields must mean (see `ListedObject`): a `version` is exactly
+ * the version `get` returns for the key (core's stack index trusts a cached entry on it), a `size`
+ * is the stored byte length, and `modified` never goes back for a later write (it decides between
+ * a stack's file suffixes). A rewrite shows the new version in the next listing.
+ */
+export async function checkListedFieldsMatchGet(store: StateStore): Promise<void> {
+  const prefix = scratchPrefix("listed-fields");
+  const first = `${prefix}a.json`;
+  const second = `${prefix}a.json.gz`;
+  await store.put(first, utf8("first write"));
+  await store.put(second, utf8("the second, longer write"));
+  const listed = async () => new Map((await listPaged(store, prefix, undefined, 10)).map((object) => [object.key, object]));
+  const expectFields = async (key: string, objects: Map<string, ListedObject>, what: string) => {
+    const found = await store.get(key);
+    const object = objects.get(key);
+    assert(found !== undefined && object !== undefined, `${what}: ${key} must be listed and readable`);
+    assert(object.version === undefined || object.version === found.version, `${what}: listed version ${JSON.stringify(object.version)} of ${key} is not the version get returns (${JSON.stringify(found.version)}); leave it out if the listing has no such version`);
+    assert(object.size === undefined || object.size === found.bytes.length, `${what}: listed size ${object.size} of ${key} is not its byte length ${found.bytes.length}`);
+    assert(object.modified === undefined || (object.modified instanceof Date && !Number.isNaN(object.modified.getTime())), `${what}: listed modified of ${key} must be a valid Date`);
+    return object;
+  };
+  const before = await listed();
+  const a = await expectFields(first, before, "after two writes");
+  const b = await expectFields(second, before, "after two writes");
+  if (a.modified !== undefined && b.modified !== undefined) {
+    assert(b.modified.getTime() >= a.modified.getTime(), `modified goes back: ${second} written after ${first} lists ${b.modified.toISOString()} < ${a.modified.toISOString()}`);
+  }
+  await store.put(first, utf8("first key, rewritten"));
+  const after = await listed();
+  const rewritten = await expectFields(first, after, "after a rewrite");
+  if (rewritten.modified !== undefined && b.modified !== undefined) {
+    assert(rewritten.modified.getTime() >= b.modified.getTime(), `modified goes back: ${first} rewritten after ${second} lists ${rewritten.modified.toISOString()} < ${b.modified.toISOString()}`);
+  }
 }

@@ -1,4 +1,4 @@
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import { assert, assertBytesEqual } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 

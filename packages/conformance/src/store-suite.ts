@@ -1,7 +1,7 @@
-import type { StateStore } from "@cairn/core";
+import type { StateStore } from "@cairn/core/driver";
 import type { StoreCheck } from "./check-types.js";
 import { describeStoreChecks, type StoreFactoryOptions } from "./describe-store-checks.js";
-import { checkCapabilitiesAreDeclared, checkClassifyErrorReturnsKnownCode, checkDeleteIsIdempotent } from "./store-checks-basics.js";
+import { checkCapabilitiesAreDeclared, checkClassifyErrorReturnsKnownCode, checkCloseIsIdempotent, checkDeleteIsIdempotent } from "./store-checks-basics.js";
 import {
   checkCompareAndSwapHonoursVersion,
   checkConcurrentCreatesHaveOneWinner,
@@ -10,7 +10,7 @@ import {
   checkDeleteWithStaleVersionConflicts,
   checkIfMatchOnMissingKeyConflicts,
 } from "./store-checks-conditional.js";
-import { checkListingPagesEveryKeyOnce, checkOddKeysRoundTrip, checkPrefixListingIsExact } from "./store-checks-listing.js";
+import { checkListedFieldsMatchGet, checkListingPagesEveryKeyOnce, checkOddKeysRoundTrip, checkPrefixListingIsExact } from "./store-checks-listing.js";
 import {
   checkAllByteValuesRoundTrip,
   checkEmptyValueRoundTrips,
@@ -37,11 +37,13 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: "lets exactly one of 16 concurrent conditional creates win", requires: "conditionalWrite", run: checkConcurrentCreatesHaveOneWinner },
   { title: "lets exactly one of 8 concurrent compare-and-swaps win", requires: "conditionalWrite", run: checkConcurrentSwapsHaveOneWinner },
   { title: "refuses delete with a stale ifMatch, keeping the object", requires: "conditionalWrite", run: checkDeleteWithStaleVersionConflicts },
-  { title: "lists 25 keys with limit 7: each once, sorted, cursors end", requires: "listAfterWriteConsistent", run: checkListingPagesEveryKeyOnce },
-  { title: "lists a prefix exactly: no sibling leaks, nested keys included", requires: "listAfterWriteConsistent", run: checkPrefixListingIsExact },
-  { title: "round-trips and lists odd keys (spaces, unicode, + % =, deep nesting)", requires: "listAfterWriteConsistent", run: checkOddKeysRoundTrip },
-  { title: "deletes idempotently", requires: "listAfterWriteConsistent", run: checkDeleteIsIdempotent },
+  { title: "lists 25 keys with limit 7: each once, sorted, cursors end", run: checkListingPagesEveryKeyOnce },
+  { title: "lists a prefix exactly: no sibling leaks, nested keys included", run: checkPrefixListingIsExact },
+  { title: "round-trips and lists odd keys (spaces, unicode, + % =, deep nesting)", run: checkOddKeysRoundTrip },
+  { title: "lists each key with get's version (or none), its byte size, a modified time that never goes back", run: checkListedFieldsMatchGet },
+  { title: "deletes idempotently", run: checkDeleteIsIdempotent },
   { title: 'classifies any error (e.g. new Error("x")) as one of ERROR_CODES', run: checkClassifyErrorReturnsKnownCode },
+  { title: "closes idempotently (a second close resolves)", run: checkCloseIsIdempotent },
 ];
 
 export const MISSING_CONTAINER_TITLE = "fails get, put, delete and list on a missing bucket/container/repository with NotFound, creating nothing";

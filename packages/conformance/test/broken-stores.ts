@@ -1,4 +1,5 @@
-import { CairnError, forwardingStore, type PutOptions, type StateStore } from "@cairn/core";
+import { CairnError } from "@cairn/core";
+import { forwardingStore, type PutOptions, type StateStore } from "@cairn/core/driver";
 
 // The broken stores the negative self-tests feed to the checks: each forwards to `inner` (core's
 // `forwardingStore`) except for the one behaviour it breaks.

@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import {
   BACKEND_CHECKS,
   CORE_OVER_STORE_CHECKS,
-  LOCKER_CHECKS,
   MISSING_CONTAINER_TITLE,
   PAUSED_WRITER_TITLE,
   PLUGIN_PACKAGE_CHECKS,
@@ -33,7 +32,7 @@ describe("CHECKS.md, the generated list of every conformance check", () => {
 
   it("names every check of every suite in the sources, with its function", async () => {
     const doc = await readFile(new URL("../CHECKS.md", import.meta.url), "utf8");
-    const tables = [STORE_CHECKS, CORE_OVER_STORE_CHECKS, BACKEND_CHECKS, TWO_INSTANCE_CHECKS, LOCKER_CHECKS, RETRIED_WRITE_CHECKS, PLUGIN_PACKAGE_CHECKS];
+    const tables = [STORE_CHECKS, CORE_OVER_STORE_CHECKS, BACKEND_CHECKS, TWO_INSTANCE_CHECKS, RETRIED_WRITE_CHECKS, PLUGIN_PACKAGE_CHECKS];
     const checks = tables.flatMap((table) => table.map((check) => ({ title: check.title, fn: check.run.name })));
     expect(checks.length).toBeGreaterThan(40);
     for (const { title, fn } of checks) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createStoreBackend, forwardingStore } from "@cairn/core";
+import { createStoreBackend } from "@cairn/core";
+import { forwardingStore } from "@cairn/core/driver";
 import { MemoryStore } from "@cairn/backend-memory";
 import {
   ConformanceFailure,

@@ -39,7 +39,6 @@ describe("checkPluginPackage catches a broken package", () => {
       "plugin.apiVersion is 0",
       'plugin.meta.name is "other"',
       "plugin.schemes must be a non-empty array",
-      "plugin.credentials must be an array",
       "plugin.open must be a function",
       'no "URL format" section',
       'no "Conformance" section',

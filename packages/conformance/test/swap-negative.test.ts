@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CairnError, forwardingStore, type StateStore } from "@cairn/core";
+import { CairnError } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core/driver";
 import { MemoryStore } from "@cairn/backend-memory";
 import {
   CORE_OVER_STORE_CHECKS,

@@ -1,11 +1,8 @@
 import type { LockInfo } from "./errors.js";
-import type { BrokenStack } from "./layout/broken-stack.js";
+import type { BrokenStack, PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport } from "./backend-reports.js";
 import type { UntypedDeployment } from "./checkpoint/types.js";
 import type { StackRef } from "./stack-ref.js";
-import type { UpgradeOptions, UpgradeReport } from "./layout/upgrade.js";
-import type { PruneOptions, PruneReport } from "./layout/history-integrity.js";
 import type { HistoryArchive } from "./integrity/history-archive.js";
-import type { PreconditionProbe } from "./integrity/precondition-probe.js";
 import type { HistoryVerification } from "./integrity/verify-chain.js";
 
 /**

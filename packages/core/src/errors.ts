@@ -157,9 +157,11 @@ export function wrapStoreError(
   if (isCairnError(error)) return error;
   const code = classify(error);
   const detail = error instanceof Error ? error.message : String(error);
+  // An SDK's abort of a write in flight: the request may have reached the store (see `StateStore.put`).
+  const abortedWrite = code === "Canceled" && (operation === "put" || operation === "delete");
   return new CairnError(code, `${operation} ${key}: ${detail}`, {
     cause: error,
-    ...(isAmbiguous(error) ? { ambiguous: true } : {}),
+    ...(isAmbiguous(error) || abortedWrite ? { ambiguous: true } : {}),
     ...(hint === undefined ? {} : { hint }),
   });
 }

@@ -1,21 +1,17 @@
+/**
+ * `@cairn/core`: the embedder's API — backends (`createStoreBackend`, `openBackend`, the plugin
+ * registry), `StateBackend` and its types, stack references, credentials, workspace, secrets,
+ * checkpoints, migration. What a storage driver author needs is in `@cairn/core/driver`; the
+ * errors are in both (every `StateBackend` call rejects with a `CairnError`).
+ */
 export * from "./errors.js";
-export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./transport-errors.js";
-export { AnswerCutShortError, requestWholeAnswer, type WholeAnswer, type WholeAnswerOptions } from "./http/whole-answer.js";
-export * from "./store.js";
 export * from "./backend.js";
-export * from "./plugin.js";
 export * from "./stack-ref.js";
 export * from "./checkpoint/types.js";
-export * from "./fs/atomic-write.js";
-export * from "./fs/file-lock.js";
-export * from "./fs/fs-errors.js";
-export * from "./fs/make-directory.js";
-export * from "./time/clock.js";
 export * from "./credentials/pulumi-home.js";
 export * from "./credentials/credentials-file.js";
 export * from "./credentials/credentials-store.js";
 export * from "./credentials/pulumi-config.js";
-export * from "./credentials/redact-token.js";
 export * from "./workspace/project.js";
 export * from "./workspace/selected-stack.js";
 export * from "./workspace/backend-url.js";
@@ -32,39 +28,29 @@ export { MAX_JSON_DEPTH } from "./checkpoint/json-limits.js";
 export * from "./checkpoint/versioned-checkpoint.js";
 export { createStoreBackend } from "./layout/store-backend.js";
 export { processLockCount, releaseProcessLocks } from "./layout/process-locks.js";
-export { BrokenStackError, isBrokenStackError, type BrokenStack } from "./layout/broken-stack.js";
+export { BrokenStackError, isBrokenStackError } from "./layout/broken-stack.js";
+export type { BrokenStack, PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport, UpgradedStack } from "./backend-reports.js";
 export type { StoreBackendOptions } from "./layout/settings.js";
 export { CAIRN_LOCK_FILE } from "./layout/locks.js";
 export { mapLimit } from "./layout/concurrency.js";
 export { validateStackTags } from "./layout/stack-tags.js";
 export { LATEST_META_VERSION } from "./layout/meta.js";
 export * from "./secrets/index.js";
-export * from "./retry.js";
-export * from "./url-parameters.js";
-export * from "./key-prefix.js";
 export { isProcessAlive } from "./process-alive.js";
 export { currentProcessIdentity, processState, processStartTime, type ProcessIdentity, type ProcessState } from "./process-identity.js";
 export * from "./migration/index.js";
-export type { UpgradeOptions, UpgradeReport, UpgradedStack } from "./layout/upgrade.js";
 export type { BackendLogger, RenewalTimer } from "./layout/settings.js";
 export { intervalTimer } from "./layout/settings.js";
 export { DEFAULT_LEASE_MS } from "./layout/settings.js";
-export type { PruneOptions, PruneReport } from "./layout/history-integrity.js";
 export * from "./integrity/history-chain.js";
 export * from "./integrity/verify-chain.js";
 export * from "./integrity/history-archive.js";
-export * from "./integrity/precondition-probe.js";
-export * from "./integrity/unsafe-stores.js";
+export { probeConditionalWrites } from "./layout/precondition-probe.js";
+export * from "./settings/unsafe-stores.js";
 export { JournaledDeployment } from "./session/journal-replay.js";
 export type { CompactionSettings } from "./layout/settings.js";
 export { countingStore, type StoreTraffic } from "./layout/counting-store.js";
-export * from "./credentials/redact-url.js";
 export * from "./json/parse-json.js";
-export { ABANDONED_TEMP_AGE_MS, removeAbandonedTempFiles, removeTempFileIfAbandoned, tempFileOwner, type AbandonedTempOptions } from "./fs/temp-files.js";
 
-// shared driver helpers (issue 17)
-export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js";
-export { forwardingStore, type StoreOverrides } from "./store/forwarding-store.js";
-export { serialQueue } from "./concurrency/serial-queue.js";
+// checkpoint URNs (one parser, shared by core, the CLI and the server)
 export { formatUrn, isProviderUrn, UNKNOWN_PROVIDER_ID, urnParts, type UrnParts } from "./checkpoint/urn.js";
-export { requestNeverSent } from "./http/never-sent.js";

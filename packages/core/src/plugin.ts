@@ -4,7 +4,11 @@ import type { StateStore } from "./store.js";
 /** The plugin contract version. A plugin built for another major is refused with `PluginIncompatible`. */
 export const PLUGIN_API_VERSION = 1;
 
-/** A credential a plugin accepts, for documentation and `whoami -v`. */
+/**
+ * A credential a driver accepts, for the driver's own documentation (e.g. a `*_CREDENTIAL_SOURCES`
+ * list beside its resolution code). Core reads no such list: the source a store actually used is
+ * its `StateStore.credentialSource`, which `whoami -v` prints.
+ */
 export interface CredentialSource {
   /** E.g. `env:AZURE_STORAGE_KEY`, `stored`, `sdk-default-chain`. */
   id: string;
@@ -31,7 +35,6 @@ export interface BackendPlugin {
   meta: { name: string; version: string };
   /** URL schemes, without the colon (`file`, `s3`, `git+https`). */
   schemes: readonly string[];
-  credentials: readonly CredentialSource[];
   /** Returns a store (core lays the self-managed layout over it) or a full backend. */
   open(url: URL, context: OpenContext): Promise<StateStore | StateBackend>;
 }

@@ -1,4 +1,6 @@
-import { CairnError, isAmbiguous, isCairnError, markAmbiguous } from "./errors.js";
+import { isAmbiguous, isCairnError, markAmbiguous } from "./errors.js";
+import { pause, throwIfCanceled } from "./time/cancel.js";
+import { systemClock, type Clock } from "./time/clock.js";
 
 export interface RetryOptions {
   /** Total tries, the first included. */
@@ -24,7 +26,14 @@ export interface RetryOptions {
   mapError?: (error: unknown) => unknown;
   /** Called before each wait, e.g. to log "retrying after 503". */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Ends the retrying with a `Canceled` CairnError: no try starts once it has fired, and a backoff
+   * wait under way ends at once (ambiguous if an earlier try was). Pass the same signal to the
+   * operation itself to abort a try in flight.
+   */
   signal?: AbortSignal;
+  /** Where the backoff waits (tests inject a clock). Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -46,30 +55,20 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   let ambiguous = false;
   for (let attempt = 1; ; attempt++) {
     try {
+      throwIfCanceled(options.signal);
       return await operation(attempt);
     } catch (thrown) {
       const error = options.mapError === undefined ? thrown : options.mapError(thrown);
       ambiguous ||= isAmbiguous(error);
-      const retry = attempt < attempts && isRetryable(error) && (idempotent || !isAmbiguous(error));
+      const retry = attempt < attempts && !options.signal?.aborted && isRetryable(error) && (idempotent || !isAmbiguous(error));
       if (!retry) throw ambiguous ? markAmbiguous(error) : error;
       const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delay);
       try {
-        await sleep(delay, options.signal);
+        await pause(options.clock ?? systemClock, delay, options.signal);
       } catch (canceled) {
         throw ambiguous ? markAmbiguous(canceled) : canceled; // canceled after a try that may have landed
       }
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CairnError("Canceled", "operation canceled"));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(new CairnError("Canceled", "operation canceled"));
-    }, { once: true });
-  });
 }

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CredentialsStore, credentialsDirectory, isCairnError, pulumiHome, redactToken } from "../src/index.js";
+import { CredentialsStore, credentialsDirectory, isCairnError, pulumiHome } from "../src/index.js";
+import { redactToken } from "../src/driver.js";
 
 const PULUMI_WRITTEN = fileURLToPath(new URL("./fixtures/credentials/pulumi-written.json", import.meta.url));
 const LOGIN_CHILD = fileURLToPath(new URL("./fixtures/login-child.mjs", import.meta.url));

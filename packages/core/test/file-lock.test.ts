@@ -4,7 +4,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock, currentProcessIdentity, isCairnError, withFileLock, type CairnError } from "../src/index.js";
+import { currentProcessIdentity, isCairnError, type CairnError } from "../src/index.js";
+import { ManualClock, withFileLock } from "../src/driver.js";
 
 const HOLDER = fileURLToPath(new URL("./fixtures/lock-holder.mjs", import.meta.url));
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { forwardingStore, type StateStore, type StoreHistoryEntry } from "../src/index.js";
+import { forwardingStore, type StateStore, type StoreHistoryEntry } from "../src/driver.js";
 
 /** A class-based store, as drivers are written: its methods need their `this`, its url is a getter. */
 class RecordingStore implements StateStore {
   readonly calls: unknown[][] = [];
   private opened = "mem://a";
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true };
+  readonly capabilities = { conditionalWrite: true, };
   readonly credentialSource = "env:TEST";
 
   get url() {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CairnError, createStoreBackend, isCairnError, withRetry, type JournalEntry, type StateBackend, type StoreBackendOptions } from "../src/index.js";
+import { CairnError, createStoreBackend, isCairnError, type JournalEntry, type StateBackend, type StoreBackendOptions } from "../src/index.js";
+import { withRetry } from "../src/driver.js";
 import { classifiedStore } from "../src/layout/classified-store.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";

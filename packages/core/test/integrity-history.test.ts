@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listAll, verifyHistoryArchive, type StateBackend } from "../src/index.js";
+import { verifyHistoryArchive, type StateBackend } from "../src/index.js";
+import { listAll } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 
 const HISTORY = ".pulumi/history/countdown/foo/";

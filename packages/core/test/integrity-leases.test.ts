@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CairnError, isUnsafeStoreAllowed, probeConditionalWrites, setUnsafeStoreAllowed, type PutOptions, type StateStore } from "../src/index.js";
+import { CairnError, isUnsafeStoreAllowed, probeConditionalWrites, setUnsafeStoreAllowed } from "../src/index.js";
+import { type PutOptions, type StateStore } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { manualTime } from "./manual-time.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CAIRN_LOCK_FILE, createStoreBackend, forwardingStore, type CairnError, type LockInfo } from "../src/index.js";
+import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo } from "../src/index.js";
+import { forwardingStore } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 
@@ -96,7 +97,7 @@ describe("stack locks", () => {
 
   it("refuses to lock on a store without conditional writes unless unsafe locking is allowed", async () => {
     const space = memorySpace();
-    const plain = forwardingStore(space.store, { capabilities: { conditionalWrite: false, listAfterWriteConsistent: true } });
+    const plain = forwardingStore(space.store, { capabilities: { conditionalWrite: false } });
     const error = await cairnErrorFrom(() => createStoreBackend(plain, { env: {} }).lockStack(DEV, "update"));
     expect(error.code).toBe("Unimplemented");
     expect(error.hint).toMatch(/unsafe/);

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { createStoreBackend, listAll, type StackRef, type StateBackend, type StateStore, type StoreBackendOptions, type UntypedDeployment } from "../src/index.js";
+import { createStoreBackend, type StackRef, type StateBackend, type StoreBackendOptions, type UntypedDeployment } from "../src/index.js";
+import { listAll, type StateStore } from "../src/driver.js";
 
 /** Shared by the layout and checkpoint tests: fixtures, a memory store, and store inspection. */
 

@@ -1,4 +1,5 @@
-import { CairnError, forwardingStore, withRetry, type DeleteOptions, type PutOptions, type StateStore } from "../src/index.js";
+import { CairnError } from "../src/index.js";
+import { forwardingStore, withRetry, type DeleteOptions, type PutOptions, type StateStore } from "../src/driver.js";
 
 /** What one injected fault does to one try of a write. */
 export interface WriteFault {

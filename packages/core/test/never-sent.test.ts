@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestNeverSent } from "../src/index.js";
+import { requestNeverSent } from "../src/driver.js";
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
 

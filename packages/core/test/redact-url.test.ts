@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactUrl, redactUrlsIn } from "../src/index.js";
+import { redactUrl, redactUrlsIn } from "../src/driver.js";
 
 describe("redactUrl", () => {
   it.each([

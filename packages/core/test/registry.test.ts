@@ -3,14 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  defineBackendPlugin,
-  openBackend,
-  PluginRegistry,
-  pluginDirectory,
-  type StateBackend,
-  type StateStore,
-} from "../src/index.js";
+import { openBackend, PluginRegistry, pluginDirectory, type StateBackend } from "../src/index.js";
+import { defineBackendPlugin, type StateStore } from "../src/driver.js";
 import { CORE_PACKAGE_DIR, installPluginPackage } from "./fixtures/third-party-plugin.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 
@@ -112,7 +106,6 @@ describe("registered plugins", () => {
   const inProcess = defineBackendPlugin({
     meta: { name: "in-process-acme", version: "0.0.1" },
     schemes: ["acme", "file"],
-    credentials: [],
     async open() {
       throw new Error("not opened in this test");
     },
@@ -185,7 +178,7 @@ describe("openBackend", () => {
   it("returns a plugin's own StateBackend unwrapped", async () => {
     const service = { url: "svc://x", listStacks: async () => [] } as unknown as StateBackend;
     const registry = new PluginRegistry().register(
-      defineBackendPlugin({ meta: { name: "svc", version: "1" }, schemes: ["svc"], credentials: [], open: async () => service }),
+      defineBackendPlugin({ meta: { name: "svc", version: "1" }, schemes: ["svc"], open: async () => service }),
     );
     const opened = await openBackend("svc://x", { registry, home, cwd: projectDir, env: {} });
     expect(opened.backend).toBe(service);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CairnError, isCairnError, withRetry } from "../src/index.js";
+import { CairnError, isCairnError, withRetry } from "../src/driver.js";
 
 /** A driver's mapping: its SDK's errors as CairnErrors (a reset is retryable and ambiguous, a 403 neither). */
 const mapError = (error: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serialQueue } from "../src/index.js";
+import { serialQueue } from "../src/driver.js";
 
 describe("serialQueue", () => {
   it("runs one action at a time, in call order, a failure reaching only its own caller", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countingStore, createStoreBackend, type StackRef, type StateStore } from "../src/index.js";
+import { countingStore, createStoreBackend, type StackRef } from "../src/index.js";
+import { type StateStore } from "../src/driver.js";
 import { stackRefFromKey } from "../src/layout/paths.js";
 import { memorySpace } from "./layout-test-helpers.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeForHttpStatus } from "../src/index.js";
+import { codeForHttpStatus } from "../src/driver.js";
 
 describe("codeForHttpStatus", () => {
   it("reads the statuses every HTTP backend shares", () => {

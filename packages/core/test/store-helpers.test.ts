@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CairnError, isCairnError, KeyPrefix, parseBooleanParameter, readUrlParameters, withRetry } from "../src/index.js";
+import { CairnError, isCairnError } from "../src/index.js";
+import { KeyPrefix, parseBooleanParameter, readUrlParameters, withRetry } from "../src/driver.js";
 
 describe("withRetry", () => {
   it("retries retryable errors with backoff and returns the eventual result", async () => {

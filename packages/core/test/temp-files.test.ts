@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { currentProcessIdentity, isTempFileName, tempFileOwner } from "../src/index.js";
+import { currentProcessIdentity } from "../src/index.js";
+import { isTempFileName, tempFileOwner } from "../src/driver.js";
 import { tempFileName } from "../src/fs/temp-files.js";
 
 describe("temp file names", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findTransportMismatch, transportMismatchError, wrapStoreError } from "../src/index.js";
+import { wrapStoreError } from "../src/index.js";
+import { findTransportMismatch, transportMismatchError } from "../src/driver.js";
 
 /** What Node's TLS socket throws when the peer answers in plain HTTP (its message, verbatim in form). */
 const openSsl = () =>

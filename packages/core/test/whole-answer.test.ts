@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, expect, it } from "vitest";
-import { AnswerCutShortError, requestWholeAnswer } from "../src/index.js";
+import { AnswerCutShortError, requestWholeAnswer } from "../src/driver.js";
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));

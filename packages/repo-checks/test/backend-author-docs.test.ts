@@ -36,7 +36,7 @@ describe("what backend authors are told matches what core does", () => {
 
   it("the guide and the README name every OpenContext field", async () => {
     // The fields of OpenContext, as a type-checked list: a new field fails lint here until it is added.
-    const fields = { home: true, cwd: true, env: true, storedCredential: true, urlText: true } satisfies Record<keyof import("@cairn/core").OpenContext, true>;
+    const fields = { home: true, cwd: true, env: true, storedCredential: true, urlText: true } satisfies Record<keyof import("@cairn/core/driver").OpenContext, true>;
     for (const text of [await guide(), await conformanceReadme()]) {
       for (const field of Object.keys(fields)) expect(text, field).toContain(`\`${field}\``);
     }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CairnError, createNoEchoPrompt } from "@cairn/core";
-import type { RunCommand } from "../main.js";
+import type { RunCommand } from "../run-command.js";
 import { machineName } from "../backend-url.js";
 import { ALLOW_UNSAFE_STORE_FLAG, checkStorePreconditions } from "./login-probe.js";
 

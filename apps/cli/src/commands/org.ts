@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CairnError, type StateBackend } from "@cairn/core";
-import type { RunCommand } from "../main.js";
+import type { RunCommand } from "../run-command.js";
 import { printJson } from "../output.js";
 
 /**

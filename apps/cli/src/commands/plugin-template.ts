@@ -83,7 +83,7 @@ export function pluginTemplate(input: PluginTemplateInput): Record<string, strin
 
 function indexSource({ scheme }: PluginTemplateInput, store: string): string {
   return `import { createRequire } from "node:module";
-import { defineBackendPlugin } from "@cairn/core";
+import { defineBackendPlugin } from "@cairn/core/driver";
 import { ${store} } from "./map-store.js";
 
 export { ${store} } from "./map-store.js";
@@ -99,8 +99,6 @@ const manifest = createRequire(import.meta.url)("../package.json") as { name: st
 export default defineBackendPlugin({
   meta: { name: manifest.name, version: manifest.version },
   schemes: [${JSON.stringify(scheme)}],
-  // Where credentials come from, for \`cairn whoami -v\` (none for this template store).
-  credentials: [],
   async open(url, _context) {
     // _context: home ($PULUMI_HOME), cwd, env, urlText (the URL as typed) and storedCredential
     // (the secret stored at \`cairn login\`, if any). Read credentials from there, never log them.
@@ -111,7 +109,7 @@ export default defineBackendPlugin({
 }
 
 function storeSource(scheme: string, store: string): string {
-  return `import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core";
+  return `import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core/driver";
 
 /**
  * A ${scheme}:// store kept in process memory: every rule of the \`StateStore\` contract, no service.
@@ -129,7 +127,7 @@ let nextVersion = 1;
 
 export class ${store} implements StateStore {
   readonly url: string;
-  readonly capabilities = { conditionalWrite: true, listAfterWriteConsistent: true } as const;
+  readonly capabilities = { conditionalWrite: true } as const;
   private readonly objects: Map<string, StoredObject>;
 
   constructor(name: string) {
@@ -267,12 +265,13 @@ npm install --prefix ~/.pulumi/cairn/plugins ${packageName}
 ## Credentials
 
 None. When yours needs some, read them in \`open(url, context)\` from \`context.env\` or
-\`context.storedCredential\`, list where they come from in \`credentials\`, and never log them.
+\`context.storedCredential\`, and never log them.
 
 ## Capabilities
 
-\`conditionalWrite\` (create-only and compare-and-swap writes are atomic) and
-\`listAfterWriteConsistent\` (a list sees every completed write). Claim only what your service guarantees.
+\`conditionalWrite\` (create-only and compare-and-swap writes are atomic): claim it only if your
+service guarantees it. A list must see every completed write (core finds stacks, locks and history
+by listing), so a store without list-after-write consistency cannot be a cairn backend.
 
 ## Locking
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { RunCommand } from "../main.js";
+import type { RunCommand } from "../run-command.js";
 import { registerStackInit } from "./stack/init.js";
 import { registerStackLs } from "./stack/ls.js";
 import { registerStackSelect } from "./stack/select.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { isUnsafeStoreAllowed, redactUrl, type UserInfo } from "@cairn/core";
-import type { RunCommand } from "../main.js";
+import { isUnsafeStoreAllowed, type UserInfo } from "@cairn/core";
+import { redactUrl } from "@cairn/core/driver";
+import type { RunCommand } from "../run-command.js";
 import { printJson } from "../output.js";
 
 export function registerWhoami(program: Command, run: RunCommand): void {

@@ -1,4 +1,5 @@
-import { CairnError, isCairnError, redactToken, validateName } from "@cairn/core";
+import { CairnError, isCairnError, validateName } from "@cairn/core";
+import { redactToken } from "@cairn/core/driver";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { Role } from "./roles.js";

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import { dirname, resolve } from "node:path";
 import { createSecureContext } from "node:tls";
-import { CairnError, serialQueue } from "@cairn/core";
+import { CairnError, serialQueue } from "@cairn/core/driver";
 import type { Logger } from "../log.js";
 
 /** `--tls-cert` / `--tls-key`: PEM files (the certificate file may hold the chain after it). */

@@ -1,4 +1,5 @@
-import { CairnError, isCairnError, listAll, type StateStore } from "@cairn/core";
+import { CairnError, isCairnError } from "@cairn/core";
+import { listAll, type StateStore } from "@cairn/core/driver";
 
 export interface VersionedRecord<T> {
   value: T;

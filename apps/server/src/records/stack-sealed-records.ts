@@ -1,4 +1,5 @@
-import { isCairnError, listAll, mapLimit, type StateStore } from "@cairn/core";
+import { isCairnError, mapLimit } from "@cairn/core";
+import { listAll, type StateStore } from "@cairn/core/driver";
 
 /** Requests in flight at once when reading or removing many objects (a journal of thousands of batches). */
 const PARALLEL = 16;

@@ -1,4 +1,4 @@
-import { forwardingStore, type StateStore } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core/driver";
 import { open, seal } from "./aes-gcm.js";
 
 /** Marks an encrypted object, so objects written before encryption was enabled are still read. */

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
-import { createStoreBackend, DEFAULT_ORGANIZATION, type StackRef, type StateBackend, type StateStore } from "@cairn/core";
+import { createStoreBackend, DEFAULT_ORGANIZATION, type StackRef, type StateBackend } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { DataKeys } from "./data-keys.js";
 import { encryptedStore, stackOfLayoutKey } from "./encrypted-store.js";

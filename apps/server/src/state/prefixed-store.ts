@@ -1,4 +1,4 @@
-import { forwardingStore, type StateStore } from "@cairn/core";
+import { forwardingStore, type StateStore } from "@cairn/core/driver";
 
 /** A view of `inner` under `prefix`: each organization's state is a self-managed layout of its own. */
 export function prefixedStore(inner: StateStore, prefix: string): StateStore {

@@ -1,6 +1,7 @@
 import { open, stat, unlink } from "node:fs/promises";
 import { CairnError } from "../errors.js";
 import { currentProcessIdentity, currentUsername, processState, type ProcessState } from "../process-identity.js";
+import { pause, throwIfCanceled } from "../time/cancel.js";
 import { systemClock, type Clock } from "../time/clock.js";
 import { createFileExclusive } from "./atomic-write.js";
 
@@ -14,6 +15,11 @@ export interface FileLockOptions {
   staleMs?: number;
   /** Time and pauses for the timeout and the backoff (tests inject a `ManualClock`). */
   clock?: Clock;
+  /**
+   * Stops waiting for the lock: the call fails with `Canceled` at once (a wait under way ends),
+   * and `fn` never runs. Once the lock is held and `fn` runs, the signal is `fn`'s business.
+   */
+  signal?: AbortSignal;
 }
 
 /** The guard beside a lock file that serialises breaking it; hide it wherever lock files are hidden. */
@@ -46,6 +52,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = clock.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
+    throwIfCanceled(options.signal, `waiting for the lock ${lockPath}`);
     const owned = await tryCreate(lockPath, clock);
     if (owned !== undefined) {
       try {
@@ -58,7 +65,7 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     if (holder === undefined) continue; // released between our attempt and the read
     if (holder.state === "dead" && (await breakDeadLock(lockPath, holder.ino, clock))) continue;
     if (clock.now() >= deadline) throw timedOut(lockPath, holder, timeoutMs, clock.now());
-    await clock.sleep(Math.min(5 + attempt * 5, 50) * (0.5 + Math.random()));
+    await pause(clock, Math.min(5 + attempt * 5, 50) * (0.5 + Math.random()), options.signal, `waiting for the lock ${lockPath}`);
   }
 }
 

@@ -1,23 +1,8 @@
 import { CairnError, isCairnError } from "../errors.js";
 import type { StateStore } from "../store.js";
 import type { StackFileVersion } from "./held-lock.js";
+import type { BrokenStack } from "../backend-reports.js";
 
-/**
- * A stack whose file is there but cannot be read as a checkpoint (not JSON, not a checkpoint,
- * a bad gzip/zstd stream): what `stack ls` shows for it and what every other command's error says.
- * Pulumi fails every `stack ls` of the backend on one such file; cairn lists the rest and marks
- * this one, so one bad file never hides the others.
- */
-export interface BrokenStack {
-  /** The stack file's key. */
-  file: string;
-  /** What is wrong with it. Never quotes the file's bytes (a stack file holds secrets). */
-  reason: string;
-  /** `<file>.bak` when it holds a readable checkpoint: the state before the last write. */
-  backup?: string;
-  /** What to do next: the exact commands that restore, replace or remove the stack. */
-  hint: string;
-}
 
 /**
  * Thrown when a stack file does not parse. `stored` is the file as found, so a command that may

@@ -7,6 +7,7 @@ import { decompress } from "./compression.js";
 import { checkpointKeyOf, historyRecordKeys, prunedRangeKey, readPrunedRange } from "./history.js";
 import { baseName, deleteIfPresent } from "./objects.js";
 import type { StackPaths } from "./paths.js";
+import type { PruneOptions, PruneReport } from "../backend-reports.js";
 
 const CHECKPOINT_SUFFIX = /\.checkpoint\.json(\.gz|\.zst)?$/;
 
@@ -34,23 +35,7 @@ export async function readHistorySource(store: StateStore, paths: StackPaths): P
   return { stack: paths.qualifiedName, entries, orphanCheckpoints, ...(pruned ? { pruned } : {}) };
 }
 
-export interface PruneOptions {
-  /** Keep this many of the newest entries. */
-  keep?: number;
-  /** Remove entries whose update started before this time. */
-  olderThan?: Date;
-  /** Report what would be removed; change nothing. */
-  dryRun?: boolean;
-}
 
-export interface PruneReport {
-  stack: string;
-  /** File names of the records removed (or that would be), oldest first. */
-  removed: string[];
-  kept: number;
-  dryRun: boolean;
-  pruned?: PrunedRange;
-}
 
 /**
  * Removes the oldest history entries — always a prefix, so what is kept stays one unbroken chain —

@@ -24,6 +24,20 @@ export interface HistoryFileRecord {
   resourceChanges?: Record<string, number>;
 }
 
+/** Unix seconds now, the unit of a history record's times. */
+export function unixSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * A history record as cairn writes one: the fields Pulumi's `UpdateInfo` has that a self-managed
+ * backend leaves empty (`environment`, `config`, `version` 0) filled in, once. `endTime` defaults to
+ * now, `result` to `succeeded`.
+ */
+export function historyRecord(fields: Pick<HistoryFileRecord, "kind" | "startTime" | "message"> & Partial<Pick<HistoryFileRecord, "result" | "endTime">>): HistoryFileRecord {
+  return { kind: fields.kind, startTime: fields.startTime, message: fields.message, environment: {}, config: {}, version: 0, result: fields.result ?? "succeeded", endTime: fields.endTime ?? unixSeconds() };
+}
+
 const HISTORY_SUFFIXES = [".history.json", ".history.json.gz", ".history.json.zst"];
 
 /**

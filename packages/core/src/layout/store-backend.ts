@@ -23,8 +23,8 @@ import { listAll, type StateStore } from "../store.js";
 import { writeBackup } from "./backups.js";
 import { BrokenStackError, isBrokenStackError } from "./broken-stack.js";
 import { classifiedStore } from "./classified-store.js";
-import { appendHistory, moveHistory, readHistory, readHistoryCheckpoint } from "./history.js";
-import { readNativeHistory } from "./native-history.js";
+import { historyRecord, moveHistory, unixSeconds } from "./history.js";
+import { historyStrategy, type HistoryStrategy } from "./history-strategy.js";
 import { StackLocks } from "./locks.js";
 import { trackProcessLock, untrackProcessLock } from "./process-locks.js";
 import type { HeldLock } from "./held-lock.js";
@@ -32,26 +32,25 @@ import { resolveLayoutMode } from "./meta.js";
 import { deleteIfPresent, removeAllUnder } from "./objects.js";
 import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
-import { findUnrecordedState } from "./unrecorded-state.js";
-import { upgradeLayout, type UpgradeOptions, type UpgradeReport } from "./upgrade.js";
-import { pruneHistory, readHistorySource, type PruneOptions, type PruneReport } from "./history-integrity.js";
-import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
-import { probeConditionalWrites, type PreconditionProbe } from "../integrity/precondition-probe.js";
-import { verifyHistoryChain, type HistoryVerification } from "../integrity/verify-chain.js";
+import type { PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport } from "../backend-reports.js";
+import { upgradeLayout } from "./upgrade.js";
+import type { HistoryArchive } from "../integrity/history-archive.js";
+import { probeConditionalWrites } from "./precondition-probe.js";
+import type { HistoryVerification } from "../integrity/verify-chain.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
 import {
   deleteStackFile,
   parseStored,
   readStackFile,
   retireStackFile,
-  stackFileKey,
-  writeStackFile,
   type PreviousStackFile,
   type StoredStackFile,
   type WriteStackFileOptions,
 } from "./stack-files.js";
-import { currentDeployment, deleteJournalKeys, journalMarkOf, listJournals, planReplay, replayJournal, reportJournals, withJournalMark } from "./journal.js";
-import { entryOf, StackIndexes } from "./stack-index.js";
+import { currentDeployment, listJournals, reportJournals, withJournalMark } from "./journal.js";
+import { entryOf, StackIndexes, summaryOf } from "./stack-index.js";
+import { StackFiles } from "./stack-file-cache.js";
+import { recoverJournal } from "./journal-recovery.js";
 import { deleteStackTags, readStackTags, updateStackTags } from "./stack-tags.js";
 import { StoreUpdateSession } from "./store-session.js";
 import type { HistoryFileRecord } from "./history.js";
@@ -59,8 +58,6 @@ import type { ListedObject } from "../store.js";
 
 /** Pulumi's type for the root resource of every stack. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
-/** Go's zero `time.Time`: a manifest time that says nothing about the last update. */
-const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 /**
  * The self-managed ("DIY") backend over any store: Pulumi's `.pulumi/` bucket layout, readable and
@@ -78,11 +75,11 @@ class StoreBackend implements StateBackend {
   private mode: Promise<LayoutMode> | undefined;
   private knownMode: LayoutMode | undefined;
   private readonly indexes: StackIndexes;
-  /**
-   * Stack base → the stack file key this instance last saw, so a read is one get instead of a
-   * listing (for the suffix) and a get. A miss falls back to the listing.
-   */
-  private readonly knownKeys = new Map<string, string>();
+  /** Where stack history lives: cairn's history files, or the store's own log (git). */
+  private readonly history: HistoryStrategy;
+  /** The stack files: the known-key cache and fenced writes. */
+  private readonly files: StackFiles;
+  private closed: Promise<void> | undefined;
 
   constructor(
     store: StateStore,
@@ -92,6 +89,18 @@ class StoreBackend implements StateBackend {
     const { allowUnsafeLocking, leaseMs, now, logger, renewalTimer } = options;
     this.locks = new StackLocks(this.store, { allowUnsafeLocking, leaseMs, now, logger, renewalTimer });
     this.indexes = new StackIndexes(this.store, logger);
+    this.files = new StackFiles(this.store, options.settings, this.indexes);
+    this.history = historyStrategy(
+      this.store,
+      {
+        requireStack: (paths) => this.requireStack(paths),
+        withLock: (paths, operation, action) => this.withLock(paths, operation, action),
+        writeUnderWay: (paths) => this.writeUnderWay(paths),
+        recordUpdate: (paths, stackName, written, record) => this.recordUpdate(paths, stackName, written, record),
+        now: () => new Date(this.options.now()),
+      },
+      options.settings.compression,
+    );
   }
 
   get url(): string {
@@ -211,7 +220,7 @@ class StoreBackend implements StateBackend {
       }
       // What Pulumi's CreateStack writes: the checkpoint naming the stack (version 0, no deployment),
       // or the initial deployment when one is given.
-      await this.fencedWrite(lock, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), null);
+      await this.files.write(lock, paths, buildVersionedCheckpoint(paths.qualifiedName, initial), null);
       return { ref, resourceCount: initial === undefined ? 0 : resourcesOf(initial.deployment as Deployment).length };
     });
   }
@@ -262,11 +271,10 @@ class StoreBackend implements StateBackend {
 
   /** What goes with a removed stack file: tags, history, journals, the index entry. */
   private async forgetStack(paths: StackPaths, ref: StackRef): Promise<void> {
-    this.knownKeys.delete(paths.stackBase);
     await deleteStackTags(this.store, paths);
     await removeAllUnder(this.store, paths.historyDir);
     await removeAllUnder(this.store, paths.journalDir);
-    await this.indexes.record(paths.indexKey, ref.name, undefined);
+    await this.files.forget(paths, ref.name);
   }
 
   /**
@@ -306,17 +314,8 @@ class StoreBackend implements StateBackend {
       const file = withJournalMark(backup.file, undefined);
       const previous = current === undefined ? null : { key: current.stored.key, version: current.stored.version };
       // No `.bak` of the broken bytes: the backup being restored stays where it is.
-      const written = await this.fencedWrite(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
-      await this.recordUpdate(paths, ref, written, {
-        kind: "import",
-        startTime: unixSeconds(),
-        message: `restored from ${backupKey}`,
-        environment: {},
-        config: {},
-        version: 0,
-        result: "succeeded",
-        endTime: unixSeconds(),
-      });
+      const written = await this.files.write(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
+      await this.recordUpdate(paths, ref.name, written, historyRecord({ kind: "import", startTime: unixSeconds(), message: `restored from ${backupKey}` }));
       return { backup: backupKey };
     });
   }
@@ -354,10 +353,9 @@ class StoreBackend implements StateBackend {
         });
       }
       const file: VersionedCheckpoint = { ...stored.file, checkpoint: renamed };
-      await this.fencedWrite(lock, target, file, null);
+      await this.files.write(lock, target, file, null);
       await retireStackFile(this.store, from, stored);
-      this.knownKeys.delete(from.stackBase);
-      await this.indexes.record(from.indexKey, ref.name, undefined);
+      await this.files.forget(from, ref.name);
       await moveHistory(this.store, from, target, ref.name, to.name);
     });
   }
@@ -367,7 +365,7 @@ class StoreBackend implements StateBackend {
     const stored = await this.requireStack(paths);
     // An update that crashed left steps after the last compacted checkpoint: replay them.
     if (options.version === undefined) return currentDeployment(this.store, paths, stored);
-    const bytes = this.store.capabilities.nativeHistory ? undefined : await readHistoryCheckpoint(this.store, paths, options.version);
+    const bytes = await this.history.checkpoint(paths, options.version);
     if (bytes === undefined) {
       throw new CairnError("NotFound", `stack ${paths.qualifiedName} has no update version ${options.version}`, {
         hint: "`cairn stack history` lists the versions",
@@ -383,6 +381,8 @@ class StoreBackend implements StateBackend {
     const kind = options.record?.kind ?? options.kind ?? "import";
     const save = async (lock: HeldLock | undefined) => {
       const startTime = options.record?.startTime ?? unixSeconds();
+      // The update's record, made once the stack file is written (its end time is then).
+      const record = () => historyRecord({ kind, startTime, message: options.record?.message ?? "", result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
       const found = await this.requireStack(paths).catch((error: unknown) => {
         if (isBrokenStackError(error) && options.replaceBroken) return error;
         if (isBrokenStackError(error)) {
@@ -394,8 +394,8 @@ class StoreBackend implements StateBackend {
       if (found instanceof BrokenStackError) {
         // Over a broken file: fenced on it, and no `.bak` of it (the `.bak` keeps the last good state).
         const file = buildVersionedCheckpoint(paths.qualifiedName, validated);
-        const written = await this.fencedWrite(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
-        await this.recordUpdate(paths, ref, written, { kind, startTime, message: options.record?.message ?? "", environment: {}, config: {}, version: 0, result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
+        const written = await this.files.write(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
+        await this.recordUpdate(paths, ref.name, written, record());
         return;
       }
       const stored = found;
@@ -406,38 +406,18 @@ class StoreBackend implements StateBackend {
         lock?.stackFile === undefined || (lock.stackFile !== null && lock.stackFile.key === stored.key && lock.stackFile.version === stored.version)
           ? { key: stored.key, version: stored.version, bytes: stored.bytes } // the bytes just read: `.bak` needs no second read
           : lock.stackFile;
-      const written = await this.fencedWrite(lock, paths, file, expected);
-      await this.recordUpdate(paths, ref, written, {
-        kind,
-        startTime,
-        message: options.record?.message ?? "",
-        environment: {},
-        config: {},
-        version: 0,
-        result: options.record?.result ?? "succeeded",
-        endTime: options.record?.endTime ?? unixSeconds(),
-      });
+      const written = await this.files.write(lock, paths, file, expected);
+      await this.recordUpdate(paths, ref.name, written, record());
     };
     await (options.lockHeld ? save(this.held.get(paths.lockDir)) : this.withLock(paths, kind, save));
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
-    const paths = await this.pathsOf(ref);
-    // A store with native history (git) keeps it in its own log: the writes of the stack file.
-    if (this.store.capabilities.nativeHistory) return readNativeHistory(this.store, paths, options.limit);
-    return readHistory(this.store, paths, options.limit);
+    return this.history.list(await this.pathsOf(ref), options.limit);
   }
 
   async verifyHistory(ref: StackRef): Promise<HistoryVerification> {
-    const paths = await this.pathsOf(ref);
-    if (this.store.capabilities.nativeHistory) return { stack: paths.qualifiedName, ok: true, entries: 0, unchained: 0, native: true };
-    const stored = await this.requireStack(paths);
-    const source = await readHistorySource(this.store, paths);
-    const report = verifyHistoryChain(source);
-    if (!report.ok || (await this.writeUnderWay(paths))) return report;
-    const problem = findUnrecordedState(stored, source);
-    if (problem === undefined) return report;
-    return { ...report, unrecorded: { entry: stored.key, problem } };
+    return this.history.verify(await this.pathsOf(ref));
   }
 
   /**
@@ -446,25 +426,7 @@ class StoreBackend implements StateBackend {
    * like a recovered journal. Returns whether it recorded one; changes nothing otherwise.
    */
   async repairHistory(ref: StackRef): Promise<boolean> {
-    const paths = await this.pathsOf(ref);
-    if (this.store.capabilities.nativeHistory) return false;
-    return this.withLock(paths, "history-repair", async () => {
-      const stored = await this.requireStack(paths);
-      const source = await readHistorySource(this.store, paths);
-      if (!verifyHistoryChain(source).ok || findUnrecordedState(stored, source) === undefined) return false;
-      const now = unixSeconds();
-      await this.recordUpdate(paths, ref, { key: stored.key, bytes: stored.bytes }, {
-        kind: "update",
-        startTime: now,
-        message: "interrupted: the stack file was written but its history record was not (recorded by `cairn stack verify --repair`)",
-        environment: {},
-        config: {},
-        version: 0,
-        result: "failed",
-        endTime: now,
-      });
-      return true;
-    });
+    return this.history.repair(await this.pathsOf(ref), ref.name);
   }
 
   /** A lock is held or a journal is open: an update may be between its stack-file write and its record. */
@@ -474,27 +436,11 @@ class StoreBackend implements StateBackend {
   }
 
   async pruneHistory(ref: StackRef, options: PruneOptions): Promise<PruneReport> {
-    const paths = await this.pathsOf(ref);
-    if (this.store.capabilities.nativeHistory) {
-      throw new CairnError("Unimplemented", `the history of ${paths.qualifiedName} is the store's own log (${this.store.url}); cairn cannot prune it`, {
-        hint: "prune it with the store's own tools (for git: rewrite or squash the history)",
-      });
-    }
-    await this.requireStack(paths);
-    const prune = () => pruneHistory(this.store, paths, options, new Date(this.options.now()));
-    // A dry run changes nothing, so it need not wait for (or block) a running update.
-    return options.dryRun ? prune() : this.withLock(paths, "history-prune", prune);
+    return this.history.prune(await this.pathsOf(ref), options);
   }
 
   async exportHistoryArchive(ref: StackRef): Promise<HistoryArchive> {
-    const paths = await this.pathsOf(ref);
-    await this.requireStack(paths);
-    if (this.store.capabilities.nativeHistory) {
-      throw new CairnError("Unimplemented", `the history of ${paths.qualifiedName} is the store's own log (${this.store.url}); there are no history files to archive`, {
-        hint: "clone or bundle the store itself (for git: `git bundle`)",
-      });
-    }
-    return historyArchiveOf(await readHistorySource(this.store, paths), new Date(this.options.now()));
+    return this.history.archive(await this.pathsOf(ref));
   }
 
   probePreconditions(): Promise<PreconditionProbe> {
@@ -544,39 +490,10 @@ class StoreBackend implements StateBackend {
     return holders;
   }
 
-  /**
-   * Brings the stack file up to date with any journal a crashed update left (recording that update
-   * as failed) and removes every journal of the stack, replayed or obsolete. Needs the lock.
-   */
-  private async recoverJournal(lock: HeldLock, paths: StackPaths, ref: StackRef, stored: StoredStackFile): Promise<{ base: StoredStackFile; steps: number }> {
-    let base = stored;
-    const journals = await listJournals(this.store, paths);
-    const plan = planReplay(base, journals);
-    if (plan !== undefined) {
-      const replayed = await replayJournal(this.store, paths, base, plan);
-      const file = withJournalMark(buildVersionedCheckpoint(paths.qualifiedName, replayed.current(), base.file.checkpoint.config), undefined);
-      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes });
-      const header = plan.journal.header;
-      await this.recordUpdate(paths, ref, written, {
-        kind: header?.kind ?? "update",
-        startTime: header?.startTime ?? unixSeconds(),
-        message: `interrupted: recovered ${plan.seqs.length} journaled steps (update ${plan.journal.update})`,
-        environment: {},
-        config: {},
-        version: 0,
-        result: "failed",
-        endTime: unixSeconds(),
-      });
-      base = await parseStored(written.key, written);
-    } else if (journalMarkOf(base.file) !== undefined) {
-      // Marked, but nothing to replay (the journal is gone): unmark, or Pulumi refuses it forever.
-      const file = withJournalMark(base.file, undefined);
-      const written = await this.fencedWrite(lock, paths, file, { key: base.key, version: base.version, bytes: base.bytes }, { backup: false });
-      base = await parseStored(written.key, written);
-    }
-    // Every journal here is now either replayed or obsolete.
-    await deleteJournalKeys(this.store, journals.flatMap((journal) => journal.keys));
-    return { base, steps: plan?.seqs.length ?? 0 };
+  /** Journal recovery under `lock` (see `journal-recovery.ts`). */
+  private recoverJournal(lock: HeldLock, paths: StackPaths, ref: StackRef, stored: StoredStackFile): Promise<{ base: StoredStackFile; steps: number }> {
+    const host = { store: this.store, files: this.files, recordUpdate: this.recordUpdate.bind(this) };
+    return recoverJournal(host, lock, paths, ref.name, stored);
   }
 
   async inspectJournal(ref: StackRef): Promise<JournalReport | undefined> {
@@ -606,8 +523,8 @@ class StoreBackend implements StateBackend {
         paths,
         lock,
         compaction: this.options.compaction,
-        write: (file: VersionedCheckpoint, previous: PreviousStackFile, writeOptions: WriteStackFileOptions) => this.fencedWrite(lock, paths, file, previous, writeOptions),
-        recordUpdate: (written: { key: string; version: string; bytes: Uint8Array }, record: HistoryFileRecord) => this.recordUpdate(paths, ref, written, record),
+        write: (file: VersionedCheckpoint, previous: PreviousStackFile, writeOptions: WriteStackFileOptions) => this.files.write(lock, paths, file, previous, writeOptions),
+        recordUpdate: (written: { key: string; version: string; bytes: Uint8Array }, record: HistoryFileRecord) => this.recordUpdate(paths, ref.name, written, record),
       };
       return await StoreUpdateSession.start(host, randomUUID(), kind, base, unixSeconds(), options.message);
     } catch (error) {
@@ -616,8 +533,10 @@ class StoreBackend implements StateBackend {
     }
   }
 
-  async close(): Promise<void> {
-    await this.store.close();
+  /** Idempotent: the store is closed once, however often this is called (see `StateStore.close`). */
+  close(): Promise<void> {
+    this.closed ??= this.store.close();
+    return this.closed;
   }
 
   private lockInfo(operation: string): LockInfo {
@@ -645,50 +564,18 @@ class StoreBackend implements StateBackend {
     }
   }
 
-  /**
-   * Writes the stack file only while `lock` (when there is one) is still ours — renewed by a
-   * compare-and-swap right before — and only over `expected`, the version the writer last saw.
-   */
-  private async fencedWrite(
-    lock: HeldLock | undefined,
-    paths: StackPaths,
-    file: VersionedCheckpoint,
-    expected: PreviousStackFile | null,
-    options: WriteStackFileOptions = {},
-  ) {
-    await lock?.confirm();
-    const written = await writeStackFile(this.store, paths, file, this.options.settings, expected, { ...options, underLock: lock !== undefined });
-    if (lock !== undefined) lock.stackFile = { key: written.key, version: written.version };
-    this.knownKeys.set(paths.stackBase, written.key);
-    // A compaction mid-update is not indexed (the final write is): listings check versions anyway.
-    if (options.index ?? options.backup !== false) await this.indexes.record(paths.indexKey, baseNameOf(paths), entryOf({ key: written.key, version: written.version, file: file as StoredStackFile["file"] }));
-    return written;
-  }
-
   /** History (unless the store keeps its own) and backup for an update's final stack file. */
-  private async recordUpdate(paths: StackPaths, ref: StackRef, written: { key: string; bytes: Uint8Array }, record: HistoryFileRecord): Promise<void> {
-    if (!this.store.capabilities.nativeHistory) {
-      await appendHistory(this.store, paths, ref.name, record, written.bytes, this.options.settings.compression);
-    }
+  private async recordUpdate(paths: StackPaths, stackName: string, written: { key: string; bytes: Uint8Array }, record: HistoryFileRecord): Promise<void> {
+    await this.history.append(paths, stackName, record, written.bytes);
     await writeBackup(this.store, paths, written.key, written.bytes, this.options.settings);
   }
 
-  /** The stack file, read with one get when its key is known (see `knownKeys`). */
-  private async readStack(paths: StackPaths): Promise<StoredStackFile | undefined> {
-    const stored = await readStackFile(this.store, paths, this.knownKeys.get(paths.stackBase) ?? stackFileKey(paths, this.options.settings));
-    if (stored === undefined) this.knownKeys.delete(paths.stackBase);
-    else this.knownKeys.set(paths.stackBase, stored.key);
-    return stored;
+  private readStack(paths: StackPaths): Promise<StoredStackFile | undefined> {
+    return this.files.read(paths);
   }
 
-  private async requireStack(paths: StackPaths): Promise<StoredStackFile> {
-    const stored = await this.readStack(paths);
-    if (stored === undefined) {
-      throw new CairnError("NotFound", `stack ${paths.qualifiedName} does not exist`, {
-        hint: "check the name with `cairn stack ls`, or create it with `cairn stack init`",
-      });
-    }
-    return stored;
+  private requireStack(paths: StackPaths): Promise<StoredStackFile> {
+    return this.files.require(paths);
   }
 
   private async pathsOf(ref: StackRef): Promise<StackPaths> {
@@ -708,11 +595,6 @@ class StoreBackend implements StateBackend {
   }
 }
 
-/** The stack's name as the index keys it (the last segment of its base key). */
-function baseNameOf(paths: StackPaths): string {
-  return paths.stackBase.slice(paths.stackBase.lastIndexOf("/") + 1);
-}
-
 /** For `.catch`: a broken stack file becomes a summary saying so; anything else is rethrown. */
 function brokenSummary(ref: StackRef): (error: unknown) => StackSummary {
   return (error) => {
@@ -721,18 +603,11 @@ function brokenSummary(ref: StackRef): (error: unknown) => StackSummary {
   };
 }
 
+/** A stack's summary from its file: the same builder the stack index's entries go through. */
 function summarize(ref: StackRef, stored: StoredStackFile): StackSummary {
-  const latest = stored.file.checkpoint.latest;
-  const summary: StackSummary = { ref, resourceCount: resourcesOf(latest).length };
-  const time = latest?.manifest?.time;
-  if (time !== undefined && time !== ZERO_TIME && !Number.isNaN(Date.parse(time))) summary.lastUpdate = new Date(time);
-  return summary;
+  return summaryOf(ref, entryOf(stored));
 }
 
 function resourcesOf(deployment: Deployment | undefined): NonNullable<Deployment["resources"]> {
   return deployment?.resources ?? [];
-}
-
-function unixSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -7,7 +7,7 @@ import { CairnError, type LockInfo } from "../errors.js";
 import { JournaledDeployment } from "../session/journal-replay.js";
 import type { StateStore } from "../store.js";
 import type { HeldLock, StackFileVersion } from "./held-lock.js";
-import type { HistoryFileRecord } from "./history.js";
+import { historyRecord, type HistoryFileRecord } from "./history.js";
 import { createJournalObject, deleteJournalKeys, encodeEntry, encodeHeader, journalEntryKey, withJournalMark, type JournalHeader } from "./journal.js";
 import type { StackPaths } from "./paths.js";
 import type { CompactionSettings } from "./settings.js";
@@ -103,16 +103,7 @@ export class StoreUpdateSession implements UpdateSession {
   complete(result: UpdateResult, options: { message?: string } = {}): Promise<void> {
     return this.end(async () => {
       const written = await this.writeCheckpoint(this.state.current(), false);
-      await this.host.recordUpdate(written, {
-        kind: this.header.kind,
-        startTime: this.header.startTime,
-        message: options.message ?? this.header.message ?? "",
-        environment: {},
-        config: {},
-        version: 0,
-        result,
-        endTime: Math.floor(Date.now() / 1000),
-      });
+      await this.host.recordUpdate(written, historyRecord({ kind: this.header.kind, startTime: this.header.startTime, message: options.message ?? this.header.message ?? "", result }));
     });
   }
 

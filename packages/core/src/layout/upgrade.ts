@@ -8,26 +8,9 @@ import { PROJECT_META_YAML, readMetaVersion } from "./meta.js";
 import { baseName, copyObject, deleteIfPresent } from "./objects.js";
 import { META_KEY, STACKS_DIR, stackPaths, stackRefFromKey, type StackPaths } from "./paths.js";
 import { readStackFile, type StoredStackFile } from "./stack-files.js";
+import type { UpgradeOptions, UpgradeReport, UpgradedStack } from "../backend-reports.js";
 
-export interface UpgradeOptions {
-  /** The project of a stack whose state does not say (no resources), by stack name. */
-  projects?: Readonly<Record<string, string>>;
-  /** Plan only: report what would move, write nothing. */
-  dryRun?: boolean;
-}
 
-export interface UpgradedStack {
-  stack: string;
-  project: string;
-  from: string;
-  to: string;
-}
-
-export interface UpgradeReport {
-  /** The store was already project-scoped: nothing to do. */
-  alreadyUpgraded: boolean;
-  stacks: UpgradedStack[];
-}
 
 /**
  * Moves a legacy (meta.yaml version 0) store to the project-scoped layout, as `pulumi state

@@ -5,13 +5,30 @@
 export interface Clock {
   /** Milliseconds since the epoch, as `Date.now()`. */
   now(): number;
-  /** Resolves after `ms` of this clock's time. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms` of this clock's time. With `signal`, a clock may stop early when it fires
+   * (the system clock clears its timer); callers that must fail on the abort use `pause`.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      // An aborted wait resolves at once, its timer cleared (so nothing keeps the process alive);
+      // `pause` turns the abort into `Canceled`.
+      const stop = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      signal?.addEventListener("abort", stop, { once: true });
+    }),
 };
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { isAmbiguous, isCairnError, type LockedError, type LockInfo, type StackRef, type StateBackend, type StateStore, type UntypedDeployment } from "@cairn/core";
+import { isAmbiguous, isCairnError, type LockedError, type LockInfo, type StackRef, type StateBackend, type UntypedDeployment } from "@cairn/core";
+import { type StateStore } from "@cairn/core/driver";
 import { sampleDeployment } from "@cairn/conformance";
 import { decodeValue, encodeValue } from "./checksummed-value.js";
 

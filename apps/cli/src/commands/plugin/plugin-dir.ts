@@ -1,6 +1,7 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { pluginDirectory, withFileLock } from "@cairn/core";
+import { pluginDirectory } from "@cairn/core";
+import { withFileLock } from "@cairn/core/driver";
 
 /** The packages the user installed into the plugin directory: its package.json `dependencies`. */
 export async function installedPackages(prefix: string): Promise<Record<string, string>> {

@@ -15,7 +15,7 @@ import {
   type PassphraseSecretsManager,
   type StackRef,
 } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { createStackSecrets, openSaltSecrets, openStackSecrets, stackConfigFile } from "../../stack-secrets.js";
 import type { CliContext } from "../../context.js";
 

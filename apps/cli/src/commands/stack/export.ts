@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets, writeFileAtomic, fsError } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import { decryptDeploymentSecrets, formatJson, hasEncryptedSecrets } from "@cairn/core";
+import { writeFileAtomic, fsError } from "@cairn/core/driver";
+import type { RunCommand } from "../../run-command.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 import { integerFlag } from "../../integer-flag.js";
 

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { CairnError, formatJson, formatStackRef, writeFileAtomic, fsError } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import { CairnError, formatJson, formatStackRef } from "@cairn/core";
+import { writeFileAtomic, fsError } from "@cairn/core/driver";
+import type { RunCommand } from "../../run-command.js";
 import { printJson } from "../../output.js";
 import { integerFlag } from "../../integer-flag.js";
 import { confirmByTyping } from "../../prompt.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { UpdateRecord } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { formatTable, printJson } from "../../output.js";
 import { registerHistorySubcommands } from "./history-prune.js";
 import { integerFlag } from "../../integer-flag.js";

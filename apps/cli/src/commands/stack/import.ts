@@ -6,7 +6,6 @@ import {
   CairnError,
   isBrokenStackError,
   encryptDeploymentSecrets,
-  fsError,
   parseJsonOr,
   hasEncryptedSecrets,
   hasPlaintextSecrets,
@@ -16,7 +15,8 @@ import {
   type StackRef,
   type UntypedDeployment,
 } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import { fsError } from "@cairn/core/driver";
+import type { RunCommand } from "../../run-command.js";
 import { stackNames } from "../../stack-display.js";
 import { openStackSecrets } from "../../stack-secrets.js";
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { stackNames } from "../../stack-display.js";
 import { CairnError, readEncryptionSalt, setSelectedStack, writeEncryptionSalt, PASSPHRASE_PROVIDER_TYPE, type UntypedDeployment } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { createStackSecrets, openSaltSecrets, stackConfigFile } from "../../stack-secrets.js";
 
 export function registerStackInit(stack: Command, run: RunCommand): void {

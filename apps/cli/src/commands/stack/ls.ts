@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { getSelectedStack, parseStackRef, type StackSummary } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { formatTable, printJson } from "../../output.js";
 import { stackNames } from "../../stack-display.js";
 

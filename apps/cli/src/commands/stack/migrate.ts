@@ -5,14 +5,13 @@ import {
   isCairnError,
   migrateStacks,
   parseStackRef,
-  redactUrl,
-  redactUrlsIn,
   type MigrationFailure,
   type MigrationResult,
   type StackRef,
   type StateBackend,
 } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import { redactUrl, redactUrlsIn } from "@cairn/core/driver";
+import type { RunCommand } from "../../run-command.js";
 import type { CliContext } from "../../context.js";
 import { printJson } from "../../output.js";
 import { confirmByTyping } from "../../prompt.js";

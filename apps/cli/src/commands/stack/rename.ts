@@ -3,7 +3,7 @@ import { rename as renameFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseStackRef, setSelectedStack, CairnError } from "@cairn/core";
 import { stackNames } from "../../stack-display.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 
 export function registerStackRename(stack: Command, run: RunCommand): void {
   stack

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { clearSelectedStack, getSelectedStack, parseStackRef, CairnError } from "@cairn/core";
 import { stackNames } from "../../stack-display.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { confirmByTyping } from "../../prompt.js";
 
 export function registerStackRm(stack: Command, run: RunCommand): void {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CairnError, setSelectedStack } from "@cairn/core";
 import { stackNames } from "../../stack-display.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 
 export function registerStackSelect(stack: Command, run: RunCommand): void {
   stack

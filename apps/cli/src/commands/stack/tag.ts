@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CairnError, type StackRef, type StateBackend } from "@cairn/core";
 import type { CliContext } from "../../context.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { formatTable, printJson } from "../../output.js";
 import { stackNames } from "../../stack-display.js";
 

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { hostname } from "node:os";
 import { isProcessAlive, type JournalReport, type LockInfo } from "@cairn/core";
 import { stackNames } from "../../stack-display.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { printJson } from "../../output.js";
 
 export function registerStackUnlock(stack: Command, run: RunCommand): void {

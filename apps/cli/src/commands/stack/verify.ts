@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CairnError, formatStackRef, verifyHistoryArchive, type HistoryVerification, type StackRef, type StateBackend } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { printJson } from "../../output.js";
 
 export function registerStackVerify(stack: Command, run: RunCommand): void {

@@ -1,14 +1,8 @@
 import { isCairnError } from "../errors.js";
-import { classifiedStore } from "../layout/classified-store.js";
-import { deleteIfPresent } from "../layout/objects.js";
+import type { PreconditionProbe } from "../backend-reports.js";
 import type { StateStore } from "../store.js";
-
-export interface PreconditionProbe {
-  /** The store refused the second create-only write, as it must. */
-  honoured: boolean;
-  /** Why not, in words a user can act on. */
-  reason?: string;
-}
+import { classifiedStore } from "./classified-store.js";
+import { deleteIfPresent } from "./objects.js";
 
 /**
  * Checks that a store really honours create-only writes (some S3-compatible stores accept
