@@ -9,12 +9,12 @@
  * they are the embedder's vocabulary as much as the driver's.
  */
 export * from "./errors.js";
-export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./transport-errors.js";
+export { findTransportMismatch, transportMismatchError, type TransportMismatch } from "./http/transport-errors.js";
 export * from "./store.js";
 export * from "./plugin.js";
 export * from "./retry.js";
-export * from "./key-prefix.js";
-export * from "./url-parameters.js";
+export * from "./store/key-prefix.js";
+export * from "./store/url-parameters.js";
 export * from "./credentials/redact-url.js";
 export * from "./credentials/redact-token.js";
 export * from "./time/clock.js";

@@ -1,4 +1,4 @@
-import { transportMismatchError } from "./transport-errors.js";
+import { transportMismatchError } from "./http/transport-errors.js";
 /**
  * One error type for every backend. Stores map their native errors to an `ErrorCode` through
  * `classifyError`; core wraps them with the operation and key; the CLI maps codes to exit codes.

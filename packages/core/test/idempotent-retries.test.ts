@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CairnError, createStoreBackend, isCairnError, type JournalEntry, type StateBackend, type StoreBackendOptions } from "../src/index.js";
 import { withRetry } from "../src/driver.js";
-import { classifiedStore } from "../src/layout/classified-store.js";
+import { classifiedStore } from "../src/store/classified-store.js";
 import { cairnErrorFrom } from "./cairn-error.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { lostAnswerStore } from "./lost-answer-store.js";

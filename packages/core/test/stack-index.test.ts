@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { countingStore, createStoreBackend, type StackRef } from "../src/index.js";
 import { type StateStore } from "../src/driver.js";
-import { stackRefFromKey } from "../src/layout/paths.js";
+import { stackRefFromKey } from "../src/layout/files/paths.js";
 import { memorySpace } from "./layout-test-helpers.js";
 
 const ref = (project: string, name: string): StackRef => ({ organization: "organization", project, name });

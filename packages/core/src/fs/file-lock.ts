@@ -1,6 +1,6 @@
 import { open, stat, unlink } from "node:fs/promises";
 import { CairnError } from "../errors.js";
-import { currentProcessIdentity, currentUsername, processState, type ProcessState } from "../process-identity.js";
+import { currentProcessIdentity, currentUsername, processState, type ProcessState } from "../process/process-identity.js";
 import { pause, throwIfCanceled } from "../time/cancel.js";
 import { systemClock, type Clock } from "../time/clock.js";
 import { createFileExclusive } from "./atomic-write.js";

@@ -1,6 +1,6 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { currentProcessIdentity, processState, type ProcessIdentity } from "../process-identity.js";
+import { currentProcessIdentity, processState, type ProcessIdentity } from "../process/process-identity.js";
 
 /**
  * Temp files (what `writeFileAtomic` and `createFileExclusive` write before the rename or link)

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../migration/canonical-json.js";
+import { canonicalJson } from "../json/canonical-json.js";
 
 /**
  * Hash-chained history. Each history record cairn writes carries three extra fields (Pulumi reads

@@ -40,7 +40,7 @@ export interface HistoryVerification {
   native?: boolean;
   /**
    * The chain is intact, but the stack file's current state is not the one its newest entry
-   * records (see `layout/unrecorded-state.ts`). A warning, not a break: the state itself is whole,
+   * records (see `layout/history/unrecorded-state.ts`). A warning, not a break: the state itself is whole,
    * and Pulumi's own `state` commands write it that way routinely; a writer killed between its
    * two writes leaves the same. `stack verify --repair` records it.
    */

@@ -1,8 +1,8 @@
 import { isCairnError } from "../errors.js";
 import type { PreconditionProbe } from "../backend-reports.js";
 import type { StateStore } from "../store.js";
-import { classifiedStore } from "./classified-store.js";
-import { deleteIfPresent } from "./objects.js";
+import { classifiedStore } from "../store/classified-store.js";
+import { deleteIfPresent } from "./files/objects.js";
 
 /**
  * Checks that a store really honours create-only writes (some S3-compatible stores accept

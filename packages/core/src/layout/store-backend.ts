@@ -20,17 +20,17 @@ import type { Checkpoint, Deployment, UntypedDeployment, VersionedCheckpoint } f
 import { CairnError, type LockInfo } from "../errors.js";
 import { sameStack, type StackRef } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
-import { writeBackup } from "./backups.js";
-import { BrokenStackError, isBrokenStackError } from "./broken-stack.js";
-import { classifiedStore } from "./classified-store.js";
-import { historyRecord, moveHistory, unixSeconds } from "./history.js";
-import { historyStrategy, type HistoryStrategy } from "./history-strategy.js";
-import { StackLocks } from "./locks.js";
-import { trackProcessLock, untrackProcessLock } from "./process-locks.js";
-import type { HeldLock } from "./held-lock.js";
-import { resolveLayoutMode } from "./meta.js";
-import { deleteIfPresent, removeAllUnder } from "./objects.js";
-import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./paths.js";
+import { writeBackup } from "./files/backups.js";
+import { BrokenStackError, isBrokenStackError } from "./files/broken-stack.js";
+import { classifiedStore } from "../store/classified-store.js";
+import { historyRecord, moveHistory, unixSeconds } from "./history/history.js";
+import { historyStrategy, type HistoryStrategy } from "./history/history-strategy.js";
+import { StackLocks } from "./locks/locks.js";
+import { trackProcessLock, untrackProcessLock } from "./locks/process-locks.js";
+import type { HeldLock } from "./locks/held-lock.js";
+import { resolveLayoutMode } from "./files/meta.js";
+import { deleteIfPresent, removeAllUnder } from "./files/objects.js";
+import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./files/paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
 import type { PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport } from "../backend-reports.js";
 import { upgradeLayout } from "./upgrade.js";
@@ -46,14 +46,14 @@ import {
   type PreviousStackFile,
   type StoredStackFile,
   type WriteStackFileOptions,
-} from "./stack-files.js";
-import { currentDeployment, listJournals, reportJournals, withJournalMark } from "./journal.js";
-import { entryOf, StackIndexes, summaryOf } from "./stack-index.js";
-import { StackFiles } from "./stack-file-cache.js";
-import { recoverJournal } from "./journal-recovery.js";
-import { deleteStackTags, readStackTags, updateStackTags } from "./stack-tags.js";
-import { StoreUpdateSession } from "./store-session.js";
-import type { HistoryFileRecord } from "./history.js";
+} from "./files/stack-files.js";
+import { currentDeployment, listJournals, reportJournals, withJournalMark } from "./journal/journal.js";
+import { entryOf, StackIndexes, summaryOf } from "./files/stack-index.js";
+import { StackFiles } from "./files/stack-file-cache.js";
+import { recoverJournal } from "./journal/journal-recovery.js";
+import { deleteStackTags, readStackTags, updateStackTags } from "./files/stack-tags.js";
+import { StoreUpdateSession } from "./journal/store-session.js";
+import type { HistoryFileRecord } from "./history/history.js";
 import type { ListedObject } from "../store.js";
 
 /** Pulumi's type for the root resource of every stack. */

@@ -3,11 +3,11 @@ import { isUrn, urnParts } from "../checkpoint/urn.js";
 import { CairnError } from "../errors.js";
 import { DEFAULT_ORGANIZATION } from "../stack-ref.js";
 import { listAll, type StateStore } from "../store.js";
-import { compress, compressionOfKey } from "./compression.js";
-import { PROJECT_META_YAML, readMetaVersion } from "./meta.js";
-import { baseName, copyObject, deleteIfPresent } from "./objects.js";
-import { META_KEY, STACKS_DIR, stackPaths, stackRefFromKey, type StackPaths } from "./paths.js";
-import { readStackFile, type StoredStackFile } from "./stack-files.js";
+import { compress, compressionOfKey } from "./files/compression.js";
+import { PROJECT_META_YAML, readMetaVersion } from "./files/meta.js";
+import { baseName, copyObject, deleteIfPresent } from "./files/objects.js";
+import { META_KEY, STACKS_DIR, stackPaths, stackRefFromKey, type StackPaths } from "./files/paths.js";
+import { readStackFile, type StoredStackFile } from "./files/stack-files.js";
 import type { UpgradeOptions, UpgradeReport, UpgradedStack } from "../backend-reports.js";
 
 

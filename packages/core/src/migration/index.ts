@@ -1,3 +1,3 @@
-export * from "./canonical-json.js";
+export * from "../json/canonical-json.js";
 export * from "./migrate-stack.js";
 export * from "./migrate-stacks.js";

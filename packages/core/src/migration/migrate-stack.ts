@@ -2,7 +2,7 @@ import type { StateBackend, UpdateRecord } from "../backend.js";
 import type { UntypedDeployment } from "../checkpoint/types.js";
 import { CairnError } from "../errors.js";
 import { formatStackRef, type StackRef } from "../stack-ref.js";
-import { canonicalHash } from "./canonical-json.js";
+import { canonicalHash } from "../json/canonical-json.js";
 
 export interface MigrateOptions {
   /** Copy the stack's update history too, oldest first, keeping each record's kind and times. */

@@ -1,5 +1,5 @@
 import { CairnError, isCairnError } from "../errors.js";
-import { canonicalJson } from "../migration/canonical-json.js";
+import { canonicalJson } from "../json/canonical-json.js";
 import type { SecretsProvider, UntypedDeployment } from "../checkpoint/types.js";
 import { decryptAll, encryptAll, type SecretsManager } from "./secrets-manager.js";
 import { ciphertextSecret, findSecretValues, plaintextSecret, type FoundSecret } from "./secret-value.js";

@@ -57,7 +57,7 @@ function isExpired(lock: LockInfo, now: number): boolean | undefined {
 
 /**
  * A holder on this machine whose process no longer runs: the lock is dead whatever its lease says
- * (the layout takes such a lock over, see `layout/locks.ts`). A holder on another host cannot be checked.
+ * (the layout takes such a lock over, see `layout/locks/locks.ts`). A holder on another host cannot be checked.
  */
 function isDead(lock: LockInfo): boolean {
   return lock.hostname === hostname() && lock.pid !== process.pid && lock.pid > 0 && !isProcessAlive(lock.pid);

@@ -1,11 +1,11 @@
-import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
-import type { UpdateRecord } from "../backend.js";
-import { listAll, type StateStore } from "../store.js";
-import { compress, compressionSuffix, decompress, type Compression } from "./compression.js";
-import { baseName, copyObject, deleteIfPresent } from "./objects.js";
-import type { StackPaths } from "./paths.js";
-import { unixNanos } from "./unix-nanos.js";
-import { entryHash, parsePrunedRange, sealEntry, type PrunedRange } from "../integrity/history-chain.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../../checkpoint/json-format.js";
+import type { UpdateRecord } from "../../backend.js";
+import { listAll, type StateStore } from "../../store.js";
+import { compress, compressionSuffix, decompress, type Compression } from "../files/compression.js";
+import { baseName, copyObject, deleteIfPresent } from "../files/objects.js";
+import type { StackPaths } from "../files/paths.js";
+import { unixNanos } from "../files/unix-nanos.js";
+import { entryHash, parsePrunedRange, sealEntry, type PrunedRange } from "../../integrity/history-chain.js";
 
 /**
  * One update as Pulumi records it in `<stack>-<unix nanos>.history.json` (`backend.UpdateInfo`

@@ -1,6 +1,6 @@
-import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
-import { CairnError, isCairnError } from "../errors.js";
-import type { PutOptions, StateStore } from "../store.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../../checkpoint/json-format.js";
+import { CairnError, isCairnError } from "../../errors.js";
+import type { PutOptions, StateStore } from "../../store.js";
 import { deleteIfPresent } from "./objects.js";
 import type { StackPaths } from "./paths.js";
 

@@ -1,15 +1,15 @@
-import type { PruneOptions, PruneReport } from "../backend-reports.js";
-import type { UpdateRecord } from "../backend.js";
-import { CairnError } from "../errors.js";
-import { historyArchiveOf, type HistoryArchive } from "../integrity/history-archive.js";
-import { verifyHistoryChain, type HistoryVerification } from "../integrity/verify-chain.js";
-import type { StateStore } from "../store.js";
+import type { PruneOptions, PruneReport } from "../../backend-reports.js";
+import type { UpdateRecord } from "../../backend.js";
+import { CairnError } from "../../errors.js";
+import { historyArchiveOf, type HistoryArchive } from "../../integrity/history-archive.js";
+import { verifyHistoryChain, type HistoryVerification } from "../../integrity/verify-chain.js";
+import type { StateStore } from "../../store.js";
 import { appendHistory, historyRecord, readHistory, readHistoryCheckpoint, unixSeconds, type HistoryFileRecord } from "./history.js";
 import { pruneHistory, readHistorySource } from "./history-integrity.js";
 import { readNativeHistory } from "./native-history.js";
-import type { StackPaths } from "./paths.js";
-import type { Compression } from "./compression.js";
-import type { StoredStackFile } from "./stack-files.js";
+import type { StackPaths } from "../files/paths.js";
+import type { Compression } from "../files/compression.js";
+import type { StoredStackFile } from "../files/stack-files.js";
 import { findUnrecordedState } from "./unrecorded-state.js";
 
 /** What a history strategy needs of the backend it serves: the stack file, its lock, the time. */

@@ -1,14 +1,14 @@
-import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../checkpoint/json-format.js";
-import { parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
-import type { Checkpoint, VersionedCheckpoint } from "../checkpoint/types.js";
-import { CairnError, isCairnError } from "../errors.js";
-import { listAll, type PutOptions, type StateStore } from "../store.js";
+import { formatJsonBytes, PULUMI_STATE_FORMAT } from "../../checkpoint/json-format.js";
+import { parseVersionedCheckpoint } from "../../checkpoint/versioned-checkpoint.js";
+import type { Checkpoint, VersionedCheckpoint } from "../../checkpoint/types.js";
+import { CairnError, isCairnError } from "../../errors.js";
+import { listAll, type PutOptions, type StateStore } from "../../store.js";
 import { brokenStackError } from "./broken-stack.js";
 import { compress, compressionSuffix, decompress } from "./compression.js";
-import type { StackFileVersion } from "./held-lock.js";
+import type { StackFileVersion } from "../locks/held-lock.js";
 import { copyObject } from "./objects.js";
 import { STACK_FILE_SUFFIXES, type StackPaths } from "./paths.js";
-import type { LayoutSettings } from "./settings.js";
+import type { LayoutSettings } from "../settings.js";
 import { unixNanos } from "./unix-nanos.js";
 
 export interface StoredStackFile {

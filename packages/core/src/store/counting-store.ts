@@ -1,5 +1,5 @@
 import type { StateStore } from "../store.js";
-import { forwardingStore } from "../store/forwarding-store.js";
+import { forwardingStore } from "./forwarding-store.js";
 
 /** Requests and bytes a store received, by operation. */
 export interface StoreTraffic {

@@ -1,17 +1,17 @@
-import type { JournalEntry, UpdateResult, UpdateSession } from "../backend.js";
-import { validateDeployment } from "../checkpoint/validate.js";
-import { serialQueue } from "../concurrency/serial-queue.js";
-import { buildVersionedCheckpoint, deploymentOf } from "../checkpoint/versioned-checkpoint.js";
-import type { UntypedDeployment, VersionedCheckpoint } from "../checkpoint/types.js";
-import { CairnError, type LockInfo } from "../errors.js";
-import { JournaledDeployment } from "../session/journal-replay.js";
-import type { StateStore } from "../store.js";
-import type { HeldLock, StackFileVersion } from "./held-lock.js";
-import { historyRecord, type HistoryFileRecord } from "./history.js";
+import type { JournalEntry, UpdateResult, UpdateSession } from "../../backend.js";
+import { validateDeployment } from "../../checkpoint/validate.js";
+import { serialQueue } from "../../concurrency/serial-queue.js";
+import { buildVersionedCheckpoint, deploymentOf } from "../../checkpoint/versioned-checkpoint.js";
+import type { UntypedDeployment, VersionedCheckpoint } from "../../checkpoint/types.js";
+import { CairnError, type LockInfo } from "../../errors.js";
+import { JournaledDeployment } from "./journal-replay.js";
+import type { StateStore } from "../../store.js";
+import type { HeldLock, StackFileVersion } from "../locks/held-lock.js";
+import { historyRecord, type HistoryFileRecord } from "../history/history.js";
 import { createJournalObject, deleteJournalKeys, encodeEntry, encodeHeader, journalEntryKey, withJournalMark, type JournalHeader } from "./journal.js";
-import type { StackPaths } from "./paths.js";
-import type { CompactionSettings } from "./settings.js";
-import type { PreviousStackFile, StoredStackFile, WriteStackFileOptions } from "./stack-files.js";
+import type { StackPaths } from "../files/paths.js";
+import type { CompactionSettings } from "../settings.js";
+import type { PreviousStackFile, StoredStackFile, WriteStackFileOptions } from "../files/stack-files.js";
 
 /** What a session needs from the backend that opened it. */
 export interface SessionHost {

@@ -1,9 +1,9 @@
-import type { StackLock } from "../backend.js";
-import { serialQueue } from "../concurrency/serial-queue.js";
-import { CairnError, isCairnError, type LockInfo } from "../errors.js";
-import type { StateStore } from "../store.js";
+import type { StackLock } from "../../backend.js";
+import { serialQueue } from "../../concurrency/serial-queue.js";
+import { CairnError, isCairnError, type LockInfo } from "../../errors.js";
+import type { StateStore } from "../../store.js";
 import { describeHolder, formatLockFile, parseLockFile } from "./lock-file.js";
-import { intervalTimer, type BackendLogger, type RenewalTimer } from "./settings.js";
+import { intervalTimer, type BackendLogger, type RenewalTimer } from "../settings.js";
 
 export interface LeaseSettings {
   leaseMs: number;

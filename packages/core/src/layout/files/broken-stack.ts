@@ -1,7 +1,7 @@
-import { CairnError, isCairnError } from "../errors.js";
-import type { StateStore } from "../store.js";
-import type { StackFileVersion } from "./held-lock.js";
-import type { BrokenStack } from "../backend-reports.js";
+import { CairnError, isCairnError } from "../../errors.js";
+import type { StateStore } from "../../store.js";
+import type { StackFileVersion } from "../locks/held-lock.js";
+import type { BrokenStack } from "../../backend-reports.js";
 
 
 /**

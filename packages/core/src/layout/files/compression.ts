@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { CairnError } from "../errors.js";
+import { CairnError } from "../../errors.js";
 
 /**
  * Stack, history and backup files may be gzip- or zstd-compressed (`PULUMI_DIY_BACKEND_GZIP`,

@@ -1,6 +1,6 @@
-import type { JournalEntry, JournalPendingOperation, JournalResource } from "../backend.js";
-import type { Deployment, UntypedDeployment } from "../checkpoint/types.js";
-import { CairnError } from "../errors.js";
+import type { JournalEntry, JournalPendingOperation, JournalResource } from "../../backend.js";
+import type { Deployment, UntypedDeployment } from "../../checkpoint/types.js";
+import { CairnError } from "../../errors.js";
 
 /**
  * A deployment being rebuilt from journal entries (`JournalEntry`), one step at a time. Shared by

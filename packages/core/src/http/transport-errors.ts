@@ -1,4 +1,4 @@
-import { CairnError } from "./errors.js";
+import { CairnError } from "../errors.js";
 
 /**
  * A URL whose scheme does not match what the endpoint speaks: `https://` (or a TLS parameter) to a

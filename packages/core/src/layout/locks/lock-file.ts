@@ -1,4 +1,4 @@
-import type { LockInfo } from "../errors.js";
+import type { LockInfo } from "../../errors.js";
 
 /**
  * The content of a lock file. Pulumi's four fields (`lockContent` in `pkg/backend/diy/lock.go`)

@@ -1,4 +1,4 @@
-import type { StackLock } from "../backend.js";
+import type { StackLock } from "../../backend.js";
 
 /**
  * Every stack lock this process holds, across all backends it opened. A CLI interrupted by

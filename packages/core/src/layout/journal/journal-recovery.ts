@@ -1,11 +1,11 @@
-import { buildVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
-import type { StateStore } from "../store.js";
-import type { HeldLock } from "./held-lock.js";
-import { historyRecord, unixSeconds, type HistoryFileRecord } from "./history.js";
+import { buildVersionedCheckpoint } from "../../checkpoint/versioned-checkpoint.js";
+import type { StateStore } from "../../store.js";
+import type { HeldLock } from "../locks/held-lock.js";
+import { historyRecord, unixSeconds, type HistoryFileRecord } from "../history/history.js";
 import { deleteJournalKeys, journalMarkOf, listJournals, planReplay, replayJournal, withJournalMark } from "./journal.js";
-import type { StackPaths } from "./paths.js";
-import type { StackFiles } from "./stack-file-cache.js";
-import { parseStored, type StoredStackFile } from "./stack-files.js";
+import type { StackPaths } from "../files/paths.js";
+import type { StackFiles } from "../files/stack-file-cache.js";
+import { parseStored, type StoredStackFile } from "../files/stack-files.js";
 
 /** What recovery needs of the backend: its stack files and how it records an update. */
 export interface RecoveryHost {

@@ -1,7 +1,7 @@
-import type { StateStore } from "../store.js";
+import type { StateStore } from "../../store.js";
 import { baseName } from "./objects.js";
 import type { StackPaths } from "./paths.js";
-import type { LayoutSettings } from "./settings.js";
+import type { LayoutSettings } from "../settings.js";
 import { unixNanos } from "./unix-nanos.js";
 
 /**

@@ -1,4 +1,4 @@
-import { CairnError } from "./errors.js";
+import { CairnError } from "../errors.js";
 
 /**
  * Maps store keys to object names under a URL's path prefix (`s3://bucket/team-a` keeps state at

@@ -1,13 +1,13 @@
-import { formatJsonBytes } from "../checkpoint/json-format.js";
-import { CairnError } from "../errors.js";
-import { entryHash, type PrunedRange } from "../integrity/history-chain.js";
-import type { HistorySource } from "../integrity/verify-chain.js";
-import { listAll, type StateStore } from "../store.js";
-import { decompress } from "./compression.js";
+import { formatJsonBytes } from "../../checkpoint/json-format.js";
+import { CairnError } from "../../errors.js";
+import { entryHash, type PrunedRange } from "../../integrity/history-chain.js";
+import type { HistorySource } from "../../integrity/verify-chain.js";
+import { listAll, type StateStore } from "../../store.js";
+import { decompress } from "../files/compression.js";
 import { checkpointKeyOf, historyRecordKeys, prunedRangeKey, readPrunedRange } from "./history.js";
-import { baseName, deleteIfPresent } from "./objects.js";
-import type { StackPaths } from "./paths.js";
-import type { PruneOptions, PruneReport } from "../backend-reports.js";
+import { baseName, deleteIfPresent } from "../files/objects.js";
+import type { StackPaths } from "../files/paths.js";
+import type { PruneOptions, PruneReport } from "../../backend-reports.js";
 
 const CHECKPOINT_SUFFIX = /\.checkpoint\.json(\.gz|\.zst)?$/;
 

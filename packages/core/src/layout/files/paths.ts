@@ -1,5 +1,5 @@
-import { CairnError } from "../errors.js";
-import { DEFAULT_ORGANIZATION, formatStackRef, validateName, type StackRef } from "../stack-ref.js";
+import { CairnError } from "../../errors.js";
+import { DEFAULT_ORGANIZATION, formatStackRef, validateName, type StackRef } from "../../stack-ref.js";
 
 /**
  * Where the self-managed layout keeps each thing (`pkg/backend/diy/store.go`, `lock.go`,

@@ -1,5 +1,5 @@
-import { isCairnError } from "../errors.js";
-import { listAll, type StateStore } from "../store.js";
+import { isCairnError } from "../../errors.js";
+import { listAll, type StateStore } from "../../store.js";
 
 /** Store helpers the layout needs beyond the SPI. A store has no native copy, so copy = get + put. */
 

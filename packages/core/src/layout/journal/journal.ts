@@ -1,14 +1,14 @@
-import type { JournalEntry, JournalReport } from "../backend.js";
-import { deploymentOf } from "../checkpoint/versioned-checkpoint.js";
-import { CAIRN_JOURNAL_FEATURE, CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type UntypedDeployment, type VersionedCheckpoint } from "../checkpoint/types.js";
-import { CairnError, isCairnError } from "../errors.js";
-import { JournaledDeployment } from "../session/journal-replay.js";
-import { listAll, type StateStore } from "../store.js";
-import { mapLimit } from "./concurrency.js";
-import type { StackFileVersion } from "./held-lock.js";
-import { deleteIfPresent } from "./objects.js";
-import type { StackPaths } from "./paths.js";
-import type { StoredStackFile } from "./stack-files.js";
+import type { JournalEntry, JournalReport } from "../../backend.js";
+import { deploymentOf } from "../../checkpoint/versioned-checkpoint.js";
+import { CAIRN_JOURNAL_FEATURE, CURRENT_DEPLOYMENT_VERSION, type Checkpoint, type UntypedDeployment, type VersionedCheckpoint } from "../../checkpoint/types.js";
+import { CairnError, isCairnError } from "../../errors.js";
+import { JournaledDeployment } from "./journal-replay.js";
+import { listAll, type StateStore } from "../../store.js";
+import { mapLimit } from "../../concurrency/map-limit.js";
+import type { StackFileVersion } from "../locks/held-lock.js";
+import { deleteIfPresent } from "../files/objects.js";
+import type { StackPaths } from "../files/paths.js";
+import type { StoredStackFile } from "../files/stack-files.js";
 
 /**
  * Journaled updates on a store. Each step of an update is one small object,

@@ -1,9 +1,9 @@
-import type { VersionedCheckpoint } from "../checkpoint/types.js";
-import { CairnError } from "../errors.js";
-import type { StateStore } from "../store.js";
-import type { HeldLock } from "./held-lock.js";
+import type { VersionedCheckpoint } from "../../checkpoint/types.js";
+import { CairnError } from "../../errors.js";
+import type { StateStore } from "../../store.js";
+import type { HeldLock } from "../locks/held-lock.js";
 import type { StackPaths } from "./paths.js";
-import type { LayoutSettings } from "./settings.js";
+import type { LayoutSettings } from "../settings.js";
 import { readStackFile, stackFileKey, writeStackFile, type PreviousStackFile, type StoredStackFile, type WriteStackFileOptions } from "./stack-files.js";
 import { entryOf, type StackIndexes } from "./stack-index.js";
 

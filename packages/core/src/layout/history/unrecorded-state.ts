@@ -1,9 +1,9 @@
-import { parseVersionedCheckpoint } from "../checkpoint/versioned-checkpoint.js";
-import type { Deployment } from "../checkpoint/types.js";
-import type { HistorySource } from "../integrity/verify-chain.js";
-import { canonicalJson } from "../migration/canonical-json.js";
-import { renameStackInDeployment } from "./rename-urns.js";
-import type { StoredStackFile } from "./stack-files.js";
+import { parseVersionedCheckpoint } from "../../checkpoint/versioned-checkpoint.js";
+import type { Deployment } from "../../checkpoint/types.js";
+import type { HistorySource } from "../../integrity/verify-chain.js";
+import { canonicalJson } from "../../json/canonical-json.js";
+import { renameStackInDeployment } from "../rename-urns.js";
+import type { StoredStackFile } from "../files/stack-files.js";
 
 /**
  * Every write of a stack's state is the stack file first, then its history record (Pulumi's

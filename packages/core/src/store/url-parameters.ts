@@ -1,4 +1,4 @@
-import { CairnError } from "./errors.js";
+import { CairnError } from "../errors.js";
 
 /**
  * A backend URL's query parameters, checked against the plugin's allowlist: an unknown parameter

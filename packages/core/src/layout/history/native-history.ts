@@ -1,7 +1,7 @@
-import type { UpdateRecord } from "../backend.js";
-import type { StateStore } from "../store.js";
-import type { StackPaths } from "./paths.js";
-import { readStackFile } from "./stack-files.js";
+import type { UpdateRecord } from "../../backend.js";
+import type { StateStore } from "../../store.js";
+import type { StackPaths } from "../files/paths.js";
+import { readStackFile } from "../files/stack-files.js";
 
 /**
  * A stack's history from a store that keeps its own (`capabilities.nativeHistory`, e.g. git):

@@ -1,7 +1,7 @@
-import { CairnError, isCairnError } from "../errors.js";
-import { listAll, type StateStore } from "../store.js";
+import { CairnError, isCairnError } from "../../errors.js";
+import { listAll, type StateStore } from "../../store.js";
 import { META_KEY, STACKS_DIR, stackRefFromKey, type LayoutMode } from "./paths.js";
-import type { LayoutSettings } from "./settings.js";
+import type { LayoutSettings } from "../settings.js";
 
 /** The newest `.pulumi/meta.yaml` version cairn understands (Pulumi's `pkg/backend/diy/meta.go`). */
 export const LATEST_META_VERSION = 1;
@@ -38,7 +38,7 @@ export async function readMetaVersion(store: StateStore): Promise<number | undef
   const found = await store.get(META_KEY);
   if (found === undefined) return undefined;
   // Loaded on first use: most of core's start-up cost, needed only when meta.yaml exists.
-  const { parse } = await import("../lazy-yaml.js");
+  const { parse } = await import("../../lazy-yaml.js");
   let document: unknown;
   try {
     document = parse(new TextDecoder().decode(found.bytes));

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { CairnError, LockedError, isCairnError, type LockInfo } from "../errors.js";
-import { listAll, type StateStore } from "../store.js";
-import { deleteIfPresent } from "./objects.js";
-import { isProcessAlive } from "../process-alive.js";
+import { CairnError, LockedError, isCairnError, type LockInfo } from "../../errors.js";
+import { listAll, type StateStore } from "../../store.js";
+import { deleteIfPresent } from "../files/objects.js";
+import { isProcessAlive } from "../../process/process-alive.js";
 import { HeldLock, type LeaseSettings } from "./held-lock.js";
 import { describeHolder, formatLockFile, isLeaseExpired, parseLockFile, unknownHolder } from "./lock-file.js";
 

@@ -1,10 +1,10 @@
-import type { StackSummary } from "../backend.js";
-import type { Deployment } from "../checkpoint/types.js";
-import { isCairnError } from "../errors.js";
-import { formatStackRef, type StackRef } from "../stack-ref.js";
-import type { ListedObject, StateStore } from "../store.js";
-import { mapLimit } from "./concurrency.js";
-import type { BackendLogger } from "./settings.js";
+import type { StackSummary } from "../../backend.js";
+import type { Deployment } from "../../checkpoint/types.js";
+import { isCairnError } from "../../errors.js";
+import { formatStackRef, type StackRef } from "../../stack-ref.js";
+import type { ListedObject, StateStore } from "../../store.js";
+import { mapLimit } from "../../concurrency/map-limit.js";
+import type { BackendLogger } from "../settings.js";
 import { isBrokenStackError } from "./broken-stack.js";
 import { parseStoredStack, type StoredStackFile } from "./stack-files.js";
 

@@ -1,7 +1,7 @@
 import { wrapStoreError } from "../errors.js";
 import { fsErrorHint } from "../fs/fs-errors.js";
 import type { DeleteOptions, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
-import { forwardingStore } from "../store/forwarding-store.js";
+import { forwardingStore } from "./forwarding-store.js";
 import { ownDeleteLanded, ownPutLanded } from "./own-write.js";
 
 /**
