@@ -1,5 +1,5 @@
 import { everyNode, type CompletionNode } from "./command-tree.js";
-import { choiceWords, commandNames, flagNames, pathKeys, stackArgumentSpec } from "./shell-words.js";
+import { choiceWords, commandNames, flagNames, pathKeys, posixStackNamesFunction, stackArgumentSpec } from "./shell-words.js";
 
 /**
  * A bash completion script for the tree: `_cairn_completion` walks the words before the cursor
@@ -36,10 +36,7 @@ ${cases.join("\n")}
   esac
 }
 
-# Stack names of the current project, from \`${program} stack ls --json\`; nothing when that fails.
-_${program}_completion_stacks() {
-  "$1" stack ls --json 2>/dev/null </dev/null | sed -n 's/^ *"name": *"\\([^"]*\\)".*/\\1/p'
-}
+${posixStackNamesFunction(`_${program}_completion_stacks`, program)}
 
 _${program}_completion() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" cmdpath="" npos=0 word i

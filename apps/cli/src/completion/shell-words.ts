@@ -50,3 +50,14 @@ export function shortDescription(text: string): string {
 export function choiceWords(node: CompletionNode): string[] {
   return node.argumentChoices.flatMap(({ index, choices }) => choices.map((choice) => `${index}=${safeWord(choice)}`));
 }
+
+/**
+ * The POSIX-shell function (bash and zsh alike) that prints the current project's stack names,
+ * read quietly from `stack ls --json`: nothing when that fails (e.g. outside a project).
+ */
+export function posixStackNamesFunction(functionName: string, program: string): string {
+  return `# Stack names of the current project, from \`${program} stack ls --json\`; nothing when that fails.
+${functionName}() {
+  "$1" stack ls --json 2>/dev/null </dev/null | sed -n 's/^ *"name": *"\\([^"]*\\)".*/\\1/p'
+}`;
+}

@@ -1,5 +1,5 @@
 import { everyNode, type CompletionNode } from "./command-tree.js";
-import { choiceWords, flagNames, namesOf, pathKeys, shortDescription, stackArgumentSpec } from "./shell-words.js";
+import { choiceWords, flagNames, namesOf, pathKeys, posixStackNamesFunction, shortDescription, stackArgumentSpec } from "./shell-words.js";
 
 /** A zsh single-quoted word: ' closes, \\' inserts one, ' reopens. */
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -40,10 +40,7 @@ ${cases.join("\n")}
   esac
 }
 
-# Stack names of the current project, from \`${program} stack ls --json\`; nothing when that fails.
-_${program}_stacks() {
-  "$1" stack ls --json 2>/dev/null </dev/null | sed -n 's/^ *"name": *"\\([^"]*\\)".*/\\1/p'
-}
+${posixStackNamesFunction(`_${program}_stacks`, program)}
 
 _${program}() {
   local cmdpath='' word prev i npos=0
