@@ -29,3 +29,4 @@ export { codeForHttpStatus, type StatusExceptions } from "./http/status-codes.js
 export { requestNeverSent } from "./http/never-sent.js";
 export { forwardingStore, type StoreOverrides } from "./store/forwarding-store.js";
 export { serialQueue } from "./concurrency/serial-queue.js";
+export { wrapStoreError } from "./store/wrap-store-error.js";

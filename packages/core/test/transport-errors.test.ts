@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wrapStoreError } from "../src/index.js";
-import { findTransportMismatch, transportMismatchError } from "../src/driver.js";
+import { findTransportMismatch, transportMismatchError, wrapStoreError } from "../src/driver.js";
 
 /** What Node's TLS socket throws when the peer answers in plain HTTP (its message, verbatim in form). */
 const openSsl = () =>

@@ -1,5 +1,5 @@
 import { type Command, Argument } from "commander";
-import type { RunCommand } from "../main.js";
+import type { RunCommand } from "../run-command.js";
 import { completionTree } from "../completion/command-tree.js";
 import { bashScript } from "../completion/bash.js";
 import { zshScript } from "../completion/zsh.js";

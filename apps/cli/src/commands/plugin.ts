@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { RunCommand } from "../main.js";
+import type { RunCommand } from "../run-command.js";
 import { pluginInstallCommand } from "./plugin/install.js";
 import { pluginLsCommand } from "./plugin/ls.js";
 import { pluginRemoveCommand } from "./plugin/remove.js";

@@ -1,4 +1,4 @@
-import { wrapStoreError } from "../errors.js";
+import { wrapStoreError } from "./wrap-store-error.js";
 import { fsErrorHint } from "../fs/fs-errors.js";
 import type { DeleteOptions, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
 import { forwardingStore } from "./forwarding-store.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { BUILTIN_BACKEND_PACKAGES, inspectInstalledPlugin, linkSharedCore, pluginDirectory, runningCore, type InstalledPlugin } from "@cairn/core";
 import { CLI_DIR, pluginPath } from "../../context.js";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { formatTable, printJson } from "../../output.js";
 import { installedPackages } from "./plugin-dir.js";
 

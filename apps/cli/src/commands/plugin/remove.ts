@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { CairnError, inspectInstalledPlugin, linkSharedCore, pluginDirectory } from "@cairn/core";
-import type { RunCommand } from "../../main.js";
+import type { RunCommand } from "../../run-command.js";
 import { runNpm } from "./npm.js";
 import { changePluginDirectory, installedPackages } from "./plugin-dir.js";
 import { packageForRemoval } from "./plugin-spec.js";
