@@ -32,11 +32,10 @@ function writePlugin(root: string, options: { name?: string; version?: string; c
   );
   writeFileSync(
     join(dir, "index.js"),
-    `import { CairnError, defineBackendPlugin } from "@cairn/core";
+    `import { CairnError, defineBackendPlugin } from "@cairn/core/driver";
 export default defineBackendPlugin({
   meta: { name: ${JSON.stringify(name)}, version: "1.0.0" },
   schemes: [${JSON.stringify(options.scheme ?? "acme")}],
-  credentials: [],
   async open() { throw new CairnError("Unavailable", "acme opened; core " + import.meta.resolve("@cairn/core")); },
 });
 `,
