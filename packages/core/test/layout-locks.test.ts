@@ -77,15 +77,43 @@ describe("stack locks", () => {
     await successor.release();
   });
 
-  it("imports while the caller holds the lock with lockHeld", async () => {
+  it("imports while the caller holds the lock by saving through it, one history record per save", async () => {
     const space = memorySpace();
     const backend = space.backend();
     await backend.createStack(DEV);
     const lock = await backend.lockStack(DEV, "import");
     expect((await cairnErrorFrom(() => backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
-    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true });
+    await lock.save(fixtureDeployment("checkpoint-v3.json"));
+    await lock.save(fixtureDeployment("checkpoint-v3.json"), { kind: "update" });
     await lock.release();
     expect((await backend.getStack(DEV))?.resourceCount).toBeGreaterThan(0);
+    expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["update", "import"]);
+  });
+
+  it("refuses a save through a released lock, writing nothing, even when no one else holds the stack", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lock = await backend.lockStack(DEV, "update");
+    await lock.release();
+    const key = ".pulumi/stacks/countdown/foo.json";
+    const before = await space.text(key);
+    const error = await cairnErrorFrom(() => lock.save(fixtureDeployment("checkpoint-v3.json")));
+    expect(error.code).toBe("InvalidArgument");
+    expect(error.message).toMatch(/already released/);
+    expect(await space.text(key)).toBe(before);
+    expect(await backend.listHistory(DEV)).toEqual([]);
+  });
+
+  it("refuses an invalid deployment saved through the lock before touching the store", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lock = await backend.lockStack(DEV, "update");
+    const keys = await space.keys();
+    expect((await cairnErrorFrom(() => lock.save({ version: 3 } as never))).code).toBe("InvalidArgument");
+    expect(await space.keys()).toEqual(keys);
+    await lock.release();
   });
 
   it("uses the legacy lock directory .pulumi/locks/<stack>/ in the legacy layout", async () => {
