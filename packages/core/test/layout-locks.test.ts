@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo } from "../src/index.js";
+import { CAIRN_LOCK_FILE, CairnError, createStoreBackend, type LockInfo } from "../src/index.js";
 import { forwardingStore } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { cairnErrorFrom } from "./cairn-error.js";
@@ -103,6 +103,23 @@ describe("stack locks", () => {
     expect(error.message).toMatch(/already released/);
     expect(await space.text(key)).toBe(before);
     expect(await backend.listHistory(DEV)).toEqual([]);
+  });
+
+  it("saves under a lease held outside the layout (adoptLease): no lock file, fenced by beforeWrite, refused once released", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lease = backend.adoptLease!(DEV, { pid: 1, username: "server", hostname: "h", timestamp: new Date(0).toISOString(), operation: "update" });
+    const locks: string[][] = [];
+    await lease.save(fixtureDeployment("checkpoint-v3.json"), { kind: "update", beforeWrite: async () => void locks.push(await space.keys(".pulumi/locks/")) });
+    expect(locks).toEqual([[]]);
+    const before = await space.text(".pulumi/stacks/countdown/foo.json");
+    const refused = await cairnErrorFrom(() => lease.save(fixtureDeployment("checkpoint-v3.json"), { beforeWrite: async () => { throw new CairnError("Conflict", "lease lost"); } }));
+    expect(refused.message).toBe("lease lost");
+    await lease.release();
+    expect((await cairnErrorFrom(() => lease.save(fixtureDeployment("checkpoint-v3.json")))).code).toBe("InvalidArgument");
+    expect(await space.text(".pulumi/stacks/countdown/foo.json")).toBe(before);
+    expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["update"]);
   });
 
   it("refuses an invalid deployment saved through the lock before touching the store", async () => {
