@@ -64,10 +64,10 @@ describe("S3: conditional writes retried after a lost answer", () => {
     const lock = await ours.lockStack(REF, "update");
     proxy.faults.push({ matches: (request) => request.method === "PUT" && pathOf(request).endsWith("/.pulumi/stacks/countdown/foo.json") && request.headers["if-match"] !== undefined, kind: "lost-answer" });
     const from = proxy.forwarded.length;
-    await ours.importDeployment(REF, deployment(2), { lockHeld: true });
+    await lock.save(deployment(2));
     expect(proxy.forwarded.slice(from).filter((line) => line.startsWith("PUT") && line.includes("/.pulumi/stacks/countdown/foo.json?"))).toHaveLength(2);
     // The lock knows the version it wrote: the next fenced write goes through too.
-    await ours.importDeployment(REF, deployment(3), { lockHeld: true });
+    await lock.save(deployment(3));
     await lock.release();
     expect((await other.exportDeployment(REF)).deployment).toMatchObject({ resources: { length: 4 } });
   });
@@ -100,7 +100,7 @@ describe("S3: conditional writes retried after a lost answer", () => {
         await raw.put(key, new TextEncoder().encode(new TextDecoder().decode(found.bytes).replace("{", '{"taken":1,')), { ifMatch: found.version });
       },
     });
-    const error = await ours.importDeployment(REF, deployment(2), { lockHeld: true }).then(() => undefined, (failure: unknown) => failure);
+    const error = await lock.save(deployment(2)).then(() => undefined, (failure: unknown) => failure);
     expect(isCairnError(error, "Conflict")).toBe(true);
     expect((error as Error).message).toContain("nothing was written");
     await lock.release();

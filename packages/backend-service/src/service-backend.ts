@@ -10,7 +10,6 @@ import {
   type CreateStackOptions,
   type DefaultOrganization,
   type RemoveStackOptions,
-  type SaveOptions,
   type StackFilter,
   type StackLock,
   type StackRef,
@@ -76,7 +75,8 @@ export class ServiceBackend implements StateBackend {
   private readonly client: ServiceClient;
   private token: { value: string; source: string } | undefined;
   private user: Promise<ServiceUser> | undefined;
-  private readonly sessions = new Map<string, UpdateSession>();
+  /** Updates this instance has running, which `close` ends so no stack is left locked. */
+  private readonly sessions = new Set<UpdateSession>();
   private readonly openUrl: (url: string) => boolean;
   private readonly browserLoginTimeoutMs: number;
   private readonly env: Readonly<Record<string, string | undefined>>;
@@ -240,21 +240,18 @@ export class ServiceBackend implements StateBackend {
     return this.client.request<UntypedDeployment>("GET", options.version === undefined ? `${path}/export` : `${path}/export/${options.version}`);
   }
 
-  async importDeployment(ref: StackRef, deployment: UntypedDeployment, options: SaveOptions = {}): Promise<void> {
+  async importDeployment(ref: StackRef, deployment: UntypedDeployment): Promise<void> {
     const validated = validateDeployment(deployment);
     const path = await this.stackPath(ref);
-    const session = options.lockHeld ? this.sessions.get(path) : undefined;
-    // Under our own lock this is a checkpoint of the running update; otherwise a whole import update.
-    if (session !== undefined) await session.saveCheckpoint(validated);
+    // A whole import update (under our own lock a save is `UpdateSession.save`, a checkpoint).
     // Gzipped, as the Pulumi CLI sends an import (see `RequestOptions.gzip`).
     // Not idempotent (each import is an update of its own): never sent twice after a lost answer.
-    else
-      await this.client.request("POST", `${path}/import`, {
-        body: validated,
-        stackLabel: labelOf(path),
-        gzip: true,
-        unknownOutcomeHint: "`cairn stack history` shows whether a new import update was recorded; run the import again only if it was not",
-      });
+    await this.client.request("POST", `${path}/import`, {
+      body: validated,
+      stackLabel: labelOf(path),
+      gzip: true,
+      unknownOutcomeHint: "`cairn stack history` shows whether a new import update was recorded; run the import again only if it was not",
+    });
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
@@ -272,10 +269,8 @@ export class ServiceBackend implements StateBackend {
   async lockStack(ref: StackRef, operation: string): Promise<StackLock> {
     const path = await this.stackPath(ref);
     const user = await this.serviceUser();
-    const session = await UpdateSession.begin(this.client, path, labelOf(path), operation, user.githubLogin, () => {
-      if (this.sessions.get(path) === session) this.sessions.delete(path);
-    });
-    this.sessions.set(path, session);
+    const session = await UpdateSession.begin(this.client, path, labelOf(path), operation, user.githubLogin, () => this.sessions.delete(session));
+    this.sessions.add(session);
     return session;
   }
 

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from "node:os";
-import { type StackLock, type UntypedDeployment } from "@cairn/core";
+import { validateDeployment, type StackLock, type UntypedDeployment } from "@cairn/core";
 import { CairnError, isAmbiguous, type LockInfo } from "@cairn/core/driver";
 import type { ServiceClient } from "./service-client.js";
 
@@ -25,6 +25,7 @@ export class UpdateSession implements StackLock {
   private constructor(
     private readonly client: ServiceClient,
     private readonly path: string,
+    private readonly stackLabel: string,
     private token: string,
     info: LockInfo,
     expiration: number,
@@ -51,7 +52,7 @@ export class UpdateSession implements StackLock {
     const path = `${stackPath}/update/${created.updateID}`;
     const started = await UpdateSession.start(client, path, stackLabel);
     const info: LockInfo = { pid: process.pid, username, hostname: hostname(), timestamp: new Date().toISOString(), operation: kind, key: created.updateID };
-    return new UpdateSession(client, path, started.token, info, started.tokenExpiration, onEnd);
+    return new UpdateSession(client, path, stackLabel, started.token, info, started.tokenExpiration, onEnd);
   }
 
   /**
@@ -79,6 +80,17 @@ export class UpdateSession implements StackLock {
             : "whether the update started could not be checked; run the command again, and if the stack is reported locked by this update, run `cairn cancel`",
       });
     }
+  }
+
+  /**
+   * `StackLock.save`: a checkpoint of this update, with its token (the service records the update
+   * once, under the kind it was created with, so `SaveOptions` change nothing here). `InvalidArgument`
+   * without a request once released; the service answers `Conflict` once the lease is lost.
+   */
+  async save(deployment: UntypedDeployment): Promise<void> {
+    const validated = validateDeployment(deployment);
+    if (this.done !== undefined) throw new CairnError("InvalidArgument", `the lock on stack ${this.stackLabel} was already released`, { hint: "save under a lock that is still held" });
+    await this.saveCheckpoint(validated);
   }
 
   async saveCheckpoint(deployment: UntypedDeployment): Promise<void> {

@@ -33,3 +33,26 @@ describe("beginUpdate on the service", () => {
     await (await backend.beginUpdate!(ref, "refresh")).cancel();
   });
 });
+
+describe("saving through the service's lock", () => {
+  it("saves checkpoints while held, and refuses a save once the lock is released or lost, writing nothing", async () => {
+    const backend = fixture.backend();
+    const ref: StackRef = { organization: "organization", project: "sessions", name: `held${Date.now().toString(36)}` };
+    const start = sampleDeployment();
+    (start.deployment as Resources).resources = (start.deployment as Resources).resources.slice(0, 1);
+    await backend.createStack(ref, { initialDeployment: start });
+    const lock = await backend.lockStack(ref, "update");
+    await lock.save(sampleDeployment());
+    await lock.release();
+    expect(await backend.exportDeployment(ref)).toEqual(sampleDeployment());
+    const history = await backend.listHistory(ref);
+    await expect(lock.save(start)).rejects.toMatchObject({ code: "InvalidArgument", message: expect.stringMatching(/already released/) });
+    // Lost: someone else ends the update (`cairn cancel`); the service refuses the old token.
+    const lost = await backend.lockStack(ref, "update");
+    await fixture.backend().forceUnlock(ref);
+    await expect(lost.save(start)).rejects.toMatchObject({ code: "Conflict" });
+    await lost.release().catch(() => {});
+    expect(await backend.exportDeployment(ref)).toEqual(sampleDeployment());
+    expect(await backend.listHistory(ref)).toHaveLength(history.length + 1); // the cancelled update only
+  });
+});

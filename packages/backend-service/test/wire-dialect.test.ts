@@ -95,7 +95,7 @@ it("a large import is sent gzipped (Content-Encoding: gzip) and round-trips byte
 it("sends small bodies on the calls Pulumi does not gzip uncompressed, and gzips a checkpoint however small", async () => {
   await backend.createStack(stack("per-call"));
   const lock = await backend.lockStack(stack("per-call"), "update");
-  await backend.importDeployment(stack("per-call"), deploymentOf("per-call", 1), { lockHeld: true });
+  await lock.save(deploymentOf("per-call", 1));
   await lock.release();
   const byPath = (suffix: string) => only(proxy.requests.filter((request) => request.path.endsWith(suffix)));
   expect(byPath("/checkpoint").headers["content-encoding"]).toBe("gzip");

@@ -66,7 +66,7 @@ export async function checkLockRace(options: LockRaceOptions): Promise<void> {
           try {
             if (++holders !== 1) throw new ConformanceFailure(`${holders} writers held the lock at the same time`);
             const state = await backend.exportDeployment(ref);
-            await backend.importDeployment(ref, withCounter(state, counterOf(state) + 1), { kind: "update", lockHeld: true });
+            await lock.save(withCounter(state, counterOf(state) + 1), { kind: "update" });
             holders--;
           } finally {
             await lock.release();

@@ -83,7 +83,7 @@ export async function checkSaveWithLostAnswerIsSaved(fixture: LostAnswerFixture)
     const before = fixture.answersLost();
     fixture.loseNextAnswer(keysOf(ref).stackFile);
     // A fenced write under our own lock whose answer was lost: reported written, because it was.
-    await fixture.backend.importDeployment(ref, next, { kind: "update", lockHeld: true });
+    await lock.save(next, { kind: "update" });
     requireLost(fixture, before, "a locked save");
   } finally {
     await lock.release();

@@ -64,7 +64,7 @@ export async function checkTakenOverWriterIsFenced(store: StateStore): Promise<v
       `taking over an expired lock must log a warning naming the old holder, got ${JSON.stringify(later.warnings)}`,
     );
     // alice wakes up and saves what she was working on.
-    await expectCairnError(() => stalled.importDeployment(ref, markedDeployment("stale"), { kind: "update", lockHeld: true }), "Conflict", "a save by the writer whose lock was taken over");
+    await expectCairnError(() => lock.save(markedDeployment("stale"), { kind: "update" }), "Conflict", "a save by the writer whose lock was taken over");
     assertJsonEqual(await later.exportDeployment(ref), markedDeployment("newer"), "the stack after the fenced-off save");
   } finally {
     await lock.release();

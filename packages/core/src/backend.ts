@@ -42,7 +42,11 @@ export interface StateBackend {
    * update in `listHistory` (1 = oldest). NotFound when the version does not exist.
    */
   exportDeployment(ref: StackRef, options?: { version?: number }): Promise<UntypedDeployment>;
-  /** Validates, then replaces the stack's deployment, recording history. */
+  /**
+   * Validates, then replaces the stack's deployment under the stack's lock, which it takes and
+   * releases itself (`Locked` when someone holds it), recording one history entry. A caller that
+   * already holds the lock saves through it instead: `StackLock.save`.
+   */
   importDeployment(ref: StackRef, deployment: UntypedDeployment, options?: SaveOptions): Promise<void>;
 
   listHistory(ref: StackRef, options?: { limit?: number }): Promise<UpdateRecord[]>;
@@ -58,8 +62,20 @@ export interface StateBackend {
    */
   updateStackTags?(ref: StackRef, change: (tags: Record<string, string>) => Record<string, string>): Promise<Record<string, string>>;
 
-  /** Takes the stack's lock or throws `LockedError` naming the holder. */
+  /**
+   * Takes the stack's lock or throws `LockedError` naming the holder. The holder saves through the
+   * returned handle (`StackLock.save`) and must release it.
+   */
   lockStack(ref: StackRef, operation: string): Promise<StackLock>;
+  /**
+   * A handle for a caller whose writers are serialized by a lease of its own, kept outside this
+   * backend (cairn-server's update leases in its records, which any of its instances may check):
+   * saves through it take no lock of this backend's. Each is still conditional on the stack file
+   * it read, and `SaveOptions.beforeWrite` is where the caller proves its lease is still its own.
+   * `release` ends only the handle (later saves are refused); the lease is the caller's to end.
+   * Backends whose locks are the only way to hold a stack (the service) leave it out.
+   */
+  adoptLease?(ref: StackRef, holder: LockInfo): StackLock;
   getLock(ref: StackRef): Promise<LockInfo[]>;
   /** Removes every lock on the stack, whoever holds it. */
   forceUnlock(ref: StackRef): Promise<LockInfo[]>;
@@ -301,8 +317,6 @@ export interface SaveOptions {
    * (migration keeps the original kind, times, message and result). Defaults to "now, succeeded".
    */
   record?: Pick<UpdateRecord, "kind" | "startTime" | "endTime" | "result"> & { message?: string };
-  /** Skip taking the stack lock (the caller already holds it). */
-  lockHeld?: boolean;
   /**
    * Replace a stack whose file is broken (`StackSummary.broken`); without it such an import is
    * refused. The broken file is not copied to `.bak`, which keeps the last good state.
@@ -328,7 +342,31 @@ export interface UpdateRecord {
   [field: string]: unknown;
 }
 
+/**
+ * The stack's lock as its holder has it (from `lockStack`): the only way to write the stack while
+ * holding it, so no save needs to be told that its caller holds the lock.
+ */
 export interface StackLock {
   readonly info: LockInfo;
+  /**
+   * Validates, then replaces the stack's deployment as the lock's holder, recording one history
+   * entry per call (`kind`, default `import`), as `importDeployment` does without the lock.
+   *
+   * Preconditions: the lock is held, by this handle, and has not been released.
+   * Postconditions: on success the stack file and its history entry are written; on any error the
+   * stack file is as it was (a history entry may be missing after a crash between the two, which
+   * `verifyHistory` reports and `repairHistory` records).
+   * Fencing: the write lands only while the lock is still this holder's (a store-backed lock's
+   * lease is renewed by compare-and-swap right before it; the service's update token must still
+   * hold its lease) and over the stack file as the holder last saw it, when it locked or last saved.
+   *
+   * Errors: `InvalidArgument` (nothing sent) for an invalid deployment or a handle already
+   * released; `Conflict` when the lock was lost (its lease ran out and was taken over, or it was
+   * removed by `stack unlock --force` / `pulumi cancel`) or the stack file was changed by another
+   * writer since; `NotFound` when the stack does not exist; what `importDeployment` throws else.
+   * Nothing is written in any of these cases.
+   */
+  save(deployment: UntypedDeployment, options?: SaveOptions): Promise<void>;
+  /** Ends the holding (once; later calls return the same promise). Saves through it are then refused. */
   release(): Promise<void>;
 }

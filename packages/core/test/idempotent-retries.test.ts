@@ -157,12 +157,12 @@ describe("the layout's writes after a lost answer", () => {
     faulty.faults.push({ matches: (operation, key, options) => operation === "put" && key === STACK_KEY && options.ifMatch !== undefined, kind: "lost-answer" });
     const deployment = fixtureDeployment("checkpoint-v3.json");
     const from = faulty.writes.length;
-    await mine.importDeployment(DEV, deployment, { lockHeld: true });
+    await lock.save(deployment);
     expect(faulty.writes.slice(from).filter((write) => write === `put ${STACK_KEY}`)).toHaveLength(2);
     const stored = (await space.backend().exportDeployment(DEV)).deployment as { resources: unknown[] };
     expect(stored.resources).toHaveLength((deployment.deployment as { resources: unknown[] }).resources.length);
     // The lock knows the version it wrote: the next fenced write goes through.
-    await mine.importDeployment(DEV, deployment, { lockHeld: true });
+    await lock.save(deployment);
     await lock.release();
   });
 
@@ -178,7 +178,7 @@ describe("the layout's writes after a lost answer", () => {
       // A writer that took the stack over (its lease ran out) saved other bytes meanwhile.
       meanwhile: async () => void (await space.store.put(STACK_KEY, encode(new TextDecoder().decode(before.bytes).replace("{", '{ "taken": 1,')), { ifMatch: before.version })),
     });
-    const error = await cairnErrorFrom(() => mine.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true }));
+    const error = await cairnErrorFrom(() => lock.save(fixtureDeployment("checkpoint-v3.json")));
     expect(error.code).toBe("Conflict");
     expect(error.message).toContain("nothing was written");
     await lock.release();

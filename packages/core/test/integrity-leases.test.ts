@@ -37,7 +37,7 @@ describe("lock leases", () => {
     expect(taken.info.username).toBe("bob");
     expect(warnings.join("\n")).toMatch(/took over the lock on stack organization\/countdown\/foo from alice@host-a pid 4242 .*lease expired/);
     // The old holder notices on its next save: Conflict, and bob's lock and state are untouched.
-    await expect(holder.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true })).rejects.toMatchObject({ code: "Conflict" });
+    await expect(lock.save(fixtureDeployment("checkpoint-v3.json"))).rejects.toMatchObject({ code: "Conflict" });
     expect((await other.getLock(DEV))[0]?.username).toBe("bob");
     await lock.release();
     expect((await other.getLock(DEV))[0]?.username).toBe("bob");
@@ -53,7 +53,7 @@ describe("lock leases", () => {
     const key = ".pulumi/stacks/countdown/foo.json";
     await space.put(key, (await space.text(key)).replace("{", '{ "x": 1,'.slice(0, 1)));
     const before = await space.text(key);
-    const error = await writer.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true }).catch((e: unknown) => e);
+    const error = await lock.save(fixtureDeployment("checkpoint-v3.json")).catch((e: unknown) => e);
     expect((error as CairnError).code).toBe("Conflict");
     expect((error as CairnError).message).toMatch(/changed by another writer/);
     expect(await space.text(key)).toBe(before);
@@ -65,7 +65,7 @@ describe("lock leases", () => {
     const writer = space.backend();
     await writer.createStack(DEV);
     const lock = await writer.lockStack(DEV, "update");
-    for (let i = 0; i < 3; i++) await writer.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true });
+    for (let i = 0; i < 3; i++) await lock.save(fixtureDeployment("checkpoint-v3.json"));
     await lock.release();
     expect(await writer.listHistory(DEV)).toHaveLength(3);
   });

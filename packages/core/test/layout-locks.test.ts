@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CAIRN_LOCK_FILE, createStoreBackend, type CairnError, type LockInfo } from "../src/index.js";
+import { CAIRN_LOCK_FILE, CairnError, createStoreBackend, type LockInfo } from "../src/index.js";
 import { forwardingStore } from "../src/driver.js";
 import { DEV, fixtureDeployment, memorySpace } from "./layout-test-helpers.js";
 import { cairnErrorFrom } from "./cairn-error.js";
@@ -77,15 +77,60 @@ describe("stack locks", () => {
     await successor.release();
   });
 
-  it("imports while the caller holds the lock with lockHeld", async () => {
+  it("imports while the caller holds the lock by saving through it, one history record per save", async () => {
     const space = memorySpace();
     const backend = space.backend();
     await backend.createStack(DEV);
     const lock = await backend.lockStack(DEV, "import");
     expect((await cairnErrorFrom(() => backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json")))).code).toBe("Locked");
-    await backend.importDeployment(DEV, fixtureDeployment("checkpoint-v3.json"), { lockHeld: true });
+    await lock.save(fixtureDeployment("checkpoint-v3.json"));
+    await lock.save(fixtureDeployment("checkpoint-v3.json"), { kind: "update" });
     await lock.release();
     expect((await backend.getStack(DEV))?.resourceCount).toBeGreaterThan(0);
+    expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["update", "import"]);
+  });
+
+  it("refuses a save through a released lock, writing nothing, even when no one else holds the stack", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lock = await backend.lockStack(DEV, "update");
+    await lock.release();
+    const key = ".pulumi/stacks/countdown/foo.json";
+    const before = await space.text(key);
+    const error = await cairnErrorFrom(() => lock.save(fixtureDeployment("checkpoint-v3.json")));
+    expect(error.code).toBe("InvalidArgument");
+    expect(error.message).toMatch(/already released/);
+    expect(await space.text(key)).toBe(before);
+    expect(await backend.listHistory(DEV)).toEqual([]);
+  });
+
+  it("saves under a lease held outside the layout (adoptLease): no lock file, fenced by beforeWrite, refused once released", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lease = backend.adoptLease!(DEV, { pid: 1, username: "server", hostname: "h", timestamp: new Date(0).toISOString(), operation: "update" });
+    const locks: string[][] = [];
+    await lease.save(fixtureDeployment("checkpoint-v3.json"), { kind: "update", beforeWrite: async () => void locks.push(await space.keys(".pulumi/locks/")) });
+    expect(locks).toEqual([[]]);
+    const before = await space.text(".pulumi/stacks/countdown/foo.json");
+    const refused = await cairnErrorFrom(() => lease.save(fixtureDeployment("checkpoint-v3.json"), { beforeWrite: async () => { throw new CairnError("Conflict", "lease lost"); } }));
+    expect(refused.message).toBe("lease lost");
+    await lease.release();
+    expect((await cairnErrorFrom(() => lease.save(fixtureDeployment("checkpoint-v3.json")))).code).toBe("InvalidArgument");
+    expect(await space.text(".pulumi/stacks/countdown/foo.json")).toBe(before);
+    expect((await backend.listHistory(DEV)).map((record) => record.kind)).toEqual(["update"]);
+  });
+
+  it("refuses an invalid deployment saved through the lock before touching the store", async () => {
+    const space = memorySpace();
+    const backend = space.backend();
+    await backend.createStack(DEV);
+    const lock = await backend.lockStack(DEV, "update");
+    const keys = await space.keys();
+    expect((await cairnErrorFrom(() => lock.save({ version: 3 } as never))).code).toBe("InvalidArgument");
+    expect(await space.keys()).toEqual(keys);
+    await lock.release();
   });
 
   it("uses the legacy lock directory .pulumi/locks/<stack>/ in the legacy layout", async () => {

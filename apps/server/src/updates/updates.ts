@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { CairnError, validateDeployment, type UntypedDeployment } from "@cairn/core";
+import { CairnError, validateDeployment, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
 import { SUPPORTED_JOURNAL_VERSION, type JournalEntry } from "../journal/entries.js";
 import { hashToken } from "../accounts/token-hash.js";
 import type { JsonRecords } from "../records/json-records.js";
@@ -162,16 +162,27 @@ export class Updates {
     const update = await this.records.get<UpdateRecord>(RECORD_KEYS.update(id.org, id.project, id.stack, lease.updateId));
     const engineVersion = update?.value.engineVersion;
     const { deployment } = await this.journal.replay(id, lease.updateId, base, status === "succeeded", engineVersion === undefined ? {} : { engineVersion });
-    await backend.importDeployment(layoutRef(id), validateDeployment(deployment), { lockHeld: true, kind: lease.kind });
+    await this.leaseOn(id, lockInfoOf(lease)).save(validateDeployment(deployment), { kind: lease.kind });
     await this.journal.discard(id, lease.updateId);
     return true;
   }
 
   /** Rewrites the stack file as it is (a new version), fencing off writes based on the old one. */
-  private async fenceStackFile(id: StackId): Promise<void> {
+  private async fenceStackFile(id: StackId, lease: LeaseRecord): Promise<void> {
     const backend = this.state.backendFor(id.org);
     if ((await backend.getStack(layoutRef(id))) === undefined) return;
-    await backend.importDeployment(layoutRef(id), await backend.exportDeployment(layoutRef(id)), { lockHeld: true, kind: "cancel" });
+    await this.leaseOn(id, lockInfoOf(lease)).save(await backend.exportDeployment(layoutRef(id)), { kind: "cancel" });
+  }
+
+  /**
+   * The layout's handle on a stack this server holds by its own lease (`adoptLease`): the lease
+   * is the lock, so a save takes no lock file of the layout's and is fenced by the stack-file
+   * compare-and-swap (and, for a checkpoint, by `beforeWrite`'s lease check).
+   */
+  private leaseOn(id: StackId, holder: LockInfo): StackLock {
+    const backend = this.state.backendFor(id.org);
+    if (backend.adoptLease === undefined) throw new CairnError("Internal", "the state layout cannot save under the server's leases");
+    return backend.adoptLease(layoutRef(id), holder);
   }
 
   /**
@@ -220,8 +231,7 @@ export class Updates {
     // Fenced: the lease is checked after the stack file is read and the write is conditional on
     // that read, while ending an update marks its lease, then changes the stack file. So a write
     // either lands before the end is acknowledged or not at all.
-    await this.state.backendFor(id.org).importDeployment(layoutRef(id), deployment, {
-      lockHeld: true,
+    await this.leaseOn(id, lockInfoOf({ ...verified.update, startedAt: verified.update.createdAt })).save(deployment, {
       kind: verified.kind,
       beforeWrite: async () => {
         await this.leases.verify(id, updateId, token);
@@ -325,7 +335,7 @@ export class Updates {
     const compacted = await this.compactJournal(id, lease, status);
     // Someone else ends it: change the stack file, so a write of the ending update that was already
     // past its lease check fails its compare-and-swap instead of landing after this returns.
-    if (by === "other" && !compacted) await this.fenceStackFile(id);
+    if (by === "other" && !compacted) await this.fenceStackFile(id, lease);
     const backend = this.state.backendFor(id.org);
     const ref = layoutRef(id);
     const latest = (await backend.listHistory(ref, { limit: 1 }))[0];

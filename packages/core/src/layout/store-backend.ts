@@ -28,6 +28,7 @@ import { historyStrategy, type HistoryStrategy } from "./history/history-strateg
 import { StackLocks } from "./locks/locks.js";
 import { trackProcessLock, untrackProcessLock } from "./locks/process-locks.js";
 import type { HeldLock } from "./locks/held-lock.js";
+import { AdoptedLease, LayoutStackLock, type SaveUnder } from "./locks/stack-lock.js";
 import { resolveLayoutMode } from "./files/meta.js";
 import { deleteIfPresent, removeAllUnder } from "./files/objects.js";
 import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./files/paths.js";
@@ -70,8 +71,6 @@ export function createStoreBackend(store: StateStore, options?: StoreBackendOpti
 class StoreBackend implements StateBackend {
   private readonly store: StateStore;
   private readonly locks: StackLocks;
-  /** Locks this instance holds (by lock directory), so a `lockHeld` save is fenced by its own lock. */
-  private readonly held = new Map<string, HeldLock>();
   private mode: Promise<LayoutMode> | undefined;
   private knownMode: LayoutMode | undefined;
   private readonly indexes: StackIndexes;
@@ -378,38 +377,51 @@ class StoreBackend implements StateBackend {
     // Validate before touching the store: a bad document must leave nothing behind.
     const validated = validateDeployment(deployment);
     const paths = await this.pathsOf(ref);
+    await this.withLock(paths, options.record?.kind ?? options.kind ?? "import", (lock) => this.saveDeployment(lock, paths, ref, validated, options));
+  }
+
+  /**
+   * One save of a validated deployment, with its history record: under `lock` (fenced by it), or
+   * under a lease held outside this backend (`adoptLease`: fenced by the caller's `beforeWrite`).
+   */
+  private async saveDeployment(lock: HeldLock | undefined, paths: StackPaths, ref: StackRef, validated: UntypedDeployment, options: SaveOptions): Promise<void> {
     const kind = options.record?.kind ?? options.kind ?? "import";
-    const save = async (lock: HeldLock | undefined) => {
-      const startTime = options.record?.startTime ?? unixSeconds();
-      // The update's record, made once the stack file is written (its end time is then).
-      const record = () => historyRecord({ kind, startTime, message: options.record?.message ?? "", result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
-      const found = await this.requireStack(paths).catch((error: unknown) => {
-        if (isBrokenStackError(error) && options.replaceBroken) return error;
-        if (isBrokenStackError(error)) {
-          throw new CairnError(error.code, error.message, { cause: error, hint: `${error.broken.hint} (an import replaces a broken stack only with --force)` });
-        }
-        throw error;
-      });
-      await options.beforeWrite?.();
-      if (found instanceof BrokenStackError) {
-        // Over a broken file: fenced on it, and no `.bak` of it (the `.bak` keeps the last good state).
-        const file = buildVersionedCheckpoint(paths.qualifiedName, validated);
-        const written = await this.files.write(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
-        await this.recordUpdate(paths, ref.name, written, record());
-        return;
+    const startTime = options.record?.startTime ?? unixSeconds();
+    // The update's record, made once the stack file is written (its end time is then).
+    const record = () => historyRecord({ kind, startTime, message: options.record?.message ?? "", result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
+    const found = await this.requireStack(paths).catch((error: unknown) => {
+      if (isBrokenStackError(error) && options.replaceBroken) return error;
+      if (isBrokenStackError(error)) {
+        throw new CairnError(error.code, error.message, { cause: error, hint: `${error.broken.hint} (an import replaces a broken stack only with --force)` });
       }
-      const stored = found;
-      const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
-      // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
-      // else wrote it (after taking over an expired lease) and this write must not land.
-      const expected: PreviousStackFile | null =
-        lock?.stackFile === undefined || (lock.stackFile !== null && lock.stackFile.key === stored.key && lock.stackFile.version === stored.version)
-          ? { key: stored.key, version: stored.version, bytes: stored.bytes } // the bytes just read: `.bak` needs no second read
-          : lock.stackFile;
-      const written = await this.files.write(lock, paths, file, expected);
+      throw error;
+    });
+    await options.beforeWrite?.();
+    if (found instanceof BrokenStackError) {
+      // Over a broken file: fenced on it, and no `.bak` of it (the `.bak` keeps the last good state).
+      const file = buildVersionedCheckpoint(paths.qualifiedName, validated);
+      const written = await this.files.write(lock, paths, file, { key: found.stored.key, version: found.stored.version }, { backup: false, index: true });
       await this.recordUpdate(paths, ref.name, written, record());
+      return;
+    }
+    const stored = found;
+    const file = buildVersionedCheckpoint(paths.qualifiedName, validated, stored.file.checkpoint.config);
+    // Fenced on what the lock holder last saw: if the stack changed since it locked, someone
+    // else wrote it (after taking over an expired lease) and this write must not land.
+    const expected: PreviousStackFile | null =
+      lock?.stackFile === undefined || (lock.stackFile !== null && lock.stackFile.key === stored.key && lock.stackFile.version === stored.version)
+        ? { key: stored.key, version: stored.version, bytes: stored.bytes } // the bytes just read: `.bak` needs no second read
+        : lock.stackFile;
+    const written = await this.files.write(lock, paths, file, expected);
+    await this.recordUpdate(paths, ref.name, written, record());
+  }
+
+  /** Saves through a lock handle: validated first, as `importDeployment`, so a bad document changes nothing. */
+  private saverFor(ref: StackRef): SaveUnder {
+    return async (lock, deployment, options) => {
+      const validated = validateDeployment(deployment);
+      await this.saveDeployment(lock, await this.pathsOf(ref), ref, validated, options);
     };
-    await (options.lockHeld ? save(this.held.get(paths.lockDir)) : this.withLock(paths, kind, save));
   }
 
   async listHistory(ref: StackRef, options: { limit?: number } = {}): Promise<UpdateRecord[]> {
@@ -462,8 +474,12 @@ class StoreBackend implements StateBackend {
       await lock.release();
       throw error;
     }
-    this.held.set(paths.lockDir, lock);
-    return lock;
+    return new LayoutStackLock(lock, this.saverFor(ref));
+  }
+
+  /** A lease the caller holds outside the layout (cairn-server's): see `StateBackend.adoptLease`. */
+  adoptLease(ref: StackRef, holder: LockInfo): StackLock {
+    return new AdoptedLease(holder, `${ref.project === undefined ? "" : `${ref.project}/`}${ref.name}`, this.saverFor(ref));
   }
 
   async getLock(ref: StackRef): Promise<LockInfo[]> {
@@ -547,10 +563,7 @@ class StoreBackend implements StateBackend {
   private async acquire(paths: StackPaths, operation: string): Promise<HeldLock> {
     // Tracked from the start, so an interrupted process can release it (`releaseProcessLocks`).
     const lock: HeldLock = await trackProcessLock(
-      this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => {
-        if (this.held.get(paths.lockDir) === lock) this.held.delete(paths.lockDir);
-        untrackProcessLock(lock);
-      }),
+      this.locks.acquire(paths.lockDir, paths.qualifiedName, this.lockInfo(operation), () => untrackProcessLock(lock)),
     );
     return lock;
   }

@@ -298,7 +298,7 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
             const id = newId(writer);
             tally.writes++;
             try {
-              await backend.importDeployment(ref, withChain(deployment, [...chainOf(deployment), id]), { kind: "update", lockHeld: true });
+              await lock.save(withChain(deployment, [...chainOf(deployment), id]), { kind: "update" });
               tally.acked++;
               acked++;
               told.push({ id, told: "ok" });

@@ -59,7 +59,7 @@ export function registerStackChangeSecretsProvider(stack: Command, run: RunComma
               : await prepareStackConfigRewrite(configFile, to.encryptionSalt, await configResealer(context, configFile, ref, from, to, nonInteractive));
           // The state is written first: its secrets_providers is what the ciphertext needs. The
           // config file follows; cairn prefers the state's salt if a crash falls in between.
-          await backend.importDeployment(ref, reencrypted, { kind: "change-secrets-provider", lockHeld: true });
+          await lock.save(reencrypted, { kind: "change-secrets-provider" });
           await configRewrite?.commit();
         } finally {
           await lock.release();

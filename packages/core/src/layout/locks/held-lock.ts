@@ -23,9 +23,10 @@ export interface StackFileVersion {
  * A lock this process holds: the lock file's own store version (so every renewal and every
  * pre-write check is a compare-and-swap that fails once someone else replaced the file), a lease
  * renewed on a timer (`renewalTimer`; an unref'd setInterval by default) while the holder works,
- * and the stack file version the holder last saw, which fences its writes.
+ * and the stack file version the holder last saw, which fences its writes. Its caller gets it
+ * wrapped as a `StackLock` (`LayoutStackLock`), through which it saves.
  */
-export class HeldLock implements StackLock {
+export class HeldLock implements Pick<StackLock, "info" | "release"> {
   /** `null`: the stack had no file when it was locked; `undefined`: not read yet. */
   stackFile: StackFileVersion | null | undefined;
   private current: LockInfo;

@@ -1,12 +1,15 @@
 import type { StackLock } from "../../backend.js";
 
+/** What is tracked: the lock file a backend holds, which saves nothing itself but can be released. */
+type Releasable = Pick<StackLock, "release">;
+
 /**
  * Every stack lock this process holds, across all backends it opened. A CLI interrupted by
  * SIGINT/SIGTERM releases them before it exits (`releaseProcessLocks`), so an interrupted
  * `stack import` leaves no lock behind for `stack unlock` to call live. (A process killed outright
  * cannot; its lock is then recognisably dead: same host, pid gone, and taken over.)
  */
-const held = new Set<StackLock>();
+const held = new Set<Releasable>();
 /** Acquisitions under way: a lock file can already be in the store before `acquire` returns. */
 const acquiring = new Set<Promise<unknown>>();
 
@@ -15,7 +18,7 @@ const acquiring = new Set<Promise<unknown>>();
  * `releaseProcessLocks` waits for acquisitions under way, so a signal that lands between the lock
  * file's write and `acquire` returning still releases it.
  */
-export function trackProcessLock<T extends StackLock>(acquisition: Promise<T>): Promise<T> {
+export function trackProcessLock<T extends Releasable>(acquisition: Promise<T>): Promise<T> {
   const tracked = acquisition.then((lock) => {
     held.add(lock);
     return lock;
@@ -26,7 +29,7 @@ export function trackProcessLock<T extends StackLock>(acquisition: Promise<T>): 
   return tracked;
 }
 
-export function untrackProcessLock(lock: StackLock): void {
+export function untrackProcessLock(lock: Releasable): void {
   held.delete(lock);
 }
 
