@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { main } from "../dist/main.js";
-import { installSignalHandlers } from "../dist/signals.js";
+import { installSignalHandlers, main } from "../dist/main.js";
 
 // `pnpm cairn …` runs scripts from the repository root; run from where the user typed it instead,
 // so the project (Pulumi.yaml) and relative paths resolve as they expect.

@@ -1,4 +1,4 @@
-import { type ErrorCode, isCairnError } from "@cairn/core";
+import { type ErrorCode, isCairnError } from "@cairn/core/driver";
 
 /**
  * The one place error codes become exit codes. 1 is a generic failure, 2 a usage error (as

@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError } from "@cairn/core/driver";
 
 /**
  * A commander option parser for a whole-number flag in [min, max]. `Number.parseInt` alone turns

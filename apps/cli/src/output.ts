@@ -1,19 +1,9 @@
-import { isCairnError } from "@cairn/core";
-import { redactUrlsIn } from "@cairn/core/driver";
+import { isCairnError, redactUrlsIn } from "@cairn/core/driver";
 
-/** Where commands write. Tests capture it; the binary passes process streams. */
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-  /** Whether a human is at the keyboard (prompts and progress allowed). */
-  interactive: boolean;
-}
+import type { Output } from "./process-output.js";
 
-export const processOutput: Output = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-};
+// `Output` and `processOutput` live in a file that imports nothing, so `cairn version` loads no core.
+export type { Output } from "./process-output.js";
 
 export function printJson(output: Output, value: unknown): void {
   output.out(JSON.stringify(value, null, 4));

@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { redactUrl } from "../credentials/redact-url.js";
 
 /** An HTTP answer read to its end. */
@@ -41,11 +40,13 @@ export class AnswerCutShortError extends Error {
  * returned; failures before the answer are the network's errno errors (ECONNREFUSED, ENOTFOUND,
  * ECONNRESET, ETIMEDOUT), a body cut short is an `AnswerCutShortError`.
  */
-export function requestWholeAnswer(url: URL, options: WholeAnswerOptions): Promise<WholeAnswer> {
+export async function requestWholeAnswer(url: URL, options: WholeAnswerOptions): Promise<WholeAnswer> {
+  // node:http and node:https on first request, not at start-up: loading them (with tls and net)
+  // costs >10 ms, and a command on a file:// backend never makes a request.
+  const { request: send } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers["content-length"] = String(options.body.byteLength);
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const outgoing = send(url, { method: options.method, headers, ...(options.signal === undefined ? {} : { signal: options.signal }) }, (message) => {
       readWhole(url.href, message).then(
         (bytes) => resolve({ status: message.statusCode ?? 0, statusMessage: message.statusMessage ?? "", headers: message.headers, bytes }),

@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from "node:zlib";
 import { CairnError } from "../../errors.js";
 
 /**
@@ -9,6 +8,9 @@ import { CairnError } from "../../errors.js";
 export type Compression = "none" | "gzip" | "zstd";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** node:zlib on first use, not at start-up: it costs a few ms to load, and most commands never gzip. */
+const zlib = (): Promise<typeof import("node:zlib")> => import("node:zlib");
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
 export function compressionSuffix(compression: Compression): string {
@@ -17,7 +19,7 @@ export function compressionSuffix(compression: Compression): string {
 
 /** Compresses `bytes` for a file whose name ends in `compressionSuffix(compression)`. */
 export async function compress(bytes: Uint8Array, compression: Compression): Promise<Uint8Array> {
-  if (compression === "gzip") return gzipSync(bytes);
+  if (compression === "gzip") return (await zlib()).gzipSync(bytes);
   if (compression === "zstd") return (await zstdCodec()).compress(bytes, ZSTD_LEVEL);
   return bytes;
 }
@@ -26,7 +28,7 @@ export async function compress(bytes: Uint8Array, compression: Compression): Pro
 export async function decompress(bytes: Uint8Array, key: string): Promise<Uint8Array> {
   if (startsWith(bytes, GZIP_MAGIC)) {
     try {
-      return gunzipSync(bytes);
+      return (await zlib()).gunzipSync(bytes);
     } catch (error) {
       throw new CairnError("Internal", `${key} is not a valid gzip file: ${(error as Error).message}`, { cause: error });
     }
