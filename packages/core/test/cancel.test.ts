@@ -61,6 +61,28 @@ describe("cancellation", () => {
     expect(tries).toBe(0);
   });
 
+  it("a try the signal aborts in flight fails Canceled whatever the SDK threw: ambiguous for a write, not for a read or a connection never made", async () => {
+    const inFlight = (write: boolean, thrown: () => unknown) => {
+      const controller = new AbortController();
+      return failure(
+        withRetry(
+          async () => {
+            controller.abort();
+            throw thrown();
+          },
+          { signal: controller.signal, write, what: "put a/b", mapError: (error) => new DriverError("Unavailable", `mapped: ${String(error)}`, { cause: error }) },
+        ),
+      );
+    };
+    const reset = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const write = await inFlight(true, reset);
+    expect([write.code, write.ambiguous, write.message]).toEqual(["Canceled", true, "put a/b canceled"]);
+    const read = await inFlight(false, reset);
+    expect([read.code, read.ambiguous]).toEqual(["Canceled", false]);
+    const refused = await inFlight(true, () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    expect([refused.code, refused.ambiguous]).toEqual(["Canceled", false]);
+  });
+
   describe("withFileLock", () => {
     let dir: string;
     beforeEach(async () => {

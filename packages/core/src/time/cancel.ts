@@ -1,4 +1,5 @@
-import { CairnError } from "../errors.js";
+import { CairnError, isCairnError } from "../errors.js";
+import { requestNeverSent } from "../http/never-sent.js";
 import type { Clock } from "./clock.js";
 
 /**
@@ -11,6 +12,20 @@ export function canceledError(signal: AbortSignal, what = "operation"): CairnErr
   const reason: unknown = signal.reason;
   const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${reason.message}` : "";
   return new CairnError("Canceled", `${what} canceled${detail}`, { cause: reason, hint: "nothing more was attempted after the cancellation; run it again to finish it" });
+}
+
+/**
+ * What a try that failed once `signal` had fired reports: `Canceled`, whatever the SDK made of the
+ * abort (an AbortError, a destroyed socket read as a reset, a body cut short), with the try's own
+ * error as `cause`. A `write` (a put, a delete) aborted in flight may have reached the store, so
+ * its `Canceled` is ambiguous unless the connection was never made (`requestNeverSent`).
+ * `withRetry` applies it to every try, so a driver that retries through it needs nothing more.
+ */
+export function canceledTry(signal: AbortSignal, failure: unknown, options: { what?: string; write?: boolean } = {}): CairnError {
+  const mayHaveLanded = options.write === true && !requestNeverSent(failure);
+  if (isCairnError(failure, "Canceled") && (failure.ambiguous || !mayHaveLanded)) return failure;
+  const canceled = canceledError(signal, options.what);
+  return new CairnError("Canceled", canceled.message, { cause: failure, ambiguous: mayHaveLanded, ...(canceled.hint === undefined ? {} : { hint: canceled.hint }) });
 }
 
 /** Throws `Canceled` when `signal` has already fired; call it before starting something that waits. */
