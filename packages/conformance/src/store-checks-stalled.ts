@@ -52,19 +52,23 @@ export async function startStalledEndpoint(): Promise<StalledEndpoint> {
  */
 export async function checkAbortEndsStalledCalls(createStalled: (endpoint: string) => Promise<StateStore>): Promise<void> {
   const endpoint = await startStalledEndpoint();
-  const store = await createStalled(endpoint.url);
   const problems: string[] = [];
+  const stores: StateStore[] = [];
   try {
-    const calls: Array<[string, (signal: AbortSignal) => Promise<unknown>]> = [
-      ["get", (signal) => store.get("stalled/object", { signal })],
-      ["list", (signal) => store.list("stalled/", { signal })],
-      ["put", (signal) => store.put("stalled/object", utf8("never answered"), { signal })],
-      ["delete", (signal) => store.delete("stalled/object", { signal })],
+    const calls: Array<[string, (store: StateStore, signal: AbortSignal) => Promise<unknown>]> = [
+      ["get", (store, signal) => store.get("stalled/object", { signal })],
+      ["list", (store, signal) => store.list("stalled/", { signal })],
+      ["put", (store, signal) => store.put("stalled/object", utf8("never answered"), { signal })],
+      ["delete", (store, signal) => store.delete("stalled/object", { signal })],
     ];
     for (const [name, call] of calls) {
+      // A fresh store per call: one that shares a first lookup between calls (git's default
+      // branch) would otherwise send the later calls nothing to wait on.
+      const store = await createStalled(endpoint.url);
+      stores.push(store);
       const controller = new AbortController();
       const arrived = endpoint.requestArrived();
-      const outcome = call(controller.signal).then(
+      const outcome = call(store, controller.signal).then(
         () => "resolved although its request was never answered",
         (error: unknown) => error,
       );
@@ -82,7 +86,7 @@ export async function checkAbortEndsStalledCalls(createStalled: (endpoint: strin
       else if (!isCairnError(settled, "Canceled") && store.classifyError(settled) !== "Canceled") problems.push(`${name} aborted under way: ${describe(store, settled)}, expected Canceled`);
     }
   } finally {
-    await store.close();
+    for (const store of stores) await store.close();
     await endpoint.close();
   }
   assert(problems.length === 0, `against an endpoint that never answers:\n  ${problems.join("\n  ")}`);
