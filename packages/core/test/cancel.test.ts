@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStoreBackend, isCairnError, type CairnError } from "../src/index.js";
-import { CairnError as DriverError, withFileLock, withRetry, type Clock, type StateStore } from "../src/driver.js";
+import { CairnError as DriverError, orCanceled, withFileLock, withRetry, type Clock, type StateStore } from "../src/driver.js";
 import { memorySpace } from "./layout-test-helpers.js";
 
 /**
@@ -81,6 +81,19 @@ describe("cancellation", () => {
     expect([read.code, read.ambiguous]).toEqual(["Canceled", false]);
     const refused = await inFlight(true, () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
     expect([refused.code, refused.ambiguous]).toEqual(["Canceled", false]);
+  });
+
+  it("orCanceled stops only the caller's wait: Canceled at once, the shared promise goes on for others", async () => {
+    let finish!: (value: string) => void;
+    const shared = new Promise<string>((resolve) => (finish = resolve));
+    const controller = new AbortController();
+    const mine = failure(orCanceled(shared, controller.signal, "waiting for the branch"));
+    const theirs = orCanceled(shared, new AbortController().signal);
+    controller.abort();
+    const error = await mine;
+    expect([error.code, error.message]).toEqual(["Canceled", "waiting for the branch canceled"]);
+    finish("main");
+    expect(await theirs).toBe("main");
   });
 
   describe("withFileLock", () => {
