@@ -60,8 +60,9 @@ function isCutShort({ code, statusCode }: AzureErrorShape): boolean {
 /**
  * The error for a streamed body that failed before its end. The SDK's download stream reports the
  * connection closing mid-body as an `AbortError` ("The operation was aborted."), as if the caller
- * had canceled; cairn passes the SDK no abort signal, so a failure while reading a body is the
- * transport's. A failure that carries a status (a range re-request the SDK made) is left as it is.
+ * had canceled. It is the transport's unless the caller's signal fired, which `withRetry` reports
+ * as `Canceled` whatever this made of it. A failure that carries a status (a range re-request the
+ * SDK made) is left as it is.
  */
 export function answerCutShort(error: unknown, received: number, announced: number | undefined): unknown {
   if (shapeOf(error).statusCode !== undefined) return error;
@@ -76,7 +77,7 @@ export function classifyAzblobError(error: unknown): ErrorCode {
   const { name, statusCode, code } = shape;
   if (code !== undefined && AZURE_CODES[code] !== undefined) return AZURE_CODES[code];
   if (isCutShort(shape)) return "Unavailable";
-  // Only a caller's abort signal makes one (cairn passes none; a cut-short download is answerCutShort's).
+  // Only a caller's abort signal makes one (a cut-short download is answerCutShort's).
   if (name === "AbortError") return "Canceled";
   // @azure/identity: no credential in the default chain worked.
   if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AggregateAuthenticationError") return "Unauthenticated";

@@ -1,6 +1,6 @@
 import type { ContainerClient } from "@azure/storage-blob";
-import { KeyPrefix, withRetry } from "@cairn/core/driver";
-import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
+import { KeyPrefix, throwIfCanceled, withRetry } from "@cairn/core/driver";
+import type { CallOptions, DeleteOptions, ErrorCode, GetOptions, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import { openContainerClient } from "./azblob-client.js";
 import type { AzblobCredential } from "./azblob-credentials.js";
 import { answerCutShort, azblobFailure, classifyAzblobError } from "./azblob-errors.js";
@@ -29,11 +29,11 @@ export class AzblobStore implements StateStore {
     readonly credentialSource: string,
   ) {}
 
-  async get(key: string): Promise<StoredObject | undefined> {
-    return this.run("get", key, async () => {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
+    return this.run("get", key, options, async (sent) => {
       try {
         // One request: the bytes and the ETag come from the same response, so they always match.
-        const response = await this.blob(key).download(0);
+        const response = await this.blob(key).download(0, undefined, sent);
         return { bytes: await readAll(response.readableStreamBody, response.contentLength), version: response.etag! };
       } catch (error) {
         if (isBlobNotFound(error)) return undefined;
@@ -44,17 +44,17 @@ export class AzblobStore implements StateStore {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
     const conditions = options.ifNoneMatch === "*" ? { ifNoneMatch: "*" } : options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {};
-    return this.run("put", key, async () => {
-      const response = await this.blob(key).upload(bytes, bytes.byteLength, { conditions });
+    return this.run("put", key, options, async (sent) => {
+      const response = await this.blob(key).upload(bytes, bytes.byteLength, { conditions, ...sent });
       return response.etag!;
     });
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const conditions = options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch };
-    await this.run("delete", key, async () => {
+    await this.run("delete", key, options, async (sent) => {
       try {
-        await this.blob(key).delete({ conditions, deleteSnapshots: "include" });
+        await this.blob(key).delete({ conditions, deleteSnapshots: "include", ...sent });
       } catch (error) {
         // Idempotent without ifMatch; with it, a missing blob is Azure's 412 (a Conflict).
         if (!isBlobNotFound(error)) throw error;
@@ -64,9 +64,9 @@ export class AzblobStore implements StateStore {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
     const maxPageSize = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE);
-    return this.run("list", prefix, async () => {
+    return this.run("list", prefix, options, async (sent) => {
       const pages = this.client
-        .listBlobsFlat({ prefix: this.keys.objectName(prefix) })
+        .listBlobsFlat({ prefix: this.keys.objectName(prefix), ...sent })
         .byPage(options.cursor === undefined ? { maxPageSize } : { maxPageSize, continuationToken: options.cursor });
       const next = await pages.next();
       if (next.done === true) return { objects: [] };
@@ -95,10 +95,22 @@ export class AzblobStore implements StateStore {
     return this.client.getBlockBlobClient(this.keys.objectName(key));
   }
 
-  /** Runs one service call with cairn's retry, turning SDK errors into CairnErrors with hints. */
-  private run<T>(operation: string, key: string, action: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one service call with cairn's retry, turning SDK errors into CairnErrors with hints. The
+   * caller's signal aborts the call in flight (the SDK's `abortSignal`) and the backoff.
+   */
+  private run<T>(operation: string, key: string, { signal }: CallOptions, action: (sent: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
+    const what = `${operation} ${key}`;
+    throwIfCanceled(signal, what);
     const context = { operation, key, container: this.client.containerName, endpoint: this.endpoint };
-    return withRetry(action, { ...RETRY, mapError: (error) => azblobFailure(error, context) });
+    const sent = signal === undefined ? {} : { abortSignal: signal };
+    return withRetry(() => action(sent), {
+      ...RETRY,
+      mapError: (error) => azblobFailure(error, context),
+      what,
+      write: operation === "put" || operation === "delete",
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 }
 

@@ -24,6 +24,8 @@ describeStoreConformance("AzblobStore", {
   cleanup: async (store) => deleteContainer(containerOf(store)),
   // A fresh container name, never created.
   createMissing: async () => openAzblobUrl(`azblob://${uniqueContainerName("missing")}`, connectionStringEnv()),
+  // The account-key route with the endpoint in the URL, pointed at an endpoint that never answers.
+  createStalled: async (endpoint) => openAzblobUrl(`azblob://${uniqueContainerName("stalled")}?localemu=true&domain=${new URL(endpoint).host}&protocol=http`, accountKeyEnv()),
 });
 describeCoreOverStoreConformance("AzblobStore", { create: freshContainerStore, cleanup: async (store) => deleteContainer(containerOf(store)) });
 

@@ -3,16 +3,18 @@ import { open, readdir, readFile, unlink, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
   CairnError,
+  canceledTry,
   createFileExclusive,
   isTempFileName,
   LOCK_BREAK_SUFFIX,
   removeAbandonedTempFiles,
   removeTempFileIfAbandoned,
   systemClock,
+  throwIfCanceled,
   withFileLock,
   writeFileAtomic,
 } from "@cairn/core/driver";
-import type { DeleteOptions, ErrorCode, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject, Clock } from "@cairn/core/driver";
+import type { CallOptions, DeleteOptions, ErrorCode, GetOptions, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject, Clock } from "@cairn/core/driver";
 import { classifyFileError, parentIsAnObject } from "./file-errors.js";
 
 /** Sidecar lock taken only for compare-and-swap; listings skip it. */
@@ -44,7 +46,8 @@ export class FileStore implements StateStore {
     private readonly options: FileStoreOptions = {},
   ) {}
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
+    throwIfCanceled(options.signal, `get ${key}`);
     const handle = await open(this.pathOf(key), "r").catch((error: NodeJS.ErrnoException) => {
       // ENOTDIR: a parent of the key is a file, so nothing can be stored under the key.
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
@@ -56,7 +59,11 @@ export class FileStore implements StateStore {
       const info = await handle.stat({ bigint: true });
       // A directory is only a prefix of other keys, not an object (open(2) succeeds on it).
       if (!info.isFile()) return undefined;
-      const bytes = new Uint8Array(await handle.readFile());
+      const { signal } = options;
+      const read = await handle.readFile(signal === undefined ? {} : { signal }).catch((error: unknown) => {
+        throw signal?.aborted ? canceledTry(signal, error, { what: `get ${key}` }) : error;
+      });
+      const bytes = new Uint8Array(read);
       return { bytes, version: versionOf(info) };
     } finally {
       await handle.close();
@@ -64,6 +71,7 @@ export class FileStore implements StateStore {
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
+    throwIfCanceled(options.signal, `put ${key}`);
     const path = this.pathOf(key);
     try {
       return await this.write(key, path, bytes, options);
@@ -108,10 +116,11 @@ export class FileStore implements StateStore {
       await this.requireVersion(key, path, expected);
       await writeFileAtomic(path, bytes);
       return this.versionAt(path);
-    }, this.lockOptions());
+    }, this.lockOptions(options));
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    throwIfCanceled(options.signal, `delete ${key}`);
     const path = this.pathOf(key);
     await removeAbandonedTempFiles(dirname(path), this.abandonedTempOptions());
     const remove = () => unlink(path).catch(async (error: NodeJS.ErrnoException) => {
@@ -125,7 +134,7 @@ export class FileStore implements StateStore {
       await withFileLock(`${path}${CAS_LOCK_SUFFIX}`, async () => {
         await this.requireVersion(key, path, expected);
         await remove();
-      }, this.lockOptions());
+      }, this.lockOptions(options));
     }
     // As fileblob's Delete: the object's `.attrs` sidecar goes with it.
     await removeAttrsSidecar(path);
@@ -135,7 +144,7 @@ export class FileStore implements StateStore {
     const limit = options.limit ?? DEFAULT_PAGE;
     const keys: string[] = [];
     const temps: string[] = [];
-    await this.walk("", prefix, keys, temps);
+    await this.walk("", prefix, keys, temps, options.signal);
     for (const temp of temps) await removeTempFileIfAbandoned(temp, this.abandonedTempOptions());
     const after = options.cursor;
     const remaining = keys.sort().filter((key) => after === undefined || key > after);
@@ -155,16 +164,17 @@ export class FileStore implements StateStore {
   async close(): Promise<void> {}
 
   /** Collects keys under `directory` (a key prefix ending in `/`, or "") that start with `prefix`, and the paths of temp files met on the way. */
-  private async walk(directory: string, prefix: string, keys: string[], temps: string[]): Promise<void> {
+  private async walk(directory: string, prefix: string, keys: string[], temps: string[], signal: AbortSignal | undefined): Promise<void> {
     // Only descend where the prefix can still match: `a/b` needs `a/`, not `c/`.
     if (!prefix.startsWith(directory) && !directory.startsWith(prefix)) return;
+    throwIfCanceled(signal, `list ${prefix}`); // a deep tree is many reads: stop between them
     const entries = await readdir(join(this.root, directory), { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") return [];
       throw error;
     });
     for (const entry of entries) {
       const key = `${directory}${entry.name}`;
-      if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys, temps);
+      if (entry.isDirectory()) await this.walk(`${key}/`, prefix, keys, temps, signal);
       else if (entry.isFile() && key.startsWith(prefix) && isObjectName(entry.name)) keys.push(key);
       else if (entry.isFile() && isTempFileName(entry.name)) temps.push(join(this.root, key));
     }
@@ -175,8 +185,9 @@ export class FileStore implements StateStore {
     return this.options.abandonedTempAgeMs === undefined ? { now } : { now, maxAgeMs: this.options.abandonedTempAgeMs };
   }
 
-  private lockOptions() {
-    return this.options.clock === undefined ? {} : { clock: this.options.clock };
+  /** The compare-and-swap sidecar lock's wait: the store's clock, ended by the call's signal (nothing written then). */
+  private lockOptions({ signal }: CallOptions) {
+    return { ...(this.options.clock === undefined ? {} : { clock: this.options.clock }), ...(signal === undefined ? {} : { signal }) };
   }
 
   private async requireVersion(key: string, path: string, expected: string): Promise<void> {

@@ -29,6 +29,7 @@ describeStoreConformance("FileStore", {
   cleanup: async (store) => rm((store as FileStore).root, { recursive: true, force: true }),
   missingNotApplicable:
     "a missing root directory is empty state and the first write creates it (file-store.test.ts), so there is no container to be missing",
+  stalledNotApplicable: "it sends no requests; its one wait, the compare-and-swap lock, is aborted in file-store.test.ts",
 });
 describeCoreOverStoreConformance("FileStore", {
   create: async () => storeAt(await freshDir()),

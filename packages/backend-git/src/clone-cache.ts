@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { dirname, join } from "node:path";
 import git from "isomorphic-git";
-import { makeDirectory, withFileLock } from "@cairn/core/driver";
+import { makeDirectory, orCanceled, withFileLock } from "@cairn/core/driver";
 
 /** `$PULUMI_HOME/cairn/git-cache/<hash of the URL>`: one bare clone per backend URL. */
 export function cacheDirFor(home: string, displayUrl: string): string {
@@ -41,14 +41,14 @@ const inProcess = new Map<string, Promise<unknown>>();
 /**
  * Runs `action` with the cache to itself: queued behind other stores of this process on the same
  * cache, and under a lock file against other processes (each fetch and push moves its refs).
+ * `signal` ends either wait with `Canceled` (`action` never runs then); the queue keeps its order.
  */
-export function withCache<T>(gitdir: string, action: () => Promise<T>): Promise<T> {
+export function withCache<T>(gitdir: string, action: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const previous = inProcess.get(gitdir) ?? Promise.resolve();
-  const run = previous.then(
-    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000 }),
-    () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000 }),
-  );
-  const settled = run.catch(() => undefined);
+  const locked = () => withFileLock(`${gitdir}.lock`, action, { timeoutMs: 120_000, ...(signal === undefined ? {} : { signal }) });
+  const run = orCanceled(previous, signal, "waiting for the git cache").then(locked); // `previous` never rejects
+  // The next in line waits for the one ahead of this call too, even when this call was canceled.
+  const settled = Promise.allSettled([previous, run]).then(() => undefined);
   inProcess.set(gitdir, settled);
   void settled.then(() => {
     if (inProcess.get(gitdir) === settled) inProcess.delete(gitdir);

@@ -13,13 +13,16 @@ export class GitCliError extends Error {
   }
 }
 
-/** Runs the system `git` in the C locale (messages we match on are English) and never prompts. */
-export function runGit(args: readonly string[]): Promise<string> {
+/**
+ * Runs the system `git` in the C locale (messages we match on are English) and never prompts.
+ * `signal` kills it; the caller tells what that means (see `FileRemote`).
+ */
+export function runGit(args: readonly string[], signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
       args,
-      { env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 64 * 1024 * 1024 },
+      { env: { ...process.env, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 64 * 1024 * 1024, ...(signal === undefined ? {} : { signal }) },
       (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
         const exitCode = typeof error.code === "number" ? error.code : null;

@@ -6,11 +6,15 @@
 export interface GitRemote {
   /**
    * Fetches `branch` into the cache and returns its tip, or `undefined` when the branch does not
-   * exist yet (an empty repository). `deepen` fetches the whole history (for `history`).
+   * exist yet (an empty repository). `deepen` fetches the whole history (for `history`). `signal`
+   * aborts it (`Canceled`).
    */
-  fetch(branch: string, options?: { deepen?: boolean }): Promise<string | undefined>;
-  /** Compare-and-swap of the remote branch from `expected` (`undefined`: must not exist) to `commit`. */
-  push(branch: string, commit: string, expected: string | undefined): Promise<void>;
+  fetch(branch: string, options?: { deepen?: boolean; signal?: AbortSignal }): Promise<string | undefined>;
+  /**
+   * Compare-and-swap of the remote branch from `expected` (`undefined`: must not exist) to `commit`.
+   * `signal` aborts it: `Canceled`, ambiguous once the push may have reached the remote.
+   */
+  push(branch: string, commit: string, expected: string | undefined, signal?: AbortSignal): Promise<void>;
   /** The remote's default branch (what HEAD points to), when it says. */
   defaultBranch(): Promise<string | undefined>;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
-import { CairnError, markAmbiguous, withRetry } from "@cairn/core/driver";
-import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry } from "@cairn/core/driver";
+import { CairnError, canceledTry, markAmbiguous, orCanceled, pause, systemClock, throwIfCanceled, withRetry } from "@cairn/core/driver";
+import type { CallOptions, DeleteOptions, ErrorCode, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry } from "@cairn/core/driver";
 import { cacheDirFor, discardEmptyCacheRoot, discardNewCache, ensureCacheRepo, withCache } from "./clone-cache.js";
 import { commitMessage, commitSubject, commitWrote, resolveAuthor, type GitAuthor } from "./commit-message.js";
 import type { GitCredential } from "./git-credentials.js";
@@ -59,9 +59,9 @@ export class GitStore implements StateStore {
         : new HttpRemote(this.cacheDir, options.remote.url, options.credential, this.objectCache);
   }
 
-  async get(key: string) {
+  async get(key: string, options: GetOptions = {}) {
     const path = this.options.prefix.objectName(key);
-    return this.withFreshTip("read", async (tip) => {
+    return this.withFreshTip("read", options, async (tip) => {
       const blob = await this.trees.blobAt(tip, path);
       if (blob === undefined || tip === undefined) return undefined;
       return { bytes: await this.trees.readBlob(blob), version: formatVersion({ blob, commit: tip }) };
@@ -70,7 +70,7 @@ export class GitStore implements StateStore {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
     const path = this.options.prefix.objectName(key);
-    return this.operate("write", async () => {
+    return this.operate("write", options, async () => {
       const blob = await this.trees.writeBlob(bytes);
       const commit = await this.commitWithRetry("update", key, path, blob, options);
       return formatVersion({ blob, commit: commit! });
@@ -79,7 +79,7 @@ export class GitStore implements StateStore {
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const path = this.options.prefix.objectName(key);
-    await this.operate("delete", () => this.commitWithRetry("delete", key, path, undefined, options));
+    await this.operate("delete", options, () => this.commitWithRetry("delete", key, path, undefined, options));
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
@@ -99,18 +99,20 @@ export class GitStore implements StateStore {
       return keys.length > limit ? { objects, cursor: encodeCursor(commit, objects.at(-1)!.key) } : { objects };
     };
     // Later pages list the same commit as the first: a consistent snapshot across pages.
-    if (cursor !== undefined) return this.operate("list", () => list(cursor.commit));
-    return this.withFreshTip("list", list);
+    if (cursor !== undefined) return this.operate("list", options, () => list(cursor.commit));
+    return this.withFreshTip("list", options, list);
   }
 
   /** The commits that wrote `key`, newest first: git log is this store's history. */
-  async history(key: string, options: { limit?: number } = {}): Promise<StoreHistoryEntry[]> {
+  async history(key: string, options: { limit?: number } & CallOptions = {}): Promise<StoreHistoryEntry[]> {
     const path = this.options.prefix.objectName(key);
-    return this.operate("read history", async () => {
-      const tip = await this.remote.fetch(await this.branchName(), { deepen: true });
+    const { signal } = options;
+    return this.operate("read history", options, async () => {
+      const tip = await this.remote.fetch(await this.branchName(signal), { deepen: true, ...(signal === undefined ? {} : { signal }) });
       const entries: StoreHistoryEntry[] = [];
       let commit = tip;
       while (commit !== undefined && (options.limit === undefined || entries.length < options.limit)) {
+        throwIfCanceled(signal, `read the history of ${key}`); // a long log is many reads: stop between them
         const { commit: object } = await git.readCommit({ fs, gitdir: this.cacheDir, oid: commit, cache: this.objectCache });
         const parent = object.parent[0];
         const blob = await this.trees.blobAt(commit, path);
@@ -137,11 +139,15 @@ export class GitStore implements StateStore {
   async close(): Promise<void> {}
 
   /** Fetches, then runs `action` on the remote tip, with the cache to ourselves. */
-  private withFreshTip<T>(what: string, action: (tip: string | undefined) => Promise<T>): Promise<T> {
-    return this.operate(what, async () => action(await this.remote.fetch(await this.branchName())));
+  private withFreshTip<T>(what: string, { signal }: CallOptions, action: (tip: string | undefined) => Promise<T>): Promise<T> {
+    return this.operate(what, { ...(signal === undefined ? {} : { signal }) }, async () =>
+      action(await this.remote.fetch(await this.branchName(signal), signal === undefined ? {} : { signal })),
+    );
   }
 
-  private operate<T>(what: string, action: () => Promise<T>): Promise<T> {
+  /** `action` with the cache to ourselves; the signal ends the wait for the cache and the requests. */
+  private operate<T>(what: string, { signal }: CallOptions, action: () => Promise<T>): Promise<T> {
+    throwIfCanceled(signal, `${what} ${this.describeRemote()}`);
     let created = false;
     const run = withCache(this.cacheDir, async () => {
       try {
@@ -150,9 +156,11 @@ export class GitStore implements StateStore {
       } catch (error) {
         // Under the cache lock, so no other store of this URL is using the directory now.
         if (created) await discardNewCache(this.cacheDir);
+        // Whatever isomorphic-git made of an aborted request, the call was canceled.
+        if (signal?.aborted) throw canceledTry(signal, error, { what: `${what} ${this.describeRemote()}` });
         throw toGitCairnError(error, this.url, `${what} ${this.describeRemote()}`);
       }
-    });
+    }, signal);
     // Once the lock file beside it is gone too, an emptied `git-cache` directory goes as well.
     return run.catch(async (error: unknown) => {
       if (created) await discardEmptyCacheRoot(this.cacheDir);
@@ -179,13 +187,14 @@ export class GitStore implements StateStore {
     blob: string | undefined,
     options: PutOptions,
   ): Promise<string | undefined> {
-    const branch = await this.branchName();
+    const { signal } = options;
+    const branch = await this.branchName(signal);
     /** Push failures that may have landed and were found not to have: another round may go. */
     const unsettled = new WeakSet<object>();
     return withRetry(
       async () => {
         for (let race = 1; ; race++) {
-          const tip = await this.remote.fetch(branch);
+          const tip = await this.remote.fetch(branch, signal === undefined ? {} : { signal });
           const current = await this.trees.blobAt(tip, path);
           await this.checkPreconditions(key, path, tip, current, options);
           if (blob === undefined && current === undefined) return undefined; // deleting nothing: done
@@ -199,9 +208,11 @@ export class GitStore implements StateStore {
             commit: { tree, parent: tip === undefined ? [] : [tip], author: signature, committer: signature, message: commitMessage(action, key, path) },
           });
           try {
-            await this.remote.push(branch, commit, tip);
+            await this.remote.push(branch, commit, tip, signal);
             return commit;
           } catch (error) {
+            // Canceled: the remote's push reported the abort (ambiguous once the push may have landed).
+            if (signal?.aborted) throw error;
             if (pushMayHaveLanded(error)) {
               // The commit id is this write's identity: if the remote's branch is at it (or has
               // moved on from it), the push landed and only its answer was lost.
@@ -217,11 +228,17 @@ export class GitStore implements StateStore {
                 hint: "many writers are pushing to this branch at once; try again",
               });
             }
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, 20 * 2 ** race)));
+            await pause(systemClock, Math.random() * Math.min(1000, 20 * 2 ** race), signal, `${action} ${key}`);
           }
         }
       },
-      { isRetryable: (error) => typeof error === "object" && error !== null && unsettled.has(error) },
+      {
+        isRetryable: (error) => typeof error === "object" && error !== null && unsettled.has(error),
+        // Not `write`: a push aborted in flight is already an ambiguous Canceled (RetryingHttp, FileRemote);
+        // an abort anywhere else in a round (a fetch, the race backoff) pushed nothing.
+        what: `${action} ${key}`,
+        ...(signal === undefined ? {} : { signal }),
+      },
     );
   }
 
@@ -265,12 +282,13 @@ export class GitStore implements StateStore {
     return true;
   }
 
-  private branchName(): Promise<string> {
+  /** Asked once and shared by every call, so a call's signal only stops that call waiting for it. */
+  private branchName(signal?: AbortSignal): Promise<string> {
     this.branch ??= (async () => this.options.branch ?? (await this.remote.defaultBranch()) ?? "main")().catch((error: unknown) => {
       this.branch = undefined;
       throw error;
     });
-    return this.branch;
+    return orCanceled(this.branch, signal, "asking the remote for its default branch");
   }
 
   private authorOf(): Promise<GitAuthor> {

@@ -29,9 +29,9 @@ export class HttpRemote implements GitRemote {
     private readonly cache: object,
   ) {}
 
-  async fetch(branch: string, options: { deepen?: boolean } = {}): Promise<string | undefined> {
+  async fetch(branch: string, options: { deepen?: boolean; signal?: AbortSignal } = {}): Promise<string | undefined> {
     // One request says where the branch is; download only when that is not what we hold.
-    const http = new RetryingHttp();
+    const http = new RetryingHttp(options.signal);
     const info = await git.getRemoteInfo({ http, url: this.url, ...this.auth() });
     const advertised = (info.refs as { heads?: Record<string, string> } | undefined)?.heads?.[branch];
     if (advertised === undefined) return undefined; // an empty repository, or no such branch yet
@@ -57,9 +57,9 @@ export class HttpRemote implements GitRemote {
     return tip;
   }
 
-  async push(branch: string, commit: string, expected: string | undefined): Promise<void> {
+  async push(branch: string, commit: string, expected: string | undefined, signal?: AbortSignal): Promise<void> {
     await git.writeRef({ fs, gitdir: this.gitdir, ref: OUTGOING_REF, value: commit, force: true });
-    const http = new RetryingHttp();
+    const http = new RetryingHttp(signal);
     const remoteRef = `refs/heads/${branch}`;
     let refused = false;
     try {

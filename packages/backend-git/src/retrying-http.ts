@@ -33,9 +33,13 @@ class TransientStatus extends Error {
  *   other failure may have landed; it is handed back, and `pushReached` says so, so that the store
  *   decides by the commit id (`GitStore.commitWithRetry`), never by sending it blindly again.
  *
- * One instance per remote operation: `pushReached` is about the pushes sent through it.
+ * One instance per remote operation: `pushReached` is about the pushes sent through it. Its
+ * `signal` aborts every request in flight and every backoff: `Canceled`, ambiguous for a push
+ * that may have reached the server.
  */
 export class RetryingHttp implements HttpClient {
+  constructor(private readonly signal?: AbortSignal) {}
+
   /** A receive-pack POST went out and failed (or succeeded) in a way that may have reached the server. */
   pushReached = false;
 
@@ -47,7 +51,7 @@ export class RetryingHttp implements HttpClient {
         async () => {
           let response: BufferedResponse;
           try {
-            response = await sendOnce(request, body);
+            response = await sendOnce(this.signal === undefined ? request : { ...request, signal: this.signal }, body);
           } catch (error) {
             if (push && !requestNeverSent(error)) this.pushReached = true;
             throw error;
@@ -56,7 +60,13 @@ export class RetryingHttp implements HttpClient {
           if (TRANSIENT_STATUSES.has(response.statusCode) && (!push || response.statusCode === 429)) throw new TransientStatus(response);
           return response;
         },
-        { attempts: ATTEMPTS, isRetryable: (error) => error instanceof TransientStatus || (push ? requestNeverSent(error) : isTransientGitError(error)) },
+        {
+          attempts: ATTEMPTS,
+          isRetryable: (error) => error instanceof TransientStatus || (push ? requestNeverSent(error) : isTransientGitError(error)),
+          write: push,
+          what: `${request.method ?? "GET"} ${new URL(request.url).pathname}`,
+          ...(this.signal === undefined ? {} : { signal: this.signal }),
+        },
       );
     } catch (error) {
       // Out of tries on a status: the answer itself, so isomorphic-git reports it as it would (HttpError).

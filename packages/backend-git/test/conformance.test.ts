@@ -16,7 +16,14 @@ for (const transport of ["fileUrl", "httpUrl"] as const) {
   // A fresh bare repository per check; each store gets its own PULUMI_HOME, so its own clone cache.
   const fresh = () => (lastUrl = freshRepo()[transport]);
 
-  describeStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), createMissing: () => openStore(missingRepo()[transport]), timeoutMs: 60_000 });
+  describeStoreConformance(`GitStore over ${label}`, {
+    create: () => openStore(fresh()),
+    createMissing: () => openStore(missingRepo()[transport]),
+    ...(transport === "httpUrl"
+      ? { createStalled: (endpoint: string) => openStore(`git+${endpoint}/stalled.git`) }
+      : { stalledNotApplicable: "the file transport runs the local git; git+http:// runs the stalled-endpoint check" }),
+    timeoutMs: 60_000,
+  });
   describeCoreOverStoreConformance(`GitStore over ${label}`, { create: () => openStore(fresh()), timeoutMs: 60_000 });
 
   // The second instance has its own home and clone cache, like another machine: locks meet only

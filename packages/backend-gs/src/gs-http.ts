@@ -36,8 +36,8 @@ export function apiUrls(storage: Storage): { api: string; upload: string } {
   return { api: storage.baseUrl, upload: `${storage.apiEndpoint}/upload/storage/v1` };
 }
 
-/** One exchange, the whole answer read; any status is returned (see `apiErrorOf`). */
-export async function gsRequest(storage: Storage, method: string, url: URL, body?: GsRequestBody): Promise<GsAnswer> {
+/** One exchange, the whole answer read; any status is returned (see `apiErrorOf`). `signal` aborts it. */
+export async function gsRequest(storage: Storage, method: string, url: URL, body?: GsRequestBody, signal?: AbortSignal): Promise<GsAnswer> {
   const headers: Record<string, string> = {
     // Never a cached copy: a generation must be the live one.
     "cache-control": "no-store",
@@ -47,7 +47,7 @@ export async function gsRequest(storage: Storage, method: string, url: URL, body
     // As the SDK decides for its own requests: an emulator gets no credentials unless asked to.
     ...(storage.customEndpoint && !storage.useAuthWithCustomEndpoint ? {} : await storage.authClient.getRequestHeaders(url.href)),
   };
-  const answer = await requestWholeAnswer(url, { method, headers, ...(body === undefined ? {} : { body: body.bytes }) });
+  const answer = await requestWholeAnswer(url, { method, headers, ...(body === undefined ? {} : { body: body.bytes }), ...(signal === undefined ? {} : { signal }) });
   return { status: answer.status, headers: answer.headers, bytes: new Uint8Array(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength) };
 }
 

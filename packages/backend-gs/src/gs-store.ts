@@ -1,6 +1,6 @@
 import { Storage, type StorageOptions } from "@google-cloud/storage";
-import { withRetry } from "@cairn/core/driver";
-import type { DeleteOptions, ErrorCode, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
+import { throwIfCanceled, withRetry } from "@cairn/core/driver";
+import type { CallOptions, DeleteOptions, ErrorCode, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import type { GsAuth } from "./gs-credentials.js";
 import { apiErrorOf, apiUrls, crc32cOf, gsRequest, isSuccess, jsonOf, multipartUpload, verifyCrc32c } from "./gs-http.js";
 import { classifyGsError, gsError, isMissingBucket } from "./gs-errors.js";
@@ -42,12 +42,12 @@ export class GsStore implements StateStore {
     this.resumableAllowed = auth.source !== "anonymous";
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
     const name = this.location.prefix.objectName(key);
-    return this.call("read", name, async () => {
+    return this.call("read", name, options, async (signal) => {
       // One request: the bytes and the generation (`x-goog-generation`) come from the same
       // response, so they always belong together even when another writer races us.
-      const answer = await gsRequest(this.storage, "GET", this.objectUrl(name, { alt: "media" }));
+      const answer = await gsRequest(this.storage, "GET", this.objectUrl(name, { alt: "media" }), undefined, signal);
       if (!isSuccess(answer)) {
         const error = apiErrorOf(answer);
         if (classifyGsError(error) === "NotFound" && !isMissingBucket(error)) return undefined;
@@ -65,13 +65,13 @@ export class GsStore implements StateStore {
     const name = this.location.prefix.objectName(key);
     const ifGenerationMatch = options.ifNoneMatch === "*" ? "0" : options.ifMatch;
     const precondition = ifGenerationMatch === undefined ? {} : { ifGenerationMatch };
-    return this.call("write", name, async () => {
+    return this.call("write", name, options, async (signal) => {
       if (this.resumableAllowed && bytes.byteLength > RESUMABLE_THRESHOLD) return this.putResumable(name, bytes, ifGenerationMatch);
       const url = new URL(`${apiUrls(this.storage).upload}/b/${encodeURIComponent(this.location.bucket)}/o`);
       for (const [param, value] of Object.entries({ uploadType: "multipart", name, ...precondition })) url.searchParams.set(param, value);
       // GCS checks the bytes it received against the CRC32C sent with them, and refuses a mismatch.
       const body = multipartUpload({ name, contentType: "application/octet-stream", crc32c: crc32cOf(bytes) }, bytes);
-      const answer = await gsRequest(this.storage, "POST", url, body);
+      const answer = await gsRequest(this.storage, "POST", url, body, signal);
       if (!isSuccess(answer)) throw apiErrorOf(answer);
       return String(jsonOf<{ generation: string | number }>(answer).generation);
     });
@@ -79,8 +79,8 @@ export class GsStore implements StateStore {
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
     const name = this.location.prefix.objectName(key);
-    await this.call("delete", name, async () => {
-      const answer = await gsRequest(this.storage, "DELETE", this.objectUrl(name, options.ifMatch === undefined ? {} : { ifGenerationMatch: options.ifMatch }));
+    await this.call("delete", name, options, async (signal) => {
+      const answer = await gsRequest(this.storage, "DELETE", this.objectUrl(name, options.ifMatch === undefined ? {} : { ifGenerationMatch: options.ifMatch }), undefined, signal);
       if (isSuccess(answer)) return;
       const error = apiErrorOf(answer);
       if (classifyGsError(error) !== "NotFound" || isMissingBucket(error)) throw error;
@@ -91,12 +91,12 @@ export class GsStore implements StateStore {
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
     const namePrefix = this.location.prefix.objectName(prefix);
-    return this.call("list", `${namePrefix}*`, async () => {
+    return this.call("list", `${namePrefix}*`, options, async (signal) => {
       const url = new URL(`${apiUrls(this.storage).api}/b/${encodeURIComponent(this.location.bucket)}/o`);
       url.searchParams.set("prefix", namePrefix);
       url.searchParams.set("maxResults", String(options.limit ?? DEFAULT_PAGE));
       if (options.cursor !== undefined) url.searchParams.set("pageToken", options.cursor);
-      const answer = await gsRequest(this.storage, "GET", url);
+      const answer = await gsRequest(this.storage, "GET", url, undefined, signal);
       if (!isSuccess(answer)) throw apiErrorOf(answer);
       const page = jsonOf<{ items?: ListedItem[]; nextPageToken?: string }>(answer);
       const objects = (page.items ?? []).flatMap((item) => {
@@ -128,7 +128,8 @@ export class GsStore implements StateStore {
 
   /**
    * Above RESUMABLE_THRESHOLD: the SDK's resumable upload (chunked, restartable). It still reads
-   * its answers through node-fetch 2, so an answer cut short there is not noticed (see gs-http.ts).
+   * its answers through node-fetch 2, so an answer cut short there is not noticed (see gs-http.ts),
+   * and takes no abort signal: a cancellation is seen before it starts and before a retry.
    */
   private async putResumable(name: string, bytes: Uint8Array, ifGenerationMatch: string | undefined): Promise<string> {
     const file = this.storage.bucket(this.location.bucket).file(name);
@@ -140,9 +141,16 @@ export class GsStore implements StateStore {
     return String(file.metadata.generation);
   }
 
-  /** Runs one request as a CairnError-throwing, bounded-retry operation. */
-  private call<T>(operation: string, name: string, run: () => Promise<T>): Promise<T> {
-    return withRetry(run, { mapError: (error) => gsError(error, operation, this.location.bucket, name) });
+  /** Runs one request as a CairnError-throwing, bounded-retry operation; the caller's signal aborts it and the backoff. */
+  private call<T>(operation: string, name: string, { signal }: CallOptions, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const what = `${operation} ${name}`;
+    throwIfCanceled(signal, what);
+    return withRetry(() => run(signal), {
+      mapError: (error) => gsError(error, operation, this.location.bucket, name),
+      what,
+      write: operation === "write" || operation === "delete",
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 }
 

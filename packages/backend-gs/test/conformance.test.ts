@@ -12,6 +12,7 @@ const backendOptions = { env: {}, username: "conformance", hostname: "gs-test", 
 conformance.describeStoreConformance("GsStore", {
   create: () => openTestStore(),
   createMissing: () => openTestStore(testUrl("p", inject("gcsEndpoint"), `missing-${randomUUID()}`)),
+  createStalled: (endpoint) => openTestStore(testUrl("p", endpoint)),
 });
 conformance.describeCoreOverStoreConformance("GsStore", { create: () => openTestStore() });
 

@@ -8,8 +8,8 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { CairnError, withRetry } from "@cairn/core/driver";
-import type { DeleteOptions, ErrorCode, KeyPrefix, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
+import { CairnError, throwIfCanceled, withRetry } from "@cairn/core/driver";
+import type { CallOptions, DeleteOptions, ErrorCode, GetOptions, KeyPrefix, ListedObject, ListOptions, ListPage, PutOptions, StateStore, StoredObject } from "@cairn/core/driver";
 import { resolveCredentials, type S3Credentials } from "./s3-credentials.js";
 import { classifyS3Error, s3ErrorName, s3Failure } from "./s3-errors.js";
 import type { S3UrlOptions } from "./s3-url.js";
@@ -52,10 +52,10 @@ export class S3Store implements StateStore {
     this.client = new S3Client(config);
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
-    return this.call("get", key, async (Key) => {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
+    return this.call("get", key, options, async (Key, sent) => {
       try {
-        const found = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+        const found = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }), sent);
         const bytes = (await found.Body?.transformToByteArray()) ?? new Uint8Array(0);
         return { bytes, version: composeVersion(found.ETag, found.Metadata) };
       } catch (error) {
@@ -67,7 +67,7 @@ export class S3Store implements StateStore {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
     const writeId = randomBytes(8).toString("hex");
-    return this.call("put", key, async (Key) => {
+    return this.call("put", key, options, async (Key, sent) => {
       try {
         const written = await this.client.send(
           new PutObjectCommand({
@@ -79,8 +79,9 @@ export class S3Store implements StateStore {
             ...(options.ifNoneMatch === "*" ? { IfNoneMatch: "*" } : {}),
             ...(options.ifMatch === undefined ? {} : { IfMatch: etagOf(options.ifMatch) }),
           }),
+          sent,
         );
-        const etag = written.ETag ?? (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }))).ETag;
+        const etag = written.ETag ?? (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }), sent)).ETag;
         return composeVersion(etag, { [WRITE_ID_METADATA]: writeId });
       } catch (error) {
         throw this.preconditionConflict(error, key, options.ifMatch !== undefined) ?? error;
@@ -89,11 +90,12 @@ export class S3Store implements StateStore {
   }
 
   async delete(key: string, options: DeleteOptions = {}): Promise<void> {
-    await this.call("delete", key, async (Key) => {
+    await this.call("delete", key, options, async (Key, sent) => {
       try {
         // S3 answers 204 for a missing key, so an unconditional delete is idempotent by itself.
         await this.client.send(
           new DeleteObjectCommand({ Bucket: this.bucket, Key, ...(options.ifMatch === undefined ? {} : { IfMatch: etagOf(options.ifMatch) }) }),
+          sent,
         );
       } catch (error) {
         throw this.preconditionConflict(error, key, options.ifMatch !== undefined) ?? error;
@@ -102,7 +104,7 @@ export class S3Store implements StateStore {
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
-    return this.call("list", prefix, async (Prefix) => {
+    return this.call("list", prefix, options, async (Prefix, sent) => {
       const page = await this.client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
@@ -110,6 +112,7 @@ export class S3Store implements StateStore {
           MaxKeys: Math.min(options.limit ?? MAX_PAGE, MAX_PAGE),
           ...(options.cursor === undefined ? {} : { ContinuationToken: options.cursor }),
         }),
+        sent,
       );
       const objects: ListedObject[] = [];
       for (const entry of page.Contents ?? []) {
@@ -130,10 +133,21 @@ export class S3Store implements StateStore {
     this.client.destroy();
   }
 
-  /** Runs one S3 request for `key`, retrying transient failures, and turns failures into CairnErrors. */
-  private call<T>(operation: string, key: string, request: (objectName: string) => Promise<T>): Promise<T> {
+  /**
+   * Runs one S3 request for `key`, retrying transient failures, and turns failures into CairnErrors.
+   * The caller's signal aborts the request in flight (`send`'s `abortSignal`) and the backoff.
+   */
+  private call<T>(operation: string, key: string, { signal }: CallOptions, request: (objectName: string, sent: { abortSignal?: AbortSignal }) => Promise<T>): Promise<T> {
+    const what = `${operation} ${key}`;
+    throwIfCanceled(signal, what);
     const objectName = this.prefix.objectName(key);
-    return withRetry(() => request(objectName), { mapError: (error) => s3Failure(error, operation, this.bucket, objectName) });
+    const sent = signal === undefined ? {} : { abortSignal: signal };
+    return withRetry(() => request(objectName, sent), {
+      mapError: (error) => s3Failure(error, operation, this.bucket, objectName),
+      what,
+      write: operation === "put" || operation === "delete",
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 
   /**

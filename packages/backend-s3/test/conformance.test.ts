@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { createStoreBackend } from "@cairn/core";
 import { randomUUID } from "node:crypto";
 import { describeBackendConformance, describeCoreOverStoreConformance, describeLockRaceConformance, describePluginPackage, describeStoreConformance } from "@cairn/conformance";
-import { openTestStore, serverUrl } from "./helpers.js";
+import { openTestStore, s3UrlFor, server, serverUrl } from "./helpers.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../", import.meta.url));
 const backendOptions = { env: {}, username: "conformance", hostname: "s3-test", pid: 4242 };
@@ -12,6 +12,8 @@ const backendOptions = { env: {}, username: "conformance", hostname: "s3-test", 
 describeStoreConformance("S3Store on moto", {
   create: () => openTestStore(),
   createMissing: () => openTestStore(serverUrl("p", `missing-${randomUUID()}`)),
+  // The same credentials and URL form, pointed at an endpoint that never answers.
+  createStalled: (endpoint) => openTestStore(s3UrlFor(endpoint, server.bucket)),
 });
 describeCoreOverStoreConformance("S3Store on moto", { create: () => openTestStore() });
 

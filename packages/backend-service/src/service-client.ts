@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { CairnError, isCairnError, requestNeverSent, transportMismatchError, withRetry } from "@cairn/core/driver";
+import { CairnError, isCairnError, requestNeverSent, throwIfCanceled, transportMismatchError, withRetry } from "@cairn/core/driver";
 import { ACCEPT_API_VERSION, USER_AGENT } from "./client-identity.js";
 import { errorFromResponse } from "./service-errors.js";
 
@@ -36,6 +36,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** For a call that is not idempotent: how the user finds out whether it happened. */
   unknownOutcomeHint?: string;
+  /**
+   * Aborts the call (the request in flight and the backoff): `Canceled`, ambiguous when a request
+   * other than a GET may have reached the server.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -55,6 +60,7 @@ export class ServiceClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const what = `${method} ${path}`;
+    throwIfCanceled(options.signal, what);
     const json = options.body === undefined ? undefined : JSON.stringify(options.body);
     // Compressed once, outside the retries: every attempt sends the same bytes.
     const body = json === undefined ? undefined : options.gzip ? new Uint8Array(await gzipAsync(json)) : json;
@@ -98,7 +104,7 @@ export class ServiceClient {
         let response: Response;
         let text: string;
         try {
-          response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+          response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
           // A gzipped answer (`Content-Encoding: gzip`) is decoded here; a broken one fails like a dropped connection.
           text = await response.text();
         } catch (error) {
@@ -117,7 +123,13 @@ export class ServiceClient {
         if (response.status === 404 && options.allowNotFound) return undefined as T;
         throw errorFromResponse(response.status, parsed, what, options.stackLabel);
       },
-      { isRetryable: (error) => isCairnError(error) && error.retryable, idempotent },
+      {
+        isRetryable: (error) => isCairnError(error) && error.retryable,
+        idempotent,
+        write: method !== "GET",
+        what,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
     );
   }
 }

@@ -21,12 +21,13 @@ const NEEDS = {
 const suites = [
   {
     heading: "Store suite",
-    register: "describeStoreConformance(name, { create, cleanup?, createMissing? | missingNotApplicable?, timeoutMs? })",
+    register: "describeStoreConformance(name, { create, cleanup?, createMissing? | missingNotApplicable?, createStalled? | stalledNotApplicable?, timeoutMs? })",
     describe: "<name>: StateStore conformance",
     table: "STORE_CHECKS",
     checks: [
       ...suite.STORE_CHECKS.map((c) => ({ title: c.title, fn: c.run.name, needs: c.requires })),
       { title: suite.MISSING_CONTAINER_TITLE, fn: suite.checkMissingContainerFailsNotFound.name, needs: "the `createMissing` option" },
+      { title: suite.STALLED_ENDPOINT_TITLE, fn: suite.checkAbortEndsStalledCalls.name, needs: "the `createStalled` option" },
     ],
   },
   {

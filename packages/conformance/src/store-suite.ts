@@ -19,6 +19,8 @@ import {
   checkVersionsChangeOnEveryWrite,
 } from "./store-checks-values.js";
 import { checkMissingContainerFailsNotFound } from "./store-checks-missing.js";
+import { checkAbortUnderWaySettlesCleanly, checkPreAbortedCallsChangeNothing } from "./store-checks-cancel.js";
+import { checkAbortEndsStalledCalls } from "./store-checks-stalled.js";
 
 /**
  * Every check of the StateStore contract, in the order the suite runs them. Only the store is
@@ -42,11 +44,15 @@ export const STORE_CHECKS: readonly StoreCheck[] = [
   { title: "round-trips and lists odd keys (spaces, unicode, + % =, deep nesting)", run: checkOddKeysRoundTrip },
   { title: "lists each key with get's version (or none), its byte size, a modified time that never goes back", run: checkListedFieldsMatchGet },
   { title: "deletes idempotently", run: checkDeleteIsIdempotent },
+  { title: "fails get, put, delete and list with an already-aborted signal with Canceled (not ambiguous), changing nothing", run: checkPreAbortedCallsChangeNothing },
+  { title: "settles calls aborted under way with their result or Canceled; an aborted put leaves its key whole or absent", run: checkAbortUnderWaySettlesCleanly },
   { title: 'classifies any error (e.g. new Error("x")) as one of ERROR_CODES', run: checkClassifyErrorReturnsKnownCode },
   { title: "closes idempotently (a second close resolves)", run: checkCloseIsIdempotent },
 ];
 
 export const MISSING_CONTAINER_TITLE = "fails get, put, delete and list on a missing bucket/container/repository with NotFound, creating nothing";
+
+export const STALLED_ENDPOINT_TITLE = "fails get, list, put and delete with Canceled within 5 s when aborted while waiting on an endpoint that never answers";
 
 export interface StoreConformanceOptions extends StoreFactoryOptions {
   /**
@@ -60,6 +66,14 @@ export interface StoreConformanceOptions extends StoreFactoryOptions {
    * registered as skipped with this reason.
    */
   missingNotApplicable?: string;
+  /**
+   * A store whose requests all go to `endpoint` (`http://127.0.0.1:<port>`, a server that accepts
+   * connections and never answers), with whatever credentials it needs to send them. Runs the
+   * stalled-endpoint check: an abort must end a call that is waiting on its request.
+   */
+  createStalled?: (endpoint: string) => Promise<StateStore>;
+  /** Instead of `createStalled`: why this store has no request to stall (e.g. it reads local files). */
+  stalledNotApplicable?: string;
 }
 
 /**
@@ -69,7 +83,7 @@ export interface StoreConformanceOptions extends StoreFactoryOptions {
  * as skipped, with the reason in its title — never silently dropped.
  */
 export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
-  const { createMissing, missingNotApplicable } = options;
+  const { createMissing, missingNotApplicable, createStalled, stalledNotApplicable } = options;
   const skip =
     createMissing !== undefined
       ? undefined
@@ -91,6 +105,12 @@ export function describeStoreConformance(name: string, options: StoreConformance
             },
           }
         : { skip }),
+    },
+    {
+      title: STALLED_ENDPOINT_TITLE,
+      ...(createStalled !== undefined
+        ? { run: () => checkAbortEndsStalledCalls(createStalled) }
+        : { skip: stalledNotApplicable === undefined ? "no createStalled option given (a store over an endpoint that never answers)" : `not applicable: ${stalledNotApplicable}` }),
     },
   ]);
 }

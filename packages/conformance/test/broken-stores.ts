@@ -79,3 +79,17 @@ export function ignoresIfMatch(inner: StateStore): StateStore {
     delete: (key) => inner.delete(key),
   });
 }
+
+/** Drops every call's `signal`, as a driver that never looks at it would: the calls run to their end. */
+export function ignoresSignals(inner: StateStore): StateStore {
+  const without = <T extends { signal?: AbortSignal }>(options: T | undefined): Omit<T, "signal"> => {
+    const { signal: _signal, ...rest } = options ?? ({} as T);
+    return rest;
+  };
+  return forwardingStore(inner, {
+    get: (key, options) => inner.get(key, without(options)),
+    put: (key, bytes, options) => inner.put(key, bytes, without(options)),
+    delete: (key, options) => inner.delete(key, without(options)),
+    list: (prefix, options) => inner.list(prefix, without(options)),
+  });
+}

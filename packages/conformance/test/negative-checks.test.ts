@@ -7,11 +7,13 @@ import {
   checkCompareAndSwapHonoursVersion,
   checkConcurrentCreatesHaveOneWinner,
   checkConditionalCreateRefusesExisting,
+  checkAbortEndsStalledCalls,
   checkListingPagesEveryKeyOnce,
   checkLockExcludesSecondInstance,
+  checkPreAbortedCallsChangeNothing,
   checkVersionsChangeOnEveryWrite,
 } from "../src/index.js";
-import { dropsLastPage, ignoresIfNoneMatch, returnsStaleVersions, throwsPlainConflicts } from "./broken-stores.js";
+import { dropsLastPage, ignoresIfNoneMatch, ignoresSignals, returnsStaleVersions, throwsPlainConflicts } from "./broken-stores.js";
 
 // The checks must be able to fail: each broken store is caught by the check aimed at its defect,
 // while a correct store passes the same check (so the failure is the defect, not the check).
@@ -35,6 +37,15 @@ describe("store checks catch broken stores", () => {
     await checkVersionsChangeOnEveryWrite(fresh());
     await expect(checkVersionsChangeOnEveryWrite(returnsStaleVersions(fresh()))).rejects.toThrow(/every write needs a new one|get returned version/);
     await expect(checkCompareAndSwapHonoursVersion(returnsStaleVersions(fresh()))).rejects.toThrow(/current version \(as put returned it\) was refused/);
+  });
+
+  it("a store ignoring the signal fails the pre-aborted check, naming every call", async () => {
+    await checkPreAbortedCallsChangeNothing(fresh());
+    await expect(checkPreAbortedCallsChangeNothing(ignoresSignals(fresh()))).rejects.toThrow(/get resolved .*put of a new key resolved .*delete of an existing key resolved .*list resolved/s);
+  });
+
+  it("a store that never reaches the stalled endpoint fails the stalled-endpoint check", async () => {
+    await expect(checkAbortEndsStalledCalls(async () => fresh())).rejects.toThrow(/get settled before its request reached the endpoint/);
   });
 
   it("a store throwing plain errors instead of Conflict CairnErrors fails", async () => {

@@ -18,7 +18,7 @@ export * from "./store/url-parameters.js";
 export * from "./credentials/redact-url.js";
 export * from "./credentials/redact-token.js";
 export * from "./time/clock.js";
-export { canceledError, pause, throwIfCanceled } from "./time/cancel.js";
+export { canceledError, canceledTry, orCanceled, pause, throwIfCanceled } from "./time/cancel.js";
 export { AnswerCutShortError, requestWholeAnswer, type WholeAnswer, type WholeAnswerOptions } from "./http/whole-answer.js";
 export * from "./fs/atomic-write.js";
 export * from "./fs/file-lock.js";

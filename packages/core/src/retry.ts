@@ -1,5 +1,5 @@
 import { isAmbiguous, isCairnError, markAmbiguous } from "./errors.js";
-import { pause, throwIfCanceled } from "./time/cancel.js";
+import { canceledError, canceledTry, pause } from "./time/cancel.js";
 import { systemClock, type Clock } from "./time/clock.js";
 
 export interface RetryOptions {
@@ -29,9 +29,17 @@ export interface RetryOptions {
   /**
    * Ends the retrying with a `Canceled` CairnError: no try starts once it has fired, and a backoff
    * wait under way ends at once (ambiguous if an earlier try was). Pass the same signal to the
-   * operation itself to abort a try in flight.
+   * operation itself to abort a try in flight: a try that fails once the signal has fired fails
+   * the call with `Canceled` (`canceledTry`), whatever the SDK made of the abort.
    */
   signal?: AbortSignal;
+  /**
+   * The operation writes (a put, a delete): a try aborted in flight may have reached the store, so
+   * its `Canceled` is ambiguous (see `StateStore.put`). Default false: a read changes nothing.
+   */
+  write?: boolean;
+  /** What a `Canceled` error names (e.g. `put .pulumi/meta.yaml`). */
+  what?: string;
   /** Where the backoff waits (tests inject a clock). Default: the system clock. */
   clock?: Clock;
 }
@@ -53,19 +61,23 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   const isRetryable = options.isRetryable ?? ((error: unknown) => isCairnError(error) && error.retryable);
   const idempotent = options.idempotent ?? true;
   let ambiguous = false;
+  const signal = options.signal;
+  const what = options.what === undefined ? {} : { what: options.what };
   for (let attempt = 1; ; attempt++) {
+    // Before a try: nothing of it was sent, so only an earlier try makes the cancellation ambiguous.
+    if (signal?.aborted) throw ambiguous ? markAmbiguous(canceledError(signal, options.what)) : canceledError(signal, options.what);
     try {
-      throwIfCanceled(options.signal);
       return await operation(attempt);
     } catch (thrown) {
-      const error = options.mapError === undefined ? thrown : options.mapError(thrown);
+      const mapped = options.mapError === undefined ? thrown : options.mapError(thrown);
+      const error = signal?.aborted ? canceledTry(signal, mapped, { ...what, write: options.write === true }) : mapped;
       ambiguous ||= isAmbiguous(error);
-      const retry = attempt < attempts && !options.signal?.aborted && isRetryable(error) && (idempotent || !isAmbiguous(error));
+      const retry = attempt < attempts && !signal?.aborted && isRetryable(error) && (idempotent || !isAmbiguous(error));
       if (!retry) throw ambiguous ? markAmbiguous(error) : error;
       const delay = Math.random() * Math.min(max, base * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delay);
       try {
-        await pause(options.clock ?? systemClock, delay, options.signal);
+        await pause(options.clock ?? systemClock, delay, signal, options.what);
       } catch (canceled) {
         throw ambiguous ? markAmbiguous(canceled) : canceled; // canceled after a try that may have landed
       }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStoreBackend, isCairnError, type CairnError } from "../src/index.js";
-import { CairnError as DriverError, withFileLock, withRetry, type Clock, type StateStore } from "../src/driver.js";
+import { CairnError as DriverError, orCanceled, withFileLock, withRetry, type Clock, type StateStore } from "../src/driver.js";
 import { memorySpace } from "./layout-test-helpers.js";
 
 /**
@@ -59,6 +59,41 @@ describe("cancellation", () => {
     expect(error.code).toBe("Canceled");
     expect(error.ambiguous).toBe(false);
     expect(tries).toBe(0);
+  });
+
+  it("a try the signal aborts in flight fails Canceled whatever the SDK threw: ambiguous for a write, not for a read or a connection never made", async () => {
+    const inFlight = (write: boolean, thrown: () => unknown) => {
+      const controller = new AbortController();
+      return failure(
+        withRetry(
+          async () => {
+            controller.abort();
+            throw thrown();
+          },
+          { signal: controller.signal, write, what: "put a/b", mapError: (error) => new DriverError("Unavailable", `mapped: ${String(error)}`, { cause: error }) },
+        ),
+      );
+    };
+    const reset = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const write = await inFlight(true, reset);
+    expect([write.code, write.ambiguous, write.message]).toEqual(["Canceled", true, "put a/b canceled"]);
+    const read = await inFlight(false, reset);
+    expect([read.code, read.ambiguous]).toEqual(["Canceled", false]);
+    const refused = await inFlight(true, () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    expect([refused.code, refused.ambiguous]).toEqual(["Canceled", false]);
+  });
+
+  it("orCanceled stops only the caller's wait: Canceled at once, the shared promise goes on for others", async () => {
+    let finish!: (value: string) => void;
+    const shared = new Promise<string>((resolve) => (finish = resolve));
+    const controller = new AbortController();
+    const mine = failure(orCanceled(shared, controller.signal, "waiting for the branch"));
+    const theirs = orCanceled(shared, new AbortController().signal);
+    controller.abort();
+    const error = await mine;
+    expect([error.code, error.message]).toEqual(["Canceled", "waiting for the branch canceled"]);
+    finish("main");
+    expect(await theirs).toBe("main");
   });
 
   describe("withFileLock", () => {

@@ -1,4 +1,5 @@
-import { CairnError } from "../errors.js";
+import { CairnError, isCairnError } from "../errors.js";
+import { requestNeverSent } from "../http/never-sent.js";
 import type { Clock } from "./clock.js";
 
 /**
@@ -11,6 +12,23 @@ export function canceledError(signal: AbortSignal, what = "operation"): CairnErr
   const reason: unknown = signal.reason;
   const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${reason.message}` : "";
   return new CairnError("Canceled", `${what} canceled${detail}`, { cause: reason, hint: "nothing more was attempted after the cancellation; run it again to finish it" });
+}
+
+/**
+ * What a try that failed once `signal` had fired reports: `Canceled`, whatever the SDK made of the
+ * abort (an AbortError, a destroyed socket read as a reset, a body cut short), with the try's own
+ * error as `cause`. A `write` (a put, a delete) aborted in flight may have reached the store, so
+ * its `Canceled` is ambiguous unless the connection was never made (`requestNeverSent`); an ambiguous
+ * `Canceled` it failed with (an inner retry loop's aborted write) stays ambiguous.
+ * `withRetry` applies it to every try, so a driver that retries through it needs nothing more.
+ */
+export function canceledTry(signal: AbortSignal, failure: unknown, options: { what?: string; write?: boolean } = {}): CairnError {
+  // An inner retry loop's own verdict on its aborted write stands; a mapped SDK error's default ambiguity says nothing here.
+  if (isCairnError(failure, "Canceled") && failure.ambiguous) return failure;
+  const ambiguous = options.write === true && !requestNeverSent(failure);
+  if (isCairnError(failure, "Canceled") && !ambiguous) return failure;
+  const canceled = canceledError(signal, options.what);
+  return new CairnError("Canceled", canceled.message, { cause: failure, ambiguous, ...(canceled.hint === undefined ? {} : { hint: canceled.hint }) });
 }
 
 /** Throws `Canceled` when `signal` has already fired; call it before starting something that waits. */
@@ -26,13 +44,24 @@ export function throwIfCanceled(signal: AbortSignal | undefined, what?: string):
 export function pause(clock: Clock, ms: number, signal: AbortSignal | undefined, what?: string): Promise<void> {
   if (signal === undefined) return clock.sleep(ms);
   if (signal.aborted) return Promise.reject(canceledError(signal, what));
-  return new Promise((resolve, reject) => {
+  return orCanceled(clock.sleep(ms, signal), signal, what);
+}
+
+/**
+ * `promise`, or `Canceled` as soon as `signal` fires first: for a wait the caller cannot abort at
+ * its source (a request other callers share, a queue of other calls ahead of it). What was waited
+ * for goes on; only this caller stops waiting.
+ */
+export function orCanceled<T>(promise: Promise<T>, signal: AbortSignal | undefined, what?: string): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(canceledError(signal, what));
+  return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(canceledError(signal, what));
     signal.addEventListener("abort", onAbort, { once: true });
-    clock.sleep(ms, signal).then(
-      () => {
+    promise.then(
+      (value) => {
         signal.removeEventListener("abort", onAbort);
-        resolve();
+        resolve(value);
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
