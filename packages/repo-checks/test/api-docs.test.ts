@@ -35,10 +35,10 @@ describe("the API reference (pnpm docs:api)", () => {
     const { code, output } = await apiDocs(["--out", out]);
     expect(output).not.toMatch(/\[warning\]|\[error\]/);
     expect(code).toBe(0);
-    const stateStore = await readFile(join(out, "core", "interfaces", "StateStore.md"), "utf8");
+    const stateStore = await readFile(join(out, "core", "driver", "interfaces", "StateStore.md"), "utf8");
     expect(stateStore).toContain("# Interface: StateStore");
     expect(stateStore).toMatch(/### put\(\)/);
-    await expect(readFile(join(out, "core", "functions", "defineBackendPlugin.md"), "utf8")).resolves.toContain("defineBackendPlugin");
+    await expect(readFile(join(out, "core", "driver", "functions", "defineBackendPlugin.md"), "utf8")).resolves.toContain("defineBackendPlugin");
     await expect(readFile(join(out, "conformance", "functions", "describeStoreConformance.md"), "utf8")).resolves.toContain("describeStoreConformance");
   });
 
