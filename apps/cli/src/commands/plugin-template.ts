@@ -109,7 +109,18 @@ export default defineBackendPlugin({
 }
 
 function storeSource(scheme: string, store: string): string {
-  return `import { CairnError, type ErrorCode, type ListOptions, type ListPage, type PutOptions, type StateStore, type StoredObject } from "@cairn/core/driver";
+  return `import {
+  CairnError,
+  throwIfCanceled,
+  type DeleteOptions,
+  type ErrorCode,
+  type GetOptions,
+  type ListOptions,
+  type ListPage,
+  type PutOptions,
+  type StateStore,
+  type StoredObject,
+} from "@cairn/core/driver";
 
 /**
  * A ${scheme}:// store kept in process memory: every rule of the \`StateStore\` contract, no service.
@@ -118,7 +129,9 @@ function storeSource(scheme: string, store: string): string {
  * - every \`put\` gets a new version, even of identical bytes;
  * - \`ifNoneMatch: "*"\` / \`ifMatch\` are checked and applied atomically, else \`Conflict\`, nothing written;
  * - \`delete\` of a missing key succeeds; with \`ifMatch\` it deletes only that version;
- * - \`list\` is a string-prefix match, sorted, paged by \`cursor\`, each key once.
+ * - \`list\` is a string-prefix match, sorted, paged by \`cursor\`, each key once;
+ * - a call whose \`signal\` is aborted fails with \`Canceled\` and changes nothing (pass the signal
+ *   to your SDK or HTTP request too, so an abort ends a call that is waiting on the network).
  * Stores opened with the same name share their contents within the process, as two processes
  * over one bucket would (the two-instance and lock-race checks need that).
  */
@@ -137,25 +150,29 @@ export class ${store} implements StateStore {
     this.objects = space;
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
+    throwIfCanceled(options.signal, \`get \${key}\`);
     const found = this.objects.get(key);
     // Copies in and out: a caller must never change what is stored by changing its buffer.
     return found && { bytes: found.bytes.slice(), version: found.version };
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> {
+    throwIfCanceled(options.signal, \`put \${key}\`);
     this.checkPreconditions(key, options);
     const version = String(nextVersion++);
     this.objects.set(key, { bytes: bytes.slice(), version });
     return version;
   }
 
-  async delete(key: string, options: { ifMatch?: string } = {}): Promise<void> {
+  async delete(key: string, options: DeleteOptions = {}): Promise<void> {
+    throwIfCanceled(options.signal, \`delete \${key}\`);
     this.checkPreconditions(key, options);
     this.objects.delete(key);
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListPage> {
+    throwIfCanceled(options.signal, \`list \${prefix}\`);
     const limit = options.limit ?? 1000;
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix) && (options.cursor === undefined || key > options.cursor)).sort();
     const page = keys.slice(0, limit).map((key) => {
@@ -172,7 +189,7 @@ export class ${store} implements StateStore {
 
   async close(): Promise<void> {}
 
-  private checkPreconditions(key: string, options: PutOptions): void {
+  private checkPreconditions(key: string, options: { ifMatch?: string; ifNoneMatch?: "*" }): void {
     const current = this.objects.get(key);
     if (options.ifNoneMatch === "*" && current !== undefined) throw new CairnError("Conflict", \`\${key} already exists\`);
     if (options.ifMatch !== undefined && current?.version !== options.ifMatch) {
