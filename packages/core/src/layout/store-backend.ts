@@ -30,8 +30,7 @@ import { trackProcessLock, untrackProcessLock } from "./locks/process-locks.js";
 import type { HeldLock } from "./locks/held-lock.js";
 import { AdoptedLease, LayoutStackLock, type SaveUnder } from "./locks/stack-lock.js";
 import { resolveLayoutMode } from "./files/meta.js";
-import { deleteIfPresent, removeAllUnder } from "./files/objects.js";
-import { STACK_FILE_SUFFIXES, STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./files/paths.js";
+import { STACKS_DIR, stackPaths, stackRefFromKey, type LayoutMode, type StackPaths } from "./files/paths.js";
 import { renameStackInDeployment } from "./rename-urns.js";
 import type { PreconditionProbe, PruneOptions, PruneReport, UpgradeOptions, UpgradeReport } from "../backend-reports.js";
 import { upgradeLayout } from "./upgrade.js";
@@ -40,8 +39,6 @@ import { probeConditionalWrites } from "./precondition-probe.js";
 import type { HistoryVerification } from "../integrity/verify-chain.js";
 import { resolveOptions, type ResolvedOptions, type StoreBackendOptions } from "./settings.js";
 import {
-  deleteStackFile,
-  parseStored,
   readStackFile,
   retireStackFile,
   type PreviousStackFile,
@@ -51,14 +48,13 @@ import {
 import { currentDeployment, listJournals, reportJournals, withJournalMark } from "./journal/journal.js";
 import { entryOf, StackIndexes, summaryOf } from "./files/stack-index.js";
 import { StackFiles } from "./files/stack-file-cache.js";
+import { removeStackUnder, restoreStackUnder, type StackRemovalHost } from "./files/stack-removal.js";
 import { recoverJournal } from "./journal/journal-recovery.js";
-import { deleteStackTags, readStackTags, updateStackTags } from "./files/stack-tags.js";
+import { readStackTags, updateStackTags } from "./files/stack-tags.js";
 import { StoreUpdateSession } from "./journal/store-session.js";
 import type { HistoryFileRecord } from "./history/history.js";
 import type { ListedObject } from "../store.js";
 
-/** Pulumi's type for the root resource of every stack. */
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /**
  * The self-managed ("DIY") backend over any store: Pulumi's `.pulumi/` bucket layout, readable and
@@ -78,6 +74,8 @@ class StoreBackend implements StateBackend {
   private readonly history: HistoryStrategy;
   /** The stack files: the known-key cache and fenced writes. */
   private readonly files: StackFiles;
+  /** `stack rm` and `stack restore --from-backup`, run under the stack's lock. */
+  private readonly removal: StackRemovalHost;
   private closed: Promise<void> | undefined;
 
   constructor(
@@ -100,6 +98,11 @@ class StoreBackend implements StateBackend {
       },
       options.settings.compression,
     );
+    this.removal = {
+      store: this.store,
+      files: this.files,
+      recordUpdate: (paths, stackName, written, record) => this.recordUpdate(paths, stackName, written, record),
+    };
   }
 
   get url(): string {
@@ -226,54 +229,7 @@ class StoreBackend implements StateBackend {
 
   async removeStack(ref: StackRef, options: RemoveStackOptions = {}): Promise<void> {
     const paths = await this.pathsOf(ref);
-    await this.withLock(paths, "remove", async (lock) => {
-      const found = await this.requireStack(paths).catch((error: unknown) => {
-        // A broken file's resources cannot be counted: only --force removes it.
-        if (isBrokenStackError(error) && options.force) return error;
-        if (isBrokenStackError(error)) {
-          throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName}: ${error.broken.reason}, so the resources it manages are unknown`, {
-            hint: `${error.broken.backup === undefined ? "" : `restore it first with \`cairn stack restore --from-backup --stack ${paths.qualifiedName}\`, or `}remove it anyway with --force (its resources are then no longer managed)`,
-          });
-        }
-        throw error;
-      });
-      await lock.confirm();
-      if (found instanceof BrokenStackError) {
-        // The broken bytes are not copied over `.bak`: that holds the last good state, kept unless --remove-backups.
-        await deleteStackFile(this.store, paths, found.stored);
-        if (options.removeBackups) {
-          await deleteIfPresent(this.store, `${found.stored.key}.bak`);
-          await removeAllUnder(this.store, paths.backupDir);
-        }
-        await this.forgetStack(paths, ref);
-        return;
-      }
-      const stored = found;
-      const resources = resourcesOf(stored.file.checkpoint.latest);
-      const onlyRootStack = resources.length === 1 && resources[0]?.type === ROOT_STACK_TYPE;
-      if (!options.force && resources.length > 0 && !onlyRootStack) {
-        throw new CairnError("InvalidArgument", `refusing to remove stack ${paths.qualifiedName} because it still contains ${resources.length} resources`, {
-          hint: "destroy the stack's resources first, or remove it anyway with --force (the resources are then no longer managed)",
-        });
-      }
-      if (options.removeBackups) {
-        // Gone for good, with its `.bak` copy and backups (Pulumi's `--remove-backups`).
-        await deleteStackFile(this.store, paths, stored);
-        await deleteIfPresent(this.store, `${stored.key}.bak`);
-        await removeAllUnder(this.store, paths.backupDir);
-      } else {
-        await retireStackFile(this.store, paths, stored);
-      }
-      await this.forgetStack(paths, ref);
-    });
-  }
-
-  /** What goes with a removed stack file: tags, history, journals, the index entry. */
-  private async forgetStack(paths: StackPaths, ref: StackRef): Promise<void> {
-    await deleteStackTags(this.store, paths);
-    await removeAllUnder(this.store, paths.historyDir);
-    await removeAllUnder(this.store, paths.journalDir);
-    await this.files.forget(paths, ref.name);
+    await this.withLock(paths, "remove", (lock) => removeStackUnder(this.removal, lock, paths, ref, options));
   }
 
   /**
@@ -284,47 +240,7 @@ class StoreBackend implements StateBackend {
    */
   async restoreStackFromBackup(ref: StackRef): Promise<{ backup: string }> {
     const paths = await this.pathsOf(ref);
-    return this.withLock(paths, "restore", async (lock) => {
-      const current = await this.readStack(paths).catch((error: unknown) => {
-        if (isBrokenStackError(error)) return error;
-        throw error;
-      });
-      if (current !== undefined && !(current instanceof BrokenStackError)) {
-        throw new CairnError("InvalidArgument", `stack ${paths.qualifiedName} is intact (${current.key}); there is nothing to restore`, {
-          hint: "to go back to an earlier state, export it with `cairn stack export --version N` (see `cairn stack history`) and `cairn stack import` it",
-        });
-      }
-      const backupKey = current?.stored.key === undefined ? await this.findBackupKey(paths) : `${current.stored.key}.bak`;
-      const found = backupKey === undefined ? undefined : await this.store.get(backupKey);
-      if (backupKey === undefined || found === undefined) {
-        throw new CairnError("NotFound", `stack ${paths.qualifiedName} has no backup copy (${paths.stackBase}.json.bak) to restore`, {
-          hint: current === undefined ? "check the name with `cairn stack ls`" : current.broken.hint.replace(/^restore[^;]*; /, ""),
-        });
-      }
-      let backup: StoredStackFile;
-      try {
-        backup = await parseStored(backupKey.slice(0, -".bak".length), found);
-      } catch (error) {
-        throw new CairnError("InvalidArgument", `the backup ${backupKey} of stack ${paths.qualifiedName} cannot be read either: ${(error as Error).message}`, {
-          cause: error,
-          hint: `replace the stack with an export you trust: \`cairn stack import --force --stack ${paths.qualifiedName} --file <export.json>\``,
-        });
-      }
-      const file = withJournalMark(backup.file, undefined);
-      const previous = current === undefined ? null : { key: current.stored.key, version: current.stored.version };
-      // No `.bak` of the broken bytes: the backup being restored stays where it is.
-      const written = await this.files.write(lock, paths, { ...file, checkpoint: { ...file.checkpoint, stack: paths.qualifiedName } }, previous, { backup: false, index: true });
-      await this.recordUpdate(paths, ref.name, written, historyRecord({ kind: "import", startTime: unixSeconds(), message: `restored from ${backupKey}` }));
-      return { backup: backupKey };
-    });
-  }
-
-  /** The `.bak` of a stack with no stack file (removed by `stack rm`), newest first among the suffixes. */
-  private async findBackupKey(paths: StackPaths): Promise<string | undefined> {
-    const candidates = new Set(STACK_FILE_SUFFIXES.map((suffix) => `${paths.stackBase}${suffix}.bak`));
-    const listed = (await listAll(this.store, `${paths.stackBase}.json`)).filter((object) => candidates.has(object.key));
-    listed.sort((a, b) => (b.modified?.getTime() ?? 0) - (a.modified?.getTime() ?? 0));
-    return listed[0]?.key;
+    return this.withLock(paths, "restore", (lock) => restoreStackUnder(this.removal, lock, paths, ref));
   }
 
   async renameStack(ref: StackRef, to: StackRef): Promise<void> {
