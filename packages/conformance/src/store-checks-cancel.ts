@@ -1,5 +1,6 @@
 import { isCairnError } from "@cairn/core";
 import type { StateStore } from "@cairn/core/driver";
+import { codeOf, firstLine, unexpectedOutcomes, type ExpectedFailure } from "./expected-failures.js";
 import { assert, assertBytesEqual, fail } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 
@@ -9,15 +10,6 @@ import { scratchPrefix, utf8 } from "./check-types.js";
  * these. Checked against the real store, so the driver's own mapping of its SDK's abort is what
  * is judged, not a stand-in's.
  */
-
-/** The code a failure reports, as core would see it (a native error through the store's classifier). */
-function codeOf(store: StateStore, error: unknown): string {
-  return isCairnError(error) ? error.code : store.classifyError(error);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200);
-}
 
 /**
  * An already-aborted signal: get, put (new key, existing key, conditional create), delete and list
@@ -31,7 +23,7 @@ export async function checkPreAbortedCallsChangeNothing(store: StateStore): Prom
   const original = utf8("original bytes");
   const version = await store.put(kept, original);
   const signal = AbortSignal.abort();
-  const operations: Array<[string, () => Promise<unknown>]> = [
+  const operations: ExpectedFailure[] = [
     ["get", () => store.get(kept, { signal })],
     ["put of a new key", () => store.put(fresh, utf8("must not land"), { signal })],
     ["put over an existing key", () => store.put(kept, utf8("must not land"), { signal })],
@@ -39,19 +31,9 @@ export async function checkPreAbortedCallsChangeNothing(store: StateStore): Prom
     ["list", () => store.list(prefix, { signal })],
   ];
   if (store.capabilities.conditionalWrite) operations.push(['put with ifNoneMatch "*"', () => store.put(fresh, utf8("must not land"), { ifNoneMatch: "*", signal })]);
-  const problems: string[] = [];
-  for (const [name, operation] of operations) {
-    let outcome: unknown;
-    try {
-      outcome = await operation();
-    } catch (error) {
-      const code = codeOf(store, error);
-      if (code !== "Canceled") problems.push(`${name} failed with ${code} (${firstLine(error)}), expected Canceled`);
-      else if (isCairnError(error) && error.ambiguous) problems.push(`${name} failed with an ambiguous Canceled, but nothing can have been sent: the signal had fired before the call`);
-      continue;
-    }
-    problems.push(`${name} resolved ${JSON.stringify(outcome) ?? "undefined"} instead of failing with Canceled`);
-  }
+  const problems = await unexpectedOutcomes(store, operations, "Canceled", (name, error) =>
+    isCairnError(error) && error.ambiguous ? `${name} failed with an ambiguous Canceled, but nothing can have been sent: the signal had fired before the call` : undefined,
+  );
   assert(problems.length === 0, `with an already-aborted signal:\n  ${problems.join("\n  ")}`);
   assert((await store.get(fresh)) === undefined, "a put with an already-aborted signal created its key");
   const after = await store.get(kept);

@@ -1,5 +1,5 @@
-import { isCairnError } from "@cairn/core";
 import { type StateStore } from "@cairn/core/driver";
+import { unexpectedOutcomes, type ExpectedFailure } from "./expected-failures.js";
 import { assert } from "./assertions.js";
 import { scratchPrefix, utf8 } from "./check-types.js";
 
@@ -13,7 +13,7 @@ import { scratchPrefix, utf8 } from "./check-types.js";
 export async function checkMissingContainerFailsNotFound(store: StateStore): Promise<void> {
   const prefix = scratchPrefix("missing-container");
   const key = `${prefix}object`;
-  const operations: Array<[string, () => Promise<unknown>]> = [
+  const operations: ExpectedFailure[] = [
     ["get", () => store.get(key)],
     ["list", () => store.list(prefix)],
     ["put", () => store.put(key, utf8("must not land"))],
@@ -22,21 +22,6 @@ export async function checkMissingContainerFailsNotFound(store: StateStore): Pro
     ["get after the refused writes", () => store.get(key)],
     ["list after the refused writes", () => store.list(prefix)],
   ];
-  const problems: string[] = [];
-  for (const [name, operation] of operations) {
-    let outcome: unknown;
-    try {
-      outcome = await operation();
-    } catch (error) {
-      const code = isCairnError(error) ? error.code : store.classifyError(error);
-      if (code !== "NotFound") problems.push(`${name} failed with ${code} (${firstLine(error)}), expected NotFound`);
-      continue;
-    }
-    problems.push(`${name} resolved ${JSON.stringify(outcome) ?? "undefined"} instead of failing with NotFound`);
-  }
+  const problems = await unexpectedOutcomes(store, operations, "NotFound");
   assert(problems.length === 0, `on a missing bucket/container/repository:\n  ${problems.join("\n  ")}`);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 200);
 }
