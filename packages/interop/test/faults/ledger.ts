@@ -229,8 +229,12 @@ export async function lockedLedger(options: LockedLedgerOptions): Promise<Ledger
       try {
         const now = await direct.getLock(ref);
         if (seen !== undefined && !now.some((lock) => lock.hostname === seen.hostname && lock.timestamp === seen.timestamp && lock.pid === seen.pid)) return;
-        await direct.forceUnlock(ref);
-        leftovers.clear(); // only once the lock is gone: until then it is still the same orphan
+        // Only the writers whose orphan this removed are excused no more: a writer whose lock write
+        // failed after the listing (its orphan landed since) still has one, and must stay excused.
+        for (const removed of await direct.forceUnlock(ref)) {
+          const writer = /^faults-writer-(\d+)$/.exec(removed.hostname ?? "")?.[1];
+          if (writer !== undefined) leftovers.delete(Number(writer));
+        }
       } catch {
         // the next Locked sees the lock again and repairs again
       } finally {
