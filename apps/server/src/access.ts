@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { CairnError, validateName } from "@cairn/core";
 import type { Principal } from "./accounts/accounts.js";
 import { allows, type Permission, type Role } from "./accounts/roles.js";
+import { noteAudit } from "./audit/request-audit.js";
 import type { Services } from "./services.js";
 import type { StackId } from "./state/org-state.js";
 
@@ -17,7 +18,10 @@ export function credentialOf(request: IncomingMessage, scheme: "token" | "update
   return match[2] as string;
 }
 
-/** The API caller: an access token in the Authorization header (a web session's cookie never is one). */
+/**
+ * The API caller: an access token in the Authorization header (a web session's cookie never is one).
+ * (`Accounts.authenticate` notes the caller for the request's audit record.)
+ */
 export async function authenticate(services: Services, request: IncomingMessage): Promise<Principal> {
   return services.accounts.authenticate(credentialOf(request, "token"));
 }
@@ -28,6 +32,7 @@ export function stackIdOf(params: Record<string, string>): StackId {
   validateName("organization", id.org);
   validateName("project", id.project);
   validateName("stack", id.stack);
+  noteAudit({ target: id });
   return id;
 }
 
@@ -39,6 +44,8 @@ export async function requireRole(services: Services, principal: Pick<Principal,
   validateName("organization", org);
   const role: Role | undefined = principal.user.siteAdmin ? "admin" : await services.accounts.roleOf(org, principal.user.name);
   if (role === undefined) throw new CairnError("NotFound", `organization ${org} not found`);
+  // A member's call (allowed or not) goes to the organization's log; a non-member's only to the site's.
+  noteAudit({ org, details: { role } });
   if (!allows(role, permission)) {
     throw new CairnError("PermissionDenied", `${principal.user.name} is a ${role} of ${org}: ${permission} access is needed`, {
       hint: "ask an admin of the organization for a role with more access",

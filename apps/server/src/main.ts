@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { isCairnError, pulumiHome } from "@cairn/core";
+import { runAuditCli } from "./audit/audit-cli.js";
 import { openDataStore } from "./data-store.js";
 import { jsonLogger } from "./log.js";
 import { parseMasterKey, readMasterKeyFile, type MasterKey } from "./state/master-key.js";
@@ -17,10 +18,18 @@ export const SERVER_VERSION = (createRequire(import.meta.url)("../package.json")
 const USAGE = `Usage: cairn-server [--version] [--data <store URL>] [--port <n>] [--host <address>]
                     [--master-key-file <path>] [--previous-master-key-file <path>]...
                     [--lease-seconds <n>] [--max-body-bytes <n>] [--public-url <url>]
-                    [--tls-cert <PEM file> --tls-key <PEM file>]
+                    [--trust-proxy <hops>] [--tls-cert <PEM file> --tls-key <PEM file>]
+       cairn-server audit export --data <store URL> (--org <name> | --site)
+                    [--since <ISO time>] [--until <ISO time>] [--order newest|oldest]
 
   --data       where everything is stored (default file://~/.cairn-server/data); s3://, azblob://
                and gs:// let several instances share one bucket
+  --trust-proxy
+               the number of reverse proxies in front of the server that append to
+               X-Forwarded-For; the audit log then records the client address they saw (default 0:
+               the header is ignored). Only when every request comes through them.
+  audit export writes an organization's (or the site's) audit log to stdout as JSON lines,
+               reading the store directly (no running server needed)
   --tls-cert, --tls-key
                serve https with this certificate (chain) and private key, both PEM; re-read when
                the files change or on SIGHUP, without dropping connections
@@ -29,6 +38,7 @@ const USAGE = `Usage: cairn-server [--version] [--data <store URL>] [--port <n>]
 
 /** `cairn-server …`: returns the exit code once the server has stopped (SIGINT/SIGTERM). */
 export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === "audit") return runAuditCli(argv.slice(1), env, USAGE);
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,6 +52,7 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
         "lease-seconds": { type: "string" },
         "max-body-bytes": { type: "string" },
         "public-url": { type: "string" },
+        "trust-proxy": { type: "string" },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -64,6 +75,11 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
     process.stderr.write(`--tls-cert and --tls-key go together: give both (the certificate and its private key) or neither\n${USAGE}\n`);
     return 2;
   }
+  const trustProxy = values["trust-proxy"] === undefined ? undefined : Number(values["trust-proxy"]);
+  if (trustProxy !== undefined && !(Number.isInteger(trustProxy) && trustProxy >= 0 && trustProxy <= 10)) {
+    process.stderr.write(`--trust-proxy takes the number of proxies in front of the server (0 to 10)\n${USAGE}\n`);
+    return 2;
+  }
   const logger = jsonLogger();
   try {
     const serverHome = join(homedir(), ".cairn-server");
@@ -80,6 +96,7 @@ export async function runServerCli(argv: string[], env: NodeJS.ProcessEnv = proc
       ...(values["lease-seconds"] ? { leaseSeconds: Number(values["lease-seconds"]) } : {}),
       ...(values["max-body-bytes"] ? { maxBodyBytes: Number(values["max-body-bytes"]) } : {}),
       ...(values["public-url"] ? { publicUrl: values["public-url"] } : {}),
+      ...(trustProxy === undefined ? {} : { trustProxy }),
       ...(values["tls-cert"] !== undefined && values["tls-key"] !== undefined ? { tls: { certFile: values["tls-cert"], keyFile: values["tls-key"] } } : {}),
       ...(env.CAIRN_SERVER_ADMIN_TOKEN ? { adminToken: env.CAIRN_SERVER_ADMIN_TOKEN } : {}),
       logger,

@@ -4,6 +4,9 @@ import { CairnError } from "@cairn/core";
 import { type StateStore } from "@cairn/core/driver";
 import { Accounts } from "./accounts/accounts.js";
 import { WebSessions } from "./accounts/web-sessions.js";
+import { AuditLog } from "./audit/audit-log.js";
+import { withRequestAudit } from "./audit/request-audit.js";
+import { auditRequest } from "./audit/request-recorder.js";
 import { DeltaBases } from "./checkpoints/delta-bases.js";
 import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
@@ -13,6 +16,7 @@ import { createHttpsListener, type TlsFiles, type TlsReloadEvent } from "./http/
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
 import { StackSealedRecords } from "./records/stack-sealed-records.js";
+import { addAuditLogRoutes } from "./routes/audit-logs.js";
 import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
@@ -50,12 +54,18 @@ export interface ServerOptions {
   adminToken?: string;
   /** The URL clients reach the server at, when behind a proxy (default: the listening address). */
   publicUrl?: string;
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For (default 0: the
+   * header is ignored and the audit log records the connecting address). Set it only when every
+   * request comes through them: the client could otherwise write the header itself.
+   */
+  trustProxy?: number;
   /** Serve https with these PEM files (re-read when they change); the public URL then defaults to https. */
   tls?: TlsFiles;
   /** Called after each certificate reload attempt, successful or not. */
   onTlsReload?: (event: TlsReloadEvent) => void;
   logger?: Logger;
-  /** The clock web sessions expire by (tests inject one; default `Date.now`). */
+  /** The clock web sessions expire by and audit events are stamped with (tests inject one; default `Date.now`). */
   now?: () => number;
 }
 
@@ -90,6 +100,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
     deltaBases: new DeltaBases(),
     dataKeys,
+    audit: new AuditLog(options.store, options.now),
+    trustedProxies: Math.max(0, Math.floor(options.trustProxy ?? 0)),
     logger,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
     leaseMs,
@@ -102,6 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   addStackRoutes(router, services);
   addSecretsRoutes(router, services);
   addUpdateRoutes(router, services);
+  addAuditLogRoutes(router, services);
   addWebLoginRoutes(router, services);
   addWebDashboardRoutes(router, services);
   // The console pages the Pulumi CLI links to: asked only when nothing above matched, never for /api/….
@@ -143,11 +156,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 async function handle(router: Pick<Router, "match">, services: Services, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = Date.now();
   const url = new URL(request.url ?? "/", "http://localhost");
+  let audited: ReturnType<typeof auditRequest>;
   try {
     refuseDotSegments(request.url ?? "/");
     const matched = router.match(request.method ?? "GET", url.pathname);
     if (matched === undefined) throw new CairnError("NotFound", `no route for ${request.method} ${url.pathname}`);
-    await matched.handler({ request, response, params: matched.params, query: url.searchParams });
+    // A state-changing call is answered only once its audit event is stored (audit/request-recorder.ts).
+    audited = auditRequest(services.audit, services.logger, services.trustedProxies, request, response, matched.pattern, matched.params);
+    await withRequestAudit(audited?.audit, () => matched.handler({ request, response, params: matched.params, query: url.searchParams }));
   } catch (error) {
     if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
     if (!response.headersSent) sendError(response, error);
@@ -155,8 +171,9 @@ async function handle(router: Pick<Router, "match">, services: Services, request
     // The rest of an unread body is drained or the connection closed, so a refused upload stops.
     if (!request.complete) request.resume();
   } finally {
+    await audited?.finish();
     // The path only: query strings (continuation tokens) and headers (tokens) are not logged.
-    services.logger.info("request", { method: request.method, path: url.pathname, status: response.statusCode, ms: Date.now() - started });
+    services.logger.info("request", { method: request.method, path: url.pathname, status: response.statusCode, ms: Date.now() - started, address: request.socket.remoteAddress });
   }
 }
 

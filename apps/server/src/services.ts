@@ -1,4 +1,5 @@
 import type { Accounts } from "./accounts/accounts.js";
+import type { AuditLog } from "./audit/audit-log.js";
 import type { DeltaBases } from "./checkpoints/delta-bases.js";
 import type { Logger } from "./log.js";
 import type { DataKeys } from "./state/data-keys.js";
@@ -16,6 +17,10 @@ export interface Services {
   /** This instance's bases for delta checkpoints (memory only; a miss makes the client send the whole). */
   deltaBases: DeltaBases;
   dataKeys: DataKeys;
+  /** Every state-changing call's record (see audit/): recorded by `handle`, read by the export and the console. */
+  audit: AuditLog;
+  /** X-Forwarded-For hops to believe for client addresses (0: the connecting peer is the client). */
+  trustedProxies: number;
   logger: Logger;
   maxBodyBytes: number;
   leaseMs: number;

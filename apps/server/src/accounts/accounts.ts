@@ -1,5 +1,6 @@
 import { CairnError, isCairnError, validateName } from "@cairn/core";
 import { redactToken } from "@cairn/core/driver";
+import { noteAudit } from "../audit/request-audit.js";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import type { Role } from "./roles.js";
@@ -41,6 +42,7 @@ export class Accounts {
 
   async createUser(name: string, options: { siteAdmin?: boolean } = {}): Promise<UserRecord> {
     validateName("organization", name);
+    noteAudit({ target: { user: name }, details: { siteAdmin: options.siteAdmin ?? false } });
     const user: UserRecord = { name, siteAdmin: options.siteAdmin ?? false, createdAt: new Date().toISOString() };
     // The personal organization's name is claimed first: if someone already made an organization
     // of that name, the user is not created at all (else its "personal" organization would be
@@ -88,6 +90,7 @@ export class Accounts {
   /** Creates an organization with `owner` as its admin. */
   async createOrganization(name: string, owner: string): Promise<void> {
     validateName("organization", name);
+    noteAudit({ target: { org: name } });
     await this.records.create(RECORD_KEYS.org(name), { name, createdAt: new Date().toISOString() }, `organization ${name}`);
     await this.setRole(name, owner, "admin");
   }
@@ -97,12 +100,14 @@ export class Accounts {
   }
 
   async setRole(org: string, user: string, role: Role): Promise<void> {
+    noteAudit({ target: { org, user }, details: { newRole: role } });
     if ((await this.getUser(user)) === undefined) throw new CairnError("NotFound", `user ${user} does not exist`);
     await this.records.update(RECORD_KEYS.member(org, user), () => ({ role }));
     await this.records.update(RECORD_KEYS.userOrg(user, org), () => ({ role }));
   }
 
   async removeMember(org: string, user: string): Promise<void> {
+    noteAudit({ target: { org, user } });
     await this.records.delete(RECORD_KEYS.member(org, user));
     await this.records.delete(RECORD_KEYS.userOrg(user, org));
   }
@@ -127,6 +132,7 @@ export class Accounts {
   async issueToken(user: string, description: string, secret = newSecretToken()): Promise<{ token: string; record: TokenRecord }> {
     const hash = hashToken(secret);
     const record: TokenRecord = { id: hash.slice(0, 16), user, description, createdAt: new Date().toISOString(), redacted: redactToken(secret) };
+    noteAudit({ target: { user, tokenId: record.id } });
     await this.records.create(RECORD_KEYS.token(hash), record, "token");
     return { token: secret, record };
   }
@@ -138,6 +144,7 @@ export class Accounts {
     if (found === undefined || found.value.revokedAt !== undefined) throw invalidToken();
     const user = await this.getUser(found.value.user);
     if (user === undefined) throw invalidToken();
+    noteAudit({ actor: user.name, credential: { kind: "token", id: found.value.id } });
     const last = found.value.lastUsedAt === undefined ? 0 : Date.parse(found.value.lastUsedAt);
     if (Date.now() - last > LAST_USED_RESOLUTION_MS) {
       // Best effort: a concurrent request recording the same use is not worth a retry.

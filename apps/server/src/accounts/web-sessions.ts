@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { noteAudit } from "../audit/request-audit.js";
 import type { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import { hashToken } from "./token-hash.js";
@@ -35,6 +36,7 @@ export class WebSessions {
     const now = this.now();
     const record: WebSessionRecord = { user, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + this.lifetimeMs).toISOString() };
     await this.records.create(RECORD_KEYS.webSession(hashToken(secret)), record, "web session");
+    noteAudit({ details: { session: sessionId(secret) } });
     return { secret, record };
   }
 
@@ -48,12 +50,22 @@ export class WebSessions {
       await this.records.delete(key, found.version).catch(() => {}); // best effort: it is refused either way
       return undefined;
     }
+    noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: sessionId(secret) } });
     return found.value;
   }
 
   /** Signs the session out; nothing to do when it is already gone. */
   async end(secret: string): Promise<void> {
     if (!secret.startsWith(SESSION_PREFIX)) return;
-    await this.records.delete(RECORD_KEYS.webSession(hashToken(secret)));
+    const key = RECORD_KEYS.webSession(hashToken(secret));
+    // Read first only to say whose session ended in the audit log.
+    const found = await this.records.get<WebSessionRecord>(key);
+    if (found !== undefined) noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: sessionId(secret) } });
+    await this.records.delete(key);
   }
+}
+
+/** A session's public id, as a token's: the first 16 hex digits of the digest that names its record. */
+function sessionId(secret: string): string {
+  return hashToken(secret).slice(0, 16);
 }

@@ -11,8 +11,16 @@ export interface RouteContext {
 
 export type Handler = (context: RouteContext) => Promise<void>;
 
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+  /** The pattern the route was added with (`/api/stacks/:org/:project`): what the audit log names routes by. */
+  pattern: string;
+}
+
 interface Route {
   method: string;
+  pattern: string;
   segments: string[];
   handler: Handler;
 }
@@ -26,18 +34,18 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: pattern.split("/").filter((s) => s !== ""), handler });
+    this.routes.push({ method, pattern, segments: pattern.split("/").filter((s) => s !== ""), handler });
     return this;
   }
 
-  /** The handler and params for a request, or undefined (404); a known path with another method is an InvalidArgument. */
-  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | undefined {
+  /** The handler, params and pattern for a request, or undefined (404); a known path with another method is an InvalidArgument. */
+  match(method: string, pathname: string): RouteMatch | undefined {
     const parts = pathname.split("/").filter((s) => s !== "").map(decodeSegment);
     let pathKnown = false;
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (params === undefined) continue;
-      if (route.method === method || (method === "HEAD" && route.method === "GET")) return { handler: route.handler, params };
+      if (route.method === method || (method === "HEAD" && route.method === "GET")) return { handler: route.handler, params, pattern: route.pattern };
       pathKnown = true;
     }
     if (pathKnown) throw new CairnError("InvalidArgument", `method ${method} is not allowed on ${pathname}`);

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { CairnError } from "@cairn/core";
 import { authenticate, requireRole, stackIdOf } from "../access.js";
+import { noteAudit } from "../audit/request-audit.js";
 import { checkBody } from "../http/json-shape.js";
 import { readJsonBody } from "../http/request-body.js";
 import { sendJson } from "../http/respond.js";
@@ -44,6 +45,7 @@ export function addSecretsRoutes(router: Router, services: Services): void {
 
   secretsRoute("decrypt", async ({ request, response }, id, key) => {
     const body = checkBody<{ ciphertext: string }>(await readJsonBody(request, services.maxBodyBytes), { ciphertext: "string" }, "decrypt");
+    noteAudit({ details: { values: 1 } });
     sendJson(response, 200, { plaintext: decrypt(key, id, body.ciphertext).toString("base64") });
   });
 
@@ -57,7 +59,9 @@ export function addSecretsRoutes(router: Router, services: Services): void {
   secretsRoute("batch-decrypt", async ({ request, response }, id, key) => {
     const body = checkBody<{ ciphertexts: unknown }>(await readJsonBody(request, services.maxBodyBytes), { ciphertexts: "array?" }, "batch-decrypt");
     const plaintexts: Record<string, string> = {};
-    for (const ciphertext of stringList(body.ciphertexts, "ciphertexts")) plaintexts[ciphertext] = decrypt(key, id, ciphertext).toString("base64");
+    const ciphertexts = stringList(body.ciphertexts, "ciphertexts");
+    noteAudit({ details: { values: ciphertexts.length } });
+    for (const ciphertext of ciphertexts) plaintexts[ciphertext] = decrypt(key, id, ciphertext).toString("base64");
     sendJson(response, 200, { plaintexts });
   });
 

@@ -1,6 +1,7 @@
 import { CairnError, validateDeployment, validateName, type StackSummary, type UntypedDeployment } from "@cairn/core";
 import { authenticate, requireRole, stackIdOf } from "../access.js";
 import type { Principal } from "../accounts/accounts.js";
+import { noteAudit } from "../audit/request-audit.js";
 import { checkBody } from "../http/json-shape.js";
 import { readJsonBody } from "../http/request-body.js";
 import { sendJson } from "../http/respond.js";
@@ -115,6 +116,7 @@ export function addStackRoutes(router: Router, services: Services): void {
   router.add("POST", "/api/stacks/:org/:project/:stack/rename", stackRoute("write", async ({ request, response }, id) => {
     const body = checkBody<{ newName: string; newProject?: string }>(await readJsonBody(request, services.maxBodyBytes), { newName: "string", newProject: "string?" }, "rename stack");
     const to = stackIdOf({ org: id.org, project: body.newProject ?? id.project, stack: body.newName });
+    noteAudit({ details: { newProject: to.project, newName: to.stack } });
     await services.updates.leases.refuseIfLeased(id);
     await services.state.backendFor(id.org).renameStack(layoutRef(id), layoutRef(to));
     await services.updates.rename(id, to);
@@ -133,6 +135,7 @@ export function addStackRoutes(router: Router, services: Services): void {
     const deployment: UntypedDeployment = validateDeployment(await readJsonBody(request, services.maxBodyBytes));
     const by = clientOf(request.headers, principal.user.name);
     const { updateId, version } = await services.updates.importState(id, deployment, by);
+    noteAudit({ target: { updateId }, details: { version } });
     sendJson(response, 200, { updateId, version });
   }));
 
@@ -166,6 +169,7 @@ export function addStackRoutes(router: Router, services: Services): void {
   router.add("POST", "/api/stacks/:org/:project/:stack/cancel", stackRoute("write", async ({ response }, id) => {
     const holder = await services.updates.cancel(id);
     if (holder !== undefined) services.deltaBases.forget(holder.updateId);
+    if (holder !== undefined) noteAudit({ target: { updateId: holder.updateId }, details: { kind: holder.kind } });
     sendJson(response, 200, { holders: holder === undefined ? [] : [lockInfoOf(holder)] });
   }));
 }

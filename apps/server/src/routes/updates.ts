@@ -1,5 +1,6 @@
 import { CairnError, validateDeployment } from "@cairn/core";
 import { authenticate, credentialOf, requireRole, stackIdOf } from "../access.js";
+import { noteAudit } from "../audit/request-audit.js";
 import { checkBody } from "../http/json-shape.js";
 import { readJsonBody, readJsonBodyAndBytes } from "../http/request-body.js";
 import { rawJsonField } from "../checkpoints/raw-json-field.js";
@@ -43,6 +44,7 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const message = typeof body.metadata?.message === "string" ? body.metadata.message.slice(0, 1000) : "";
     const environment = stringMap(body.metadata?.environment);
     const updateId = await services.updates.create(id, params.kind as string, { ...clientOf(request.headers, principal.user.name), message, ...(environment === undefined ? {} : { environment }) });
+    noteAudit({ target: { updateId }, details: { kind: params.kind as string } });
     sendJson(response, 200, { updateID: updateId, requiredPolicies: [] });
   });
 
@@ -54,11 +56,9 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const tags = body.tags === undefined || body.tags === null ? undefined : checkTags(body.tags);
     const journalVersion = Number.isInteger(body.journalVersion) && (body.journalVersion as number) > 0 ? (body.journalVersion as number) : 0;
     const engineVersion = PULUMI_USER_AGENT.exec(String(request.headers["user-agent"] ?? ""))?.[1];
-    sendJson(
-      response,
-      200,
-      await services.updates.start(id, params.updateId ?? "", principal.user.name, { ...(tags === undefined ? {} : { tags }), journalVersion, ...(engineVersion === undefined ? {} : { engineVersion }) }),
-    );
+    const started = await services.updates.start(id, params.updateId ?? "", principal.user.name, { ...(tags === undefined ? {} : { tags }), journalVersion, ...(engineVersion === undefined ? {} : { engineVersion }) });
+    noteAudit({ details: { kind: params.kind as string, version: started.version } });
+    sendJson(response, 200, started);
   });
 
   // The update's status, which `pulumi stack import` polls; the kind in the path does not matter
@@ -153,6 +153,7 @@ export function addUpdateRoutes(router: Router, services: Services): void {
     const body = checkBody<{ status: string }>(await readJsonBody(request, services.maxBodyBytes), { status: "string", outputs: "object?", secretsProviders: "object?" }, "complete update");
     if (!RESULTS.has(body.status as UpdateResult)) throw new CairnError("InvalidArgument", `status must be one of ${[...RESULTS].join(", ")}`);
     await services.updates.complete(id, updateId, token, body.status as UpdateResult);
+    noteAudit({ details: { result: body.status } });
     services.deltaBases.forget(updateId);
     sendJson(response, 200, {});
   }));

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { CairnError, validateDeployment, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
 import { SUPPORTED_JOURNAL_VERSION, type JournalEntry } from "../journal/entries.js";
 import { hashToken } from "../accounts/token-hash.js";
+import { noteAudit } from "../audit/request-audit.js";
 import type { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import { layoutRef, type OrgState, type StackId } from "../state/org-state.js";
@@ -202,12 +203,16 @@ export class Updates {
   async verifyToken(id: StackId, updateId: string, token: string): Promise<{ kind: string; preview: boolean; update: UpdateRecord }> {
     // Both reads at once: this runs on every journal batch, checkpoint and events call.
     const [update, lease] = await Promise.all([this.get(id, updateId), this.leases.verify(id, updateId, token).catch((error: unknown) => error as Error)]);
+    // The token proves the update, which the recorded `update.start` gave to its user.
+    const verified = () => noteAudit({ actor: update.user, credential: { kind: "update-token", updateId } });
     if (update.kind !== "preview") {
       if (lease instanceof Error) throw lease;
+      verified();
       return { kind: lease.kind, preview: false, update };
     }
     if (update.status !== "running") throw new CairnError("Conflict", `preview ${updateId} is not running (it completed or was never started)`);
     if (update.tokenHash !== hashToken(token)) throw new CairnError("Unauthenticated", "the update token is not valid for this update");
+    verified();
     return { kind: "preview", preview: true, update };
   }
 

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../log.js";
+import { sendJson } from "../http/respond.js";
+import type { AuditLog } from "./audit-log.js";
+import { routeAuditOf } from "./actions.js";
+import { clientAddressOf } from "./client-address.js";
+import type { AuditRecordInput, AuditTarget } from "./event.js";
+import { holdResponse } from "./held-response.js";
+import type { RequestAudit } from "./request-audit.js";
+
+/** What a path parameter may be for the log to show it: a name or an id, never something that could be a credential. */
+const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,100}$/;
+const SECRET_LOOKING = /^(pul-|cairn-web-)|^[0-9a-f]{40,}$/i;
+
+/** Path parameters that name a target, and the target field each fills. */
+const PARAM_TARGETS: Record<string, keyof AuditTarget> = { org: "org", project: "project", stack: "stack", updateId: "updateId", user: "user", id: "tokenId" };
+
+export interface AuditedRequest {
+  /** The record the route fills while it runs (pass to `withRequestAudit`). */
+  audit: RequestAudit;
+  /** Stores the event, then lets the held response go (or answers 500 when the event could not be stored). */
+  finish(): Promise<void>;
+}
+
+/**
+ * Starts auditing one request to the route `pattern`, or returns undefined when the route is not
+ * audited (GET, HEAD, an exempt route; an intra-update call is only counted, on success).
+ *
+ * Which calls get an event: those with an actor (a credential checked out), and successful calls
+ * without one (recorded as "anonymous"). A refused call with no credential (401, a bad sign-in) is
+ * not recorded: anyone could fill the store with them; the request log has them, with the address.
+ *
+ * A state change whose record cannot be stored is loud: the route's answer is dropped, the client
+ * gets a 500 saying the change may have been made, and the whole event (no secrets in it) goes to
+ * the error log, so it is never lost silently.
+ */
+export function auditRequest(
+  log: AuditLog,
+  logger: Logger,
+  trustedProxies: number,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pattern: string,
+  params: Record<string, string>,
+): AuditedRequest | undefined {
+  const method = request.method ?? "POST";
+  const route = routeAuditOf(method, pattern);
+  if (route === undefined || "exempt" in route) return undefined;
+  if ("countedAs" in route) {
+    const updateId = params.updateId;
+    return {
+      audit: { target: {}, details: {} },
+      finish: async () => {
+        if (response.statusCode < 400 && updateId !== undefined && SAFE_SEGMENT.test(updateId)) log.updateCalls.add(updateId, route.countedAs);
+      },
+    };
+  }
+  const audit: RequestAudit = { target: {}, details: {} };
+  for (const [name, value] of Object.entries(params)) {
+    const field = PARAM_TARGETS[name];
+    if (field !== undefined) audit.target[field] = safeSegment(value);
+  }
+  const held = holdResponse(response);
+  return {
+    audit,
+    finish: async () => {
+      const status = held.status();
+      if (audit.actor === undefined && status >= 400) return held.release();
+      const action = audit.action ?? route.action;
+      if (action === "update.complete" || action === "update.cancel") {
+        const updateId = audit.target.updateId;
+        if (updateId !== undefined && status < 400) Object.assign(audit.details, log.updateCalls.take(updateId));
+      }
+      const input: AuditRecordInput = {
+        scope: route.scope === "org" && audit.org !== undefined ? { org: audit.org } : "site",
+        action,
+        actor: audit.actor ?? "anonymous",
+        ...(audit.credential === undefined ? {} : { credential: audit.credential }),
+        target: audit.target,
+        details: audit.details,
+        method,
+        path: auditPath(pattern, params),
+        status,
+        ...clientAddressOf(request, trustedProxies),
+      };
+      try {
+        await log.record(input);
+      } catch (error) {
+        logger.error("audit record not stored: the call's answer was replaced by a 500", { event: { ...input }, error: error instanceof Error ? error.message : String(error) });
+        held.discard();
+        sendJson(response, 500, {
+          code: 500,
+          message: "the call may have been carried out, but its audit record could not be stored; the record is in the server's error log",
+          errorCode: "Internal",
+        });
+        return;
+      }
+      held.release();
+    },
+  };
+}
+
+/** The route's pattern with each parameter's value, or `[redacted]` where the value could be a secret. */
+export function auditPath(pattern: string, params: Record<string, string>): string {
+  return pattern
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? encodeURIComponent(safeSegment(params[segment.slice(1)] ?? "")) : segment))
+    .join("/");
+}
+
+function safeSegment(value: string): string {
+  return SAFE_SEGMENT.test(value) && !SECRET_LOOKING.test(value) ? value : "[redacted]";
+}
