@@ -45,7 +45,7 @@ export async function* keysAfter(store: StateStore, prefix: string, after: strin
     return;
   }
   const digits = after.slice(0, DIGITS);
-  for await (const key of listed(store, prefix + digits, pageSize)) if (key > prefix + after) yield key;
+  for await (const key of listed(store, prefix + digits, pageSize)) if (idOfKey(key) > after) yield key;
   for (let position = DIGITS - 1; position >= 0; position--) {
     for (let digit = Number(digits[position]) + 1; digit <= 9; digit++) {
       yield* listed(store, `${prefix}${digits.slice(0, position)}${digit}`, pageSize);

@@ -26,13 +26,17 @@ export interface AuditedRequest {
  * Starts auditing one request to the route `pattern`, or returns undefined when the route is not
  * audited (GET, HEAD, an exempt route; an intra-update call is only counted, on success).
  *
- * Which calls get an event: those with an actor (a credential checked out), and successful calls
- * without one (recorded as "anonymous"). A refused call with no credential (401, a bad sign-in) is
- * not recorded: anyone could fill the store with them; the request log has them, with the address.
+ * Which calls get an event (`worthRecording`): every call that succeeded; and, when a credential
+ * made it, one that failed on the server's side (5xx: part of a change may have been made) or was
+ * refused (403: not allowed; 404: not a member, or no such thing). Bad input (400, 409, 413, …) changes nothing, the audit
+ * log included. A call with no valid credential (401, a failed sign-in) is not recorded either:
+ * anyone could fill the store with them; the request log has them, with the address. A successful
+ * call that no credential vouched for is recorded as "anonymous".
  *
- * A state change whose record cannot be stored is loud: the route's answer is dropped, the client
- * gets a 500 saying the change may have been made, and the whole event (no secrets in it) goes to
- * the error log, so it is never lost silently.
+ * A call whose record cannot be stored is loud: the whole event (no secrets in it) goes to the
+ * error log, so it is never lost silently; and unless the call was refused anyway, the route's
+ * answer is dropped and the client gets a 500 saying the change may have been made (so a secret
+ * or a new token is not handed out unrecorded, and nobody takes an unrecorded change for done).
  */
 export function auditRequest(
   log: AuditLog,
@@ -65,7 +69,7 @@ export function auditRequest(
     audit,
     finish: async () => {
       const status = held.status();
-      if (audit.actor === undefined && status >= 400) return held.release();
+      if (!worthRecording(status, audit.actor !== undefined)) return held.release();
       const action = audit.action ?? route.action;
       if (action === "update.complete" || action === "update.cancel") {
         const updateId = audit.target.updateId;
@@ -86,7 +90,9 @@ export function auditRequest(
       try {
         await log.record(input);
       } catch (error) {
-        logger.error("audit record not stored: the call's answer was replaced by a 500", { event: { ...input }, error: error instanceof Error ? error.message : String(error) });
+        const refused = status >= 400 && status < 500;
+        logger.error(refused ? "audit record not stored" : "audit record not stored: the call's answer was replaced by a 500", { event: { ...input }, error: error instanceof Error ? error.message : String(error) });
+        if (refused) return held.release();
         held.discard();
         sendJson(response, 500, {
           code: 500,
@@ -98,6 +104,11 @@ export function auditRequest(
       held.release();
     },
   };
+}
+
+function worthRecording(status: number, hasActor: boolean): boolean {
+  if (status < 400) return true;
+  return hasActor && (status >= 500 || status === 403 || status === 404);
 }
 
 /** The route's pattern with each parameter's value, or `[redacted]` where the value could be a secret. */
