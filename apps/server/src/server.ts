@@ -9,6 +9,7 @@ import { withRequestAudit } from "./audit/request-audit.js";
 import { auditRequest } from "./audit/request-recorder.js";
 import { DeltaBases } from "./checkpoints/delta-bases.js";
 import { bootstrapAdmin } from "./accounts/bootstrap.js";
+import { loggablePath } from "./http/path-redaction.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
@@ -165,15 +166,16 @@ async function handle(router: Pick<Router, "match">, services: Services, request
     audited = auditRequest(services.audit, services.logger, services.trustedProxies, request, response, matched.pattern, matched.params);
     await withRequestAudit(audited?.audit, () => matched.handler({ request, response, params: matched.params, query: url.searchParams }));
   } catch (error) {
-    if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
+    if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: loggablePath(url.pathname), error: error instanceof Error ? error.message : String(error) });
     if (!response.headersSent) sendError(response, error);
     else response.destroy();
     // The rest of an unread body is drained or the connection closed, so a refused upload stops.
     if (!request.complete) request.resume();
   } finally {
     await audited?.finish();
-    // The path only: query strings (continuation tokens) and headers (tokens) are not logged.
-    services.logger.info("request", { method: request.method, path: url.pathname, status: response.statusCode, ms: Date.now() - started, address: request.socket.remoteAddress });
+    // The path only, with any segment that could be a pasted token redacted: query strings
+    // (continuation tokens) and headers (tokens) are not logged.
+    services.logger.info("request", { method: request.method, path: loggablePath(url.pathname), status: response.statusCode, ms: Date.now() - started, address: request.socket.remoteAddress });
   }
 }
 

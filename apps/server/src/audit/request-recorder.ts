@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../log.js";
+import { loggableSegment } from "../http/path-redaction.js";
 import { sendJson } from "../http/respond.js";
 import type { AuditLog } from "./audit-log.js";
 import { routeAuditOf } from "./actions.js";
@@ -8,9 +9,7 @@ import type { AuditRecordInput, AuditTarget } from "./event.js";
 import { holdResponse } from "./held-response.js";
 import type { RequestAudit } from "./request-audit.js";
 
-/** What a path parameter may be for the log to show it: a name or an id, never something that could be a credential. */
-const SAFE_SEGMENT = /^[A-Za-z0-9_.-]{1,100}$/;
-const SECRET_LOOKING = /^(pul-|cairn-web-)|^[0-9a-f]{40,}$/i;
+const UPDATE_ID = /^[0-9A-Za-z-]{1,64}$/;
 
 /** Path parameters that name a target, and the target field each fills. */
 const PARAM_TARGETS: Record<string, keyof AuditTarget> = { org: "org", project: "project", stack: "stack", updateId: "updateId", user: "user", id: "tokenId" };
@@ -55,14 +54,14 @@ export function auditRequest(
     return {
       audit: { target: {}, details: {} },
       finish: async () => {
-        if (response.statusCode < 400 && updateId !== undefined && SAFE_SEGMENT.test(updateId)) log.updateCalls.add(updateId, route.countedAs);
+        if (response.statusCode < 400 && updateId !== undefined && UPDATE_ID.test(updateId)) log.updateCalls.add(updateId, route.countedAs);
       },
     };
   }
   const audit: RequestAudit = { target: {}, details: {} };
   for (const [name, value] of Object.entries(params)) {
     const field = PARAM_TARGETS[name];
-    if (field !== undefined) audit.target[field] = safeSegment(value);
+    if (field !== undefined) audit.target[field] = loggableSegment(value);
   }
   const held = holdResponse(response);
   return {
@@ -115,10 +114,6 @@ function worthRecording(status: number, hasActor: boolean): boolean {
 export function auditPath(pattern: string, params: Record<string, string>): string {
   return pattern
     .split("/")
-    .map((segment) => (segment.startsWith(":") ? encodeURIComponent(safeSegment(params[segment.slice(1)] ?? "")) : segment))
+    .map((segment) => (segment.startsWith(":") ? loggableSegment(params[segment.slice(1)] ?? "") : segment))
     .join("/");
-}
-
-function safeSegment(value: string): string {
-  return SAFE_SEGMENT.test(value) && !SECRET_LOOKING.test(value) ? value : "[redacted]";
 }
