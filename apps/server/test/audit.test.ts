@@ -142,6 +142,7 @@ it("an update: create, start and complete are an event each; its checkpoints and
   const complete = await one(() => api(fixture.server.url, "POST", `${path}/complete`, started.token, { status: "succeeded" }, "update-token"));
   expect(complete).toMatchObject({
     action: "update.complete",
+    org: "team",
     actor: "ann",
     credential: { kind: "update-token", updateId: created.updateID },
     target: { org: "team", stack: "prod", updateId: created.updateID },
@@ -154,7 +155,7 @@ it("an update: create, start and complete are an event each; its checkpoints and
     const next = await ok("POST", `${STACK}/update`, {}, tokens.ann);
     secrets.push((await ok("POST", `${STACK}/update/${next.updateID}`, {}, tokens.ann)).token);
     const cancel = await one(() => ok("POST", cancelPath(next.updateID), {}, tokens.ann));
-    expect(cancel).toMatchObject({ action: "update.cancel", actor: "ann", target: { updateId: next.updateID } });
+    expect(cancel).toMatchObject({ action: "update.cancel", org: "team", actor: "ann", target: { updateId: next.updateID } });
   }
 });
 
@@ -295,6 +296,16 @@ it("an event that cannot be stored turns the call into a 500 and goes to the err
   const logged = fixture.server.logs().split("\n").filter((line) => line.includes("audit record not stored"));
   expect(logged).toHaveLength(1);
   expect(JSON.parse(logged[0] as string)).toMatchObject({ level: "error", event: { action: "stack.create", actor: "admin", scope: { org: "fragile" }, target: { stack: "s" } } });
+});
+
+it("every event is in the log its action belongs to: the organization's for its stacks, updates, secrets and members, the site's for the rest", async () => {
+  const orgActions = new Set(["stack.create", "stack.delete", "stack.rename", "stack.import", "stack.tags.update", "update.create", "update.start", "update.complete", "update.cancel", "secrets.decrypt", "member.set-role", "member.remove"]);
+  const team = await logOf("team");
+  expect(team.filter((event) => !orgActions.has(event.action) || event.org !== "team")).toEqual([]);
+  expect(new Set(team.map((event) => event.action))).toEqual(orgActions);
+  // In the site's log: site actions, and the refusals of callers who are not members.
+  const site = await logOf("site");
+  expect(site.filter((event) => event.org !== undefined || (orgActions.has(event.action) && event.status !== 404))).toEqual([]);
 });
 
 it("no secret appears in any event, in the export, in the server's logs, or anywhere in the store's bytes", async () => {

@@ -15,8 +15,8 @@ const UPDATE_ID = /^[0-9A-Za-z-]{1,64}$/;
 const PARAM_TARGETS: Record<string, keyof AuditTarget> = { org: "org", project: "project", stack: "stack", updateId: "updateId", user: "user", id: "tokenId" };
 
 export interface AuditedRequest {
-  /** The record the route fills while it runs (pass to `withRequestAudit`). */
-  audit: RequestAudit;
+  /** The record the route fills while it runs (pass to `withRequestAudit`); none for a call that is only counted. */
+  audit?: RequestAudit;
   /** Stores the event, then lets the held response go (or answers 500 when the event could not be stored). */
   finish(): Promise<void>;
 }
@@ -52,7 +52,6 @@ export function auditRequest(
   if ("countedAs" in route) {
     const updateId = params.updateId;
     return {
-      audit: { target: {}, details: {} },
       finish: async () => {
         if (response.statusCode < 400 && updateId !== undefined && UPDATE_ID.test(updateId)) log.updateCalls.add(updateId, route.countedAs);
       },

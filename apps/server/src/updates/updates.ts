@@ -203,8 +203,9 @@ export class Updates {
   async verifyToken(id: StackId, updateId: string, token: string): Promise<{ kind: string; preview: boolean; update: UpdateRecord }> {
     // Both reads at once: this runs on every journal batch, checkpoint and events call.
     const [update, lease] = await Promise.all([this.get(id, updateId), this.leases.verify(id, updateId, token).catch((error: unknown) => error as Error)]);
-    // The token proves the update, which the recorded `update.start` gave to its user.
-    const verified = () => noteAudit({ actor: update.user, credential: { kind: "update-token", updateId } });
+    // The token proves the update, which the recorded `update.start` gave to its user, on this
+    // stack: its calls belong in the stack's organization's log.
+    const verified = () => noteAudit({ actor: update.user, credential: { kind: "update-token", updateId }, org: id.org });
     if (update.kind !== "preview") {
       if (lease instanceof Error) throw lease;
       verified();
