@@ -3,3 +3,4 @@ export { parseMasterKey, readMasterKeyFile, type MasterKey, type MasterKeyRing }
 export { openDataStore } from "./data-store.js";
 export { jsonLogger, silentLogger, type Logger } from "./log.js";
 export { runServerCli } from "./main.js";
+export type { AuditCredential, AuditDetails, AuditEvent, AuditScope, AuditTarget } from "./audit/event.js";

@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, isCairnError } from "@cairn/core";
 import type { StateStore } from "@cairn/core/driver";
 import type { AuditEvent, AuditRecordInput, AuditScope } from "./event.js";
 import { afterTimeMarker, idOfKey, isEventId, keysAfter, newEventId, scopePrefix } from "./event-keys.js";
@@ -66,10 +66,18 @@ export class AuditLog {
       address: input.address,
       ...(input.proxy === undefined ? {} : { proxy: input.proxy }),
     };
-    const key = `${scopePrefix(input.scope)}${event.id}.json`;
-    // The bytes carry the random id: after an ambiguous failure, finding them stored is this write.
-    await this.store.put(key, new TextEncoder().encode(JSON.stringify(event)), { ifNoneMatch: "*", bytesIdentifyWrite: true });
-    return event;
+    for (let attempt = 1; ; attempt++) {
+      const key = `${scopePrefix(input.scope)}${event.id}.json`;
+      try {
+        // The bytes carry the random id: after an ambiguous failure, finding them stored is this write.
+        await this.store.put(key, new TextEncoder().encode(JSON.stringify(event)), { ifNoneMatch: "*", bytesIdentifyWrite: true });
+        return event;
+      } catch (error) {
+        // Another event of the same millisecond drew the same random digits (1 in 4 billion): new ones.
+        if (!isCairnError(error, "Conflict") || attempt >= 3) throw error;
+        event.id = newEventId(ms);
+      }
+    }
   }
 
   /** One page of the scope's events, newest first (the console's view). */
