@@ -67,7 +67,7 @@ it("only the secret's digest is stored, and signing out deletes the record", asy
   expect(stored).toContain('"user":"admin"');
   expect(stored).not.toContain(cookieSecret(cookie));
   expect(records[0]).not.toContain(cookieSecret(cookie));
-  expect((await web.request("POST", "/logout", { cookie })).status).toBe(303);
+  expect((await web.request("POST", "/logout", { cookie, form: { csrf: await web.csrf(cookie) } })).status).toBe(303);
   expect(sessionRecords()).toEqual([]);
   expect((await web.request("GET", "/", { cookie })).location).toBe("/login");
 });

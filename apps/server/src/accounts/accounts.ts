@@ -2,6 +2,7 @@ import { CairnError, isCairnError, validateName } from "@cairn/core";
 import { redactToken } from "@cairn/core/driver";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
+import { refuseReservedName } from "./reserved-names.js";
 import type { Role } from "./roles.js";
 import { hashToken, newSecretToken } from "./token-hash.js";
 
@@ -41,6 +42,7 @@ export class Accounts {
 
   async createUser(name: string, options: { siteAdmin?: boolean } = {}): Promise<UserRecord> {
     validateName("organization", name);
+    refuseReservedName("user", name);
     const user: UserRecord = { name, siteAdmin: options.siteAdmin ?? false, createdAt: new Date().toISOString() };
     // The personal organization's name is claimed first: if someone already made an organization
     // of that name, the user is not created at all (else its "personal" organization would be
@@ -88,6 +90,7 @@ export class Accounts {
   /** Creates an organization with `owner` as its admin. */
   async createOrganization(name: string, owner: string): Promise<void> {
     validateName("organization", name);
+    refuseReservedName("organization", name);
     await this.records.create(RECORD_KEYS.org(name), { name, createdAt: new Date().toISOString() }, `organization ${name}`);
     await this.setRole(name, owner, "admin");
   }

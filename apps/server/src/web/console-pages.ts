@@ -1,6 +1,7 @@
 import type { StackId } from "../state/org-state.js";
 import type { HistoryEntry, UpdateRecord } from "../updates/updates.js";
-import { html, page, utcTime, type Html } from "./html.js";
+import { html, utcTime, type Html } from "./html.js";
+import { page } from "./layout.js";
 
 /**
  * The pages at the console paths the Pulumi CLI prints (`<org>/<project>/<stack>`, `…/updates/<n>`,

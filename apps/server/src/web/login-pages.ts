@@ -1,5 +1,7 @@
 import { cliLoginFields, type CliLoginRequest } from "./cli-login-request.js";
-import { html, page } from "./html.js";
+import { csrfField } from "./csrf.js";
+import { html } from "./html.js";
+import { page } from "./layout.js";
 
 /**
  * Pages of the sign-in flow. They may post to this server and, after the CLI hand-off redirect,
@@ -31,13 +33,14 @@ ${next === undefined ? "" : html`<input type="hidden" name="next" value="${next}
 }
 
 /** A signed-in user confirms that the CLI gets a token (a link alone must not mint one). */
-export function authorizePage(user: string, cli: CliLoginRequest): string {
+export function authorizePage(user: string, cli: CliLoginRequest, csrf: string): string {
   return page(
     "Authorize the CLI",
     html`<h1>Log the CLI in as <span id="user">${user}</span>?</h1>
 <p>The CLI (<span id="cli-description">${cli.description}</span>) waiting on this computer gets a new access token. Only continue if you just ran <code>cairn login</code> or <code>pulumi login</code>.</p>
 <form method="post" action="/cli-login">
 ${hiddenFields(cli)}
+${csrfField(csrf)}
 <p><button id="authorize" type="submit">Log in the CLI</button></p>
 </form>`,
   );
