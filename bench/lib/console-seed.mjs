@@ -1,16 +1,29 @@
 // Seeds a cairn-server through its REST API (the calls the Pulumi CLI makes) with what the console
 // benchmarks and screenshots show: many stacks, and a stack of many resources in a parent tree.
 
-/** One API call with a user's token; fails loudly with the server's answer. */
-export async function call(url, token, method, path, body) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `token ${token}`, accept: "application/vnd.pulumi+8", ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+import { request } from "node:http";
+
+/**
+ * One API call with a user's token, on a fresh connection (a pooled one may be closed by the
+ * server while a caller blocks in spawnSync); fails loudly with the server's answer.
+ */
+export function call(url, token, method, path, body) {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { authorization: `token ${token}`, accept: "application/vnd.pulumi+8", ...(text === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) }) };
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => {
+        const answer = Buffer.concat(chunks).toString("utf8");
+        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${answer.slice(0, 300)}`));
+        else resolve(answer === "" ? undefined : JSON.parse(answer));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(text);
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return text === "" ? undefined : JSON.parse(text);
 }
 
 /**

@@ -5,6 +5,7 @@ import { cliWelcomePage } from "../../web/console-pages.js";
 import { webRoute } from "../../web/web-route.js";
 import { addAccountPages } from "./account-pages.js";
 import { addDashboardPage } from "./dashboard-page.js";
+import { addSessionsPage } from "./sessions-page.js";
 import { addStackPages } from "./stack-pages.js";
 
 /**
@@ -20,6 +21,7 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   const router = new Router();
   router.add("GET", "/welcome/cli", webRoute(async ({ response }) => sendHtml(response, 200, cliWelcomePage())));
   addAccountPages(router, services);
+  addSessionsPage(router, services);
   addDashboardPage(router, services);
   addStackPages(router, services);
   return {
