@@ -23,7 +23,7 @@ export function signInPage(cli: CliLoginRequest | undefined, error?: string, nex
     html`<div class="signin">
 <a class="brand" href="/">cairn<span>.</span></a>
 <section class="panel" aria-labelledby="sign-in-heading">
-<h1 id="sign-in-heading">Sign in</h1>
+<h1 id="sign-in-heading">Sign in to cairn</h1>
 ${cli ? html`<p class="notice">A CLI (<span id="cli-description">${cli.description}</span>) asks to log in. Signing in gives it a new access token of its own; the one you type here stays with you.</p>` : ""}
 ${error ? html`<div class="notice error" id="error" role="alert">${error}</div>` : ""}
 <form method="post" action="/login">
