@@ -52,6 +52,6 @@ form.filters>div{display:flex;flex-direction:column}form.filters label input[typ
 .secret-panel{border-color:var(--warn)}.secret-once{background:var(--code);border-radius:6px}
 .member-role select{min-width:7rem}
 .signin{margin-top:0}.signin .brand{display:inline-block;font-size:1.6rem;margin-bottom:1rem}
-.signin form input[type=password]{width:100%;margin:.25rem 0 .75rem}.signin form button{width:100%}
+.signin form input[type=password]{width:100%;margin:.25rem 0 .75rem}.signin form button{width:100%;margin-left:0}
 .signin .help{font-size:.9rem;color:var(--muted)}.signin .help h2{font-size:1rem;color:var(--text);margin-top:0}
 `;

@@ -52,11 +52,11 @@ ${view.tokens.length === 0 ? html`<p id="no-tokens">No tokens yet.</p>` : tokens
 function tokensTable(tokens: TokenRecord[], csrf: string): Html {
   return html`<div class="table-wrap"><table id="tokens">
 <caption class="visually-hidden">Your access tokens, newest first</caption>
-<thead><tr><th scope="col">Description</th><th scope="col">Token</th><th scope="col" class="hide-narrow">Created</th><th scope="col" class="hide-narrow">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<thead><tr><th scope="col">Description</th><th scope="col" class="hide-narrow">Token</th><th scope="col" class="hide-narrow">Created</th><th scope="col" class="hide-narrow">Last used</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
 ${tokens.map((token) => html`<tr id="token-${token.id}" class="${token.revokedAt === undefined ? "active" : "revoked"}">
 <td class="token-description">${token.description || html`<span class="muted">(no description)</span>`}</td>
-<td><code>${token.redacted}</code> <span class="muted mono token-id">id ${token.id}</span></td>
+<td class="hide-narrow"><code>${token.redacted}</code> <span class="muted mono token-id">id ${token.id}</span></td>
 <td class="hide-narrow">${timeOf(token.createdAt)}</td>
 <td class="hide-narrow">${timeOf(token.lastUsedAt)}</td>
 <td>${token.revokedAt === undefined ? html`<span class="badge ok">active</span>` : html`<span class="badge bad">revoked</span> <span class="muted">at ${timeOf(token.revokedAt)}</span>`}</td>
