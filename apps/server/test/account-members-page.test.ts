@@ -48,8 +48,12 @@ it("every member sees the members and roles; a non-member gets 404 like the API;
   expect(outsider.body).not.toContain("vera");
   expect((await fixture.call("GET", "/api/user/stacks?organization=team", undefined, tokens.olga)).status).toBe(404);
   expect((await request("GET", MEMBERS)).location).toBe("/login?next=%2Fteam%2Fsettings%2Fmembers");
-  // A site admin sees any organization that exists, and none that does not.
-  expect((await request("GET", "/nothing-here/settings/members", { cookie: await signIn(fixture.server.adminToken) })).status).toBe(404);
+  // A site admin sees any organization that exists (as a site admin), and none that does not, nor adds members to it.
+  const admin = await signIn(fixture.server.adminToken);
+  expect((await request("GET", "/solo/settings/members", { cookie: admin })).body).toContain('<strong id="your-role">admin</strong> (as a site admin)');
+  expect((await request("GET", "/nothing-here/settings/members", { cookie: admin })).status).toBe(404);
+  expect((await fixture.call("PUT", "/api/orgs/nothing-here/members/ada", { role: "admin" })).status).toBe(404);
+  expect((await request("GET", "/nothing-here/settings/members", { cookie: admin })).status).toBe(404);
 });
 
 it("a viewer and a member get the list read-only, and posting the forms anyway is 403 with nothing changed", async () => {

@@ -27,7 +27,8 @@ export function addMembersPage(router: Router, services: Services): void {
   };
   const render = async (principal: WebPrincipal, org: string, extra: { error?: string; done?: string | null } = {}) => {
     const { organization, role } = await organizationFor(principal, org, "read");
-    return membersPage({ principal, organization, role, members: await services.accounts.membersOf(org), ...extra });
+    const asSiteAdmin = principal.user.siteAdmin && (await services.accounts.roleOf(org, principal.user.name)) !== "admin";
+    return membersPage({ principal, organization, role, asSiteAdmin, members: await services.accounts.membersOf(org), ...extra });
   };
 
   router.add("GET", "/:org/settings/members", sessionPage(services, async ({ params, query }, principal) => render(principal, params.org ?? "", { done: query.get("done") })));
@@ -41,7 +42,7 @@ export function addMembersPage(router: Router, services: Services): void {
         response,
         async () => {
           await apply(org, (form.get("user") ?? "").trim(), form);
-          return `${membersPath(org)}?done=${what === "role" ? "role" : what === "add" ? "added" : "removed"}`;
+          return { redirect: `${membersPath(org)}?done=${what === "role" ? "role" : what === "add" ? "added" : "removed"}` };
         },
         (error) => render(principal, org, { error }),
       );

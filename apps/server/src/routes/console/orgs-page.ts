@@ -18,7 +18,7 @@ export function addOrgsPage(router: Router, services: Services): void {
       response,
       async () => {
         await services.accounts.createOrganization(name, principal.user.name);
-        return `${ORGS_PATH}?done=created`;
+        return { redirect: `${ORGS_PATH}?done=created` };
       },
       (error) => render(principal, { error, name: name.slice(0, 100) }),
     );

@@ -1,5 +1,4 @@
 import { CairnError } from "@cairn/core";
-import { sendHtml } from "../../http/respond.js";
 import type { Router } from "../../http/router.js";
 import type { Services } from "../../services.js";
 import { SITE_ADMIN_USERS_PATH, siteAdminUsersPage, type SiteAdminView } from "../../web/pages/account-site-admin.js";
@@ -33,17 +32,15 @@ export function addSiteAdminPage(router: Router, services: Services): void {
   router.add("POST", SITE_ADMIN_USERS_PATH, sessionForm(services, async ({ response }, principal, form) => {
     requireSiteAdmin(principal);
     const name = (form.get("name") ?? "").trim();
-    let created: { user: string; token: string };
-    try {
-      const user = await services.accounts.createUser(name, { siteAdmin: form.get("siteAdmin") === "true" });
-      const { token } = await services.accounts.issueToken(user.name, `first token, created by ${principal.user.name}`);
-      created = { user: user.name, token };
-    } catch (error) {
-      if (!(error instanceof CairnError) || (error.code !== "InvalidArgument" && error.code !== "AlreadyExists")) throw error;
-      sendHtml(response, error.code === "InvalidArgument" ? 400 : 409, await render(principal, { error: error.hint ? `${error.message} (${error.hint})` : error.message, name: name.slice(0, 100) }));
-      return;
-    }
-    sendHtml(response, 200, await render(principal, { created }));
+    await runForm(
+      response,
+      async () => {
+        const user = await services.accounts.createUser(name, { siteAdmin: form.get("siteAdmin") === "true" });
+        const { token } = await services.accounts.issueToken(user.name, `first token, created by ${principal.user.name}`);
+        return { page: await render(principal, { created: { user: user.name, token } }) };
+      },
+      (error) => render(principal, { error, name: name.slice(0, 100) }),
+    );
   }));
 
   router.add("POST", `${SITE_ADMIN_USERS_PATH}/site-admin`, sessionForm(services, async ({ response }, principal, form) => {
@@ -53,7 +50,7 @@ export function addSiteAdminPage(router: Router, services: Services): void {
       response,
       async () => {
         await services.accounts.setSiteAdmin((form.get("user") ?? "").trim(), grant);
-        return `${SITE_ADMIN_USERS_PATH}?done=${grant ? "granted" : "revoked"}`;
+        return { redirect: `${SITE_ADMIN_USERS_PATH}?done=${grant ? "granted" : "revoked"}` };
       },
       (error) => render(principal, { error }),
     );

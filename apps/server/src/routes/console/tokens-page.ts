@@ -1,6 +1,6 @@
 import { CairnError } from "@cairn/core";
+import { TOKEN_DESCRIPTION_MAX } from "../../accounts/accounts.js";
 import type { Router } from "../../http/router.js";
-import { sendHtml } from "../../http/respond.js";
 import type { Services } from "../../services.js";
 import { TOKENS_PATH, tokensPage, type TokensView } from "../../web/pages/account-tokens.js";
 import { sessionForm, sessionPage } from "../../web/session-routes.js";
@@ -23,14 +23,14 @@ export function addTokensPage(router: Router, services: Services): void {
 
   router.add("POST", TOKENS_PATH, sessionForm(services, async ({ response }, principal, form) => {
     const description = (form.get("description") ?? "").trim();
-    try {
-      if (description === "") throw new CairnError("InvalidArgument", "a token needs a description", { hint: "say what will use it, so you can tell tokens apart later" });
-      const created = await services.accounts.issueToken(principal.user.name, description);
-      sendHtml(response, 200, await render(principal, { created }));
-    } catch (error) {
-      if (!(error instanceof CairnError) || error.code !== "InvalidArgument") throw error;
-      sendHtml(response, 400, await render(principal, { error: error.hint ? `${error.message} (${error.hint})` : error.message, description: description.slice(0, 200) }));
-    }
+    await runForm(
+      response,
+      async () => {
+        if (description === "") throw new CairnError("InvalidArgument", "a token needs a description", { hint: "say what will use it, so you can tell tokens apart later" });
+        return { page: await render(principal, { created: await services.accounts.issueToken(principal.user.name, description) }) };
+      },
+      (error) => render(principal, { error, description: description.slice(0, TOKEN_DESCRIPTION_MAX) }),
+    );
   }));
 
   router.add("POST", `${TOKENS_PATH}/revoke`, sessionForm(services, async ({ response }, principal, form) => {
@@ -40,7 +40,7 @@ export function addTokensPage(router: Router, services: Services): void {
       async () => {
         if (!TOKEN_ID.test(id)) throw new CairnError("NotFound", `no token ${id} for user ${principal.user.name}`);
         await services.accounts.revokeToken(principal.user.name, id);
-        return `${TOKENS_PATH}?done=revoked`;
+        return { redirect: `${TOKENS_PATH}?done=revoked` };
       },
       (error) => render(principal, { error }),
     );

@@ -13,6 +13,8 @@ export interface MembersView {
   members: Membership[];
   /** The viewer's role here (a site admin counts as admin): only an admin gets the forms. */
   role: Role;
+  /** The admin rights come from being a site admin, not from a role here. */
+  asSiteAdmin?: boolean;
   error?: string;
   done?: string | null;
 }
@@ -36,7 +38,7 @@ export function membersPage(view: MembersView): string {
     section: "orgs",
     crumbs: [{ label: "Organizations", href: ORGS_PATH }, { label: org, href: `/${encodeURIComponent(org)}` }],
     body: html`<h1>Members of <span id="org">${org}</span></h1>
-<p>Your role: <strong id="your-role">${view.role}</strong>.${admin ? "" : html` Only an admin of ${org} changes its members.`}
+<p>Your role: <strong id="your-role">${view.role}</strong>${view.asSiteAdmin ? " (as a site admin)" : ""}.${admin ? "" : html` Only an admin of ${org} changes its members.`}
 ${organization.personal ? html` This is ${org}'s personal organization: ${org} is always its admin.` : ""}</p>
 ${doneNotice(view.done ?? null, DONE)}
 ${errorNotice(view.error)}
