@@ -96,6 +96,7 @@ it("a description is required and length-limited: 400, the reason on the page, n
 it("a user cannot revoke another user's token: 404, and the token still works", async () => {
   const cookie = await signIn(alice);
   const bobs = (await tokenIds(bob))[0]?.id as string;
+  expect((await request("GET", "/user/settings/tokens", { cookie })).body).not.toContain(bobs);
   const refused = await request("POST", "/user/settings/tokens/revoke", { cookie, form: { csrf: await csrf(cookie), id: bobs } });
   expect(refused.status).toBe(404);
   expect((await api(fixture.server.url, "GET", "/api/user", bob)).status).toBe(200);
