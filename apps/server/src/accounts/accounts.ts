@@ -3,8 +3,11 @@ import { redactToken } from "@cairn/core/driver";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
 import { keepingOneAdmin } from "./keep-one-admin.js";
+import { Organizations, type Membership, type OrganizationRecord } from "./organizations.js";
 import { refuseReservedName } from "./reserved-names.js";
 import type { Role } from "./roles.js";
+
+export type { Membership, OrganizationRecord } from "./organizations.js";
 import { hashToken, newSecretToken } from "./token-hash.js";
 
 export interface UserRecord {
@@ -26,19 +29,6 @@ export interface TokenRecord {
   redacted: string;
 }
 
-export interface OrganizationRecord {
-  name: string;
-  createdAt: string;
-  /** A user's own organization (same name as the user): that user is always its admin. */
-  personal?: boolean;
-}
-
-export interface Membership {
-  org: string;
-  user: string;
-  role: Role;
-}
-
 /** The longest token description kept (the CLI's login descriptions are cut to this too). */
 export const TOKEN_DESCRIPTION_MAX = 200;
 
@@ -51,11 +41,16 @@ export interface Principal {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Users, organizations, memberships and access tokens. Every user has a personal organization of
+ * Users and access tokens, and (through `organizations`) organizations and memberships. Every user has a personal organization of
  * the same name (their default, as in Pulumi Cloud). Tokens are returned once, at creation.
  */
 export class Accounts {
-  constructor(private readonly records: JsonRecords) {}
+  /** Organizations and their members (the rules that keep each one manageable live there). */
+  readonly organizations: Organizations;
+
+  constructor(private readonly records: JsonRecords) {
+    this.organizations = new Organizations(records, async (name) => (await this.getUser(name)) !== undefined);
+  }
 
   async createUser(name: string, options: { siteAdmin?: boolean } = {}): Promise<UserRecord> {
     validateName("organization", name);
@@ -64,19 +59,11 @@ export class Accounts {
     // The personal organization's name is claimed first: if someone already made an organization
     // of that name, the user is not created at all (else its "personal" organization would be
     // owned by whoever made it).
-    const orgKey = RECORD_KEYS.org(name);
-    try {
-      await this.records.create<OrganizationRecord>(orgKey, { name, createdAt: user.createdAt, personal: true }, `organization ${name}`);
-    } catch (error) {
-      if (isCairnError(error, "AlreadyExists")) {
-        throw new CairnError("AlreadyExists", `the name ${name} is taken by an existing user or organization`, { hint: "choose another user name" });
-      }
-      throw error;
-    }
+    await this.organizations.claimPersonal(name, user.createdAt);
     try {
       await this.records.create(RECORD_KEYS.user(name), user, `user ${name}`);
     } catch (error) {
-      await this.records.delete(orgKey); // give the name back: nothing half-made stays
+      await this.organizations.release(name); // give the name back: nothing half-made stays
       throw error;
     }
     await this.setRole(name, name, "admin");
@@ -107,50 +94,32 @@ export class Accounts {
   }
 
   /** Creates an organization with `owner` as its admin. */
-  async createOrganization(name: string, owner: string): Promise<void> {
-    validateName("organization", name);
-    refuseReservedName("organization", name);
-    await this.records.create<OrganizationRecord>(RECORD_KEYS.org(name), { name, createdAt: new Date().toISOString() }, `organization ${name}`);
-    await this.setRole(name, owner, "admin");
+  createOrganization(name: string, owner: string): Promise<void> {
+    return this.organizations.create(name, owner);
   }
-
-  async organizationExists(name: string): Promise<boolean> {
-    return (await this.getOrganization(name)) !== undefined;
+  organizationExists(name: string): Promise<boolean> {
+    return this.organizations.exists(name);
   }
-
-  async getOrganization(name: string): Promise<OrganizationRecord | undefined> {
-    validateName("organization", name);
-    return (await this.records.get<OrganizationRecord>(RECORD_KEYS.org(name)))?.value;
+  getOrganization(name: string): Promise<OrganizationRecord | undefined> {
+    return this.organizations.get(name);
   }
-
-  /**
-   * Gives `user` `role` in `org` (adding them when not a member). Two rules keep an organization
-   * manageable: its last admin cannot be demoted, and a personal organization's user stays its admin.
-   */
-  async setRole(org: string, user: string, role: Role): Promise<void> {
-    const organization = await this.requireOrganization(org);
-    if ((await this.getUser(user)) === undefined) throw new CairnError("NotFound", `user ${user} does not exist`);
-    if (role === "admin") return this.writeRole(org, user, role);
-    refusePersonalOwner(organization, user, `make ${user} a ${role} of`);
-    await this.keepingOneOrgAdmin(org, user, () => this.writeRole(org, user, role));
+  setRole(org: string, user: string, role: Role): Promise<void> {
+    return this.organizations.setRole(org, user, role);
   }
-
-  /** Removes `user` from `org`; NotFound when not a member. The same two rules as `setRole`. */
-  async removeMember(org: string, user: string): Promise<void> {
-    const organization = await this.requireOrganization(org);
-    if ((await this.roleOf(org, user)) === undefined) throw new CairnError("NotFound", `${user} is not a member of ${org}`);
-    refusePersonalOwner(organization, user, `remove ${user} from`);
-    await this.keepingOneOrgAdmin(org, user, async () => {
-      await this.records.delete(RECORD_KEYS.member(org, user));
-      await this.records.delete(RECORD_KEYS.userOrg(user, org));
-    });
+  removeMember(org: string, user: string): Promise<void> {
+    return this.organizations.removeMember(org, user);
   }
-
-  /** The organization's members, by name. */
-  async membersOf(org: string): Promise<Membership[]> {
-    const prefix = RECORD_KEYS.members(org);
-    const members = (await this.records.list<{ role: Role }>(prefix)).map(({ key, value }) => ({ org, user: key.slice(prefix.length, -".json".length), role: value.role }));
-    return members.sort((a, b) => a.user.localeCompare(b.user));
+  membersOf(org: string): Promise<Membership[]> {
+    return this.organizations.membersOf(org);
+  }
+  roleOf(org: string, user: string): Promise<Role | undefined> {
+    return this.organizations.roleOf(org, user);
+  }
+  organizationsOf(user: string): Promise<string[]> {
+    return this.organizations.organizationsOf(user);
+  }
+  membershipsOf(user: string): Promise<Membership[]> {
+    return this.organizations.membershipsOf(user);
   }
 
   async listUsers(): Promise<UserRecord[]> {
@@ -170,52 +139,6 @@ export class Accounts {
       lastAdmin: () => new CairnError("Conflict", `${name} is the last site admin: nobody could manage users without one`, { hint: "make another user a site admin first" }),
       raced: () => new CairnError("Conflict", "another site admin was changed at the same time, so this change was undone", { hint: "reload and try again" }),
     });
-  }
-
-  private async requireOrganization(org: string): Promise<OrganizationRecord> {
-    const organization = await this.getOrganization(org);
-    if (organization === undefined) throw new CairnError("NotFound", `organization ${org} not found`);
-    return organization;
-  }
-
-  private async writeRole(org: string, user: string, role: Role): Promise<void> {
-    await this.records.update(RECORD_KEYS.member(org, user), () => ({ role }));
-    await this.records.update(RECORD_KEYS.userOrg(user, org), () => ({ role }));
-  }
-
-  private async keepingOneOrgAdmin(org: string, user: string, change: () => Promise<void>): Promise<void> {
-    await keepingOneAdmin({
-      isAdmin: async () => (await this.roleOf(org, user)) === "admin",
-      countAdmins: async () => (await this.membersOf(org)).filter((member) => member.role === "admin").length,
-      change,
-      undo: () => this.writeRole(org, user, "admin"),
-      lastAdmin: () => new CairnError("Conflict", `${user} is the last admin of ${org}: nobody could manage its members without one`, { hint: "make another member an admin first" }),
-      raced: () => new CairnError("Conflict", `another admin of ${org} was changed at the same time, so this change was undone`, { hint: "reload and try again" }),
-    });
-  }
-
-  /** The user's role in `org`, or undefined when not a member (the membership record is authoritative). */
-  async roleOf(org: string, user: string): Promise<Role | undefined> {
-    validateName("organization", org);
-    validateName("organization", user);
-    return (await this.records.get<{ role: Role }>(RECORD_KEYS.member(org, user)))?.value.role;
-  }
-
-  /** The organizations a user belongs to, sorted, personal one included. */
-  async organizationsOf(user: string): Promise<string[]> {
-    return (await this.membershipsOf(user)).map((membership) => membership.org);
-  }
-
-  /** The user's memberships with their roles, sorted by organization. */
-  async membershipsOf(user: string): Promise<Membership[]> {
-    const prefix = RECORD_KEYS.userOrgs(user);
-    const memberships: Membership[] = [];
-    for (const key of await this.records.keys(prefix)) {
-      const org = key.slice(prefix.length, -".json".length);
-      const role = await this.roleOf(org, user);
-      if (role !== undefined) memberships.push({ org, user, role });
-    }
-    return memberships.sort((a, b) => (a.org < b.org ? -1 : a.org > b.org ? 1 : 0));
   }
 
   /** Issues a token for `user`; the secret is in the result and nowhere else. */
@@ -267,15 +190,6 @@ export class Accounts {
       if (updated?.user === user && updated.id === id) return;
     }
     throw new CairnError("NotFound", `no token ${id} for user ${user}`);
-  }
-}
-
-/** A personal organization belongs to its user: they are always its admin (never demoted or removed). */
-function refusePersonalOwner(organization: OrganizationRecord, user: string, action: string): void {
-  if (organization.personal === true && organization.name === user) {
-    throw new CairnError("Conflict", `cannot ${action} ${organization.name}: it is ${user}'s personal organization, and its user is always its admin`, {
-      hint: "create a shared organization for a team",
-    });
   }
 }
 
