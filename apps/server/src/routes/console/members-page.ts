@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, isCairnError } from "@cairn/core";
 import { requireRole } from "../../access.js";
 import type { OrganizationRecord } from "../../accounts/accounts.js";
 import { parseRole, type Role } from "../../accounts/roles.js";
@@ -33,8 +33,8 @@ export function addMembersPage(router: Router, services: Services): void {
 
   router.add("GET", "/:org/settings/members", sessionPage(services, async ({ params, query }, principal) => render(principal, params.org ?? "", { done: query.get("done") })));
 
-  /** An admin's change to one member: checked for access before the form is read, then 303 back. */
-  const change = (what: string, apply: (org: string, user: string, form: URLSearchParams) => Promise<void>) =>
+  /** An admin's change to one member, at `…/members/<what>`: access is checked first; done, 303 back with the `done` notice. */
+  const change = (what: string, done: string, apply: (org: string, user: string, form: URLSearchParams) => Promise<void>) =>
     router.add("POST", `/:org/settings/members/${what}`, sessionForm(services, async ({ params, response }, principal, form) => {
       const org = params.org ?? "";
       await organizationFor(principal, org, "admin");
@@ -42,29 +42,30 @@ export function addMembersPage(router: Router, services: Services): void {
         response,
         async () => {
           await apply(org, (form.get("user") ?? "").trim(), form);
-          return { redirect: `${membersPath(org)}?done=${what === "role" ? "role" : what === "add" ? "added" : "removed"}` };
+          return { redirect: `${membersPath(org)}?done=${done}` };
         },
         (error) => render(principal, org, { error }),
       );
     }));
 
-  change("role", async (org, user, form) => {
+  change("role", "role", async (org, user, form) => {
     if ((await services.accounts.roleOf(org, user)) === undefined) throw new CairnError("InvalidArgument", `${user} is not a member of ${org}`, { hint: "add them with the form below" });
     await services.accounts.setRole(org, user, parseRole(form.get("role")));
   });
-  change("add", async (org, user, form) => {
+  change("add", "added", async (org, user, form) => {
     const role = parseRole(form.get("role"));
     if (user === "") throw new CairnError("InvalidArgument", "enter the name of the user to add");
     if ((await services.accounts.getUser(user)) === undefined) throw new CairnError("InvalidArgument", `there is no user ${user}`, { hint: "a site admin creates users" });
-    if ((await services.accounts.roleOf(org, user)) !== undefined) throw new CairnError("Conflict", `${user} is already a ${await services.accounts.roleOf(org, user)} of ${org}`, { hint: "change their role in the table" });
+    const existing = await services.accounts.roleOf(org, user);
+    if (existing !== undefined) throw new CairnError("Conflict", `${user} is already a ${existing} of ${org}`, { hint: "change their role in the table" });
     await services.accounts.setRole(org, user, role);
   });
-  change("remove", async (org, user) => {
+  change("remove", "removed", async (org, user) => {
     try {
       await services.accounts.removeMember(org, user);
     } catch (error) {
       // The list is what was shown: a member gone meanwhile is a message, not an error page.
-      if (error instanceof CairnError && error.code === "NotFound") throw new CairnError("InvalidArgument", error.message);
+      if (isCairnError(error, "NotFound")) throw new CairnError("InvalidArgument", error.message);
       throw error;
     }
   });
