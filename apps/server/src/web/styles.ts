@@ -46,7 +46,6 @@ button.secondary{background:transparent;color:var(--accent)}button.danger{backgr
 .pager{display:flex;gap:1rem;margin:.5rem 0 1rem}
 @media (max-width:640px){main{padding:.75rem}header.top{padding:.5rem .75rem}.who{margin-left:0}.hide-narrow{display:none}th,td{padding:.4rem .45rem}h1{font-size:1.3rem}}
 /* Account pages (tokens, organizations, members, site admin) and the sign-in page. */
-.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .panel h2{margin-top:0}.panel form label{margin-bottom:.2rem}.panel form input:not([type=checkbox]){max-width:100%}
 .panel form:not(.filters) button{margin-left:.25rem}
 form.filters>div{display:flex;flex-direction:column}form.filters label input[type=checkbox]{min-height:auto;margin-right:.35rem}
