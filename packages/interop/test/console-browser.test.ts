@@ -145,3 +145,69 @@ it("an organization admin changes a member's role on the members page; a viewer 
   expect((await api(w.server.url, "PUT", `/api/orgs/${org}/members/${viewer}`, memberToken, { role: "viewer" })).status).toBe(200);
   expect((await api(w.server.url, "PUT", `/api/orgs/${org}/members/${member}`, viewerToken, { role: "viewer" })).status).toBe(403);
 });
+
+/**
+ * What every console page owes a user whatever is on it, checked in the page itself: a language,
+ * a title and one top heading; a name for every control (a label, or aria-label); headings that do
+ * not skip a level; and at a phone's width nothing wider than the screen except inside a table's
+ * own scrolling box.
+ */
+function pageProblems(): string[] {
+  const problems: string[] = [];
+  if (!document.documentElement.lang) problems.push("no lang on <html>");
+  if (!document.title.trim()) problems.push("no <title>");
+  const h1s = document.querySelectorAll("h1").length;
+  if (h1s !== 1) problems.push(`${h1s} <h1> elements`);
+  let level = 1;
+  for (const heading of Array.from(document.querySelectorAll("h1,h2,h3,h4"))) {
+    const next = Number(heading.tagName.slice(1));
+    if (next > level + 1) problems.push(`heading ${heading.tagName} "${heading.textContent?.trim()}" skips a level`);
+    level = next;
+  }
+  for (const control of Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>("input,select,textarea"))) {
+    if (control.type === "hidden") continue;
+    const named = (control.labels?.length ?? 0) > 0 || control.getAttribute("aria-label") || control.getAttribute("aria-labelledby");
+    if (!named) problems.push(`unlabelled ${control.tagName.toLowerCase()} name=${control.name}`);
+  }
+  for (const button of Array.from(document.querySelectorAll("button"))) {
+    if (!button.textContent?.trim() && !button.getAttribute("aria-label")) problems.push("a button without a name");
+  }
+  const width = document.documentElement.clientWidth;
+  for (const element of Array.from(document.querySelectorAll<HTMLElement>("body *"))) {
+    if (element.closest(".table-wrap, .events, pre")) continue;
+    const box = element.getBoundingClientRect();
+    if (box.right > width + 1 && box.width > 0) {
+      problems.push(`${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""} overflows the ${width}px screen (right edge ${Math.round(box.right)})`);
+      break;
+    }
+  }
+  return problems;
+}
+
+it("every console page, at desktop and phone widths: labelled controls, one h1, no overflow, a strict CSP, nothing fetched from elsewhere", async () => {
+  const w = await suite.open({ stack: "dev" });
+  const stack = `${w.user}/interop/dev`;
+  expect(w.drive("up", stack, { components: 2 }).status).toBe(0);
+  const paths = [
+    "/",
+    `/${w.user}`,
+    `/${stack}`,
+    `/${stack}?q=c-1`,
+    `/${stack}/updates/1`,
+    "/orgs",
+    `/${w.user}/settings/members`,
+    "/user/settings/tokens",
+    "/user/settings/sessions",
+  ];
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 812 }]) {
+    const { page, requested } = await signedIn(w, w.token);
+    await page.setViewportSize(viewport);
+    for (const path of [...paths, "/login"]) {
+      const answer = await page.goto(`${w.server.url}${path}`);
+      expect(answer?.status(), path).toBe(200);
+      expect(answer?.headers()["content-security-policy"], path).toMatch(/^default-src 'none'/);
+      expect(await page.evaluate(pageProblems), `${path} at ${viewport.width}px`).toEqual([]);
+    }
+    expect(requested.filter((url) => url.origin !== w.server.url)).toEqual([]);
+  }
+});
