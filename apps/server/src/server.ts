@@ -22,8 +22,7 @@ import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
 import { addUpdateRoutes } from "./routes/updates.js";
-import { consolePages } from "./routes/web-console.js";
-import { addWebDashboardRoutes } from "./routes/web-dashboard.js";
+import { consolePages } from "./routes/console/index.js";
 import { addWebLoginRoutes } from "./routes/web-login.js";
 import type { Services } from "./services.js";
 import { DataKeys } from "./state/data-keys.js";
@@ -117,7 +116,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   addUpdateRoutes(router, services);
   addAuditLogRoutes(router, services);
   addWebLoginRoutes(router, services);
-  addWebDashboardRoutes(router, services);
   // The console pages the Pulumi CLI links to: asked only when nothing above matched, never for /api/….
   const pages = consolePages(services);
   const routes = { match: (method: string, path: string) => router.match(method, path) ?? pages.match(method, path) };

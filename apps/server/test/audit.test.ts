@@ -198,9 +198,11 @@ it("web sign-in, the CLI's browser login and sign-out are site events by the sig
   const session = signIn.details?.session as string;
   expect(session).toMatch(/^[0-9a-f]{16}$/);
 
+  const csrf = await web.csrf(cookie);
+  secrets.push(csrf);
   let location = "";
   const cli = await one(async () => {
-    const handOff = await web.request("POST", "/cli-login", { cookie, form: { cliSessionPort: "12345", cliSessionNonce: "nonce-0123456789abcdef" } });
+    const handOff = await web.request("POST", "/cli-login", { cookie, form: { cliSessionPort: "12345", cliSessionNonce: "nonce-0123456789abcdef", csrf } });
     expect(handOff.status).toBe(303);
     location = handOff.location;
   });
@@ -208,7 +210,18 @@ it("web sign-in, the CLI's browser login and sign-out are site events by the sig
   secrets.push(cliToken);
   expect(cli).toMatchObject({ action: "cli-login.token-issued", actor: "ann", credential: { kind: "web-session", id: session }, target: { user: "ann", tokenId: expect.stringMatching(/^[0-9a-f]{16}$/) } });
 
-  const signOut = await one(() => web.request("POST", "/logout", { cookie }));
+  // The console's forms record what their API counterparts do.
+  let page = "";
+  const madeOnPage = await one(async () => (page = (await web.request("POST", "/user/settings/tokens", { cookie, form: { description: "from the page", csrf } })).body));
+  secrets.push(...(page.match(/pul-[0-9a-f]{40}/g) ?? []));
+  expect(madeOnPage).toMatchObject({ action: "token.create", actor: "ann", credential: { kind: "web-session", id: session }, target: { user: "ann", tokenId: expect.stringMatching(/^[0-9a-f]{16}$/) }, path: "/user/settings/tokens", status: 200 });
+  const adminWeb = await web.signIn(admin);
+  const adminCsrf = await web.csrf(adminWeb);
+  secrets.push(decodeURIComponent(adminWeb.slice(adminWeb.indexOf("=") + 1)), adminCsrf);
+  const roleOnPage = await one(() => web.request("POST", "/team/settings/members/role", { cookie: adminWeb, form: { user: "bob", role: "viewer", csrf: adminCsrf } }));
+  expect(roleOnPage).toMatchObject({ action: "member.set-role", org: "team", actor: "admin", credential: { kind: "web-session" }, target: { org: "team", user: "bob" }, details: { newRole: "viewer" }, status: 303 });
+
+  const signOut = await one(() => web.request("POST", "/logout", { cookie, form: { csrf } }));
   expect(signOut).toMatchObject({ action: "web.sign-out", actor: "ann", credential: { kind: "web-session", id: session }, status: 303 });
 });
 

@@ -12,6 +12,12 @@ export interface WebSessionRecord {
   expiresAt: string;
 }
 
+/** A live session as its user's sessions page lists it: `id` names it without revealing the secret. */
+export interface WebSessionSummary extends WebSessionRecord {
+  /** The first 16 hex digits of the secret's digest (as a token's public id). */
+  id: string;
+}
+
 /** Session secrets are not access tokens (no `pul-` prefix): scanners and the API tell them apart. */
 const SESSION_PREFIX = "cairn-web-";
 
@@ -36,7 +42,7 @@ export class WebSessions {
     const now = this.now();
     const record: WebSessionRecord = { user, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + this.lifetimeMs).toISOString() };
     await this.records.create(RECORD_KEYS.webSession(hashToken(secret)), record, "web session");
-    noteAudit({ details: { session: sessionId(secret) } });
+    noteAudit({ details: { session: WebSessions.idOf(secret) } });
     return { secret, record };
   }
 
@@ -50,7 +56,7 @@ export class WebSessions {
       await this.records.delete(key, found.version).catch(() => {}); // best effort: it is refused either way
       return undefined;
     }
-    noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: sessionId(secret) } });
+    noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: WebSessions.idOf(secret) } });
     return found.value;
   }
 
@@ -60,12 +66,40 @@ export class WebSessions {
     const key = RECORD_KEYS.webSession(hashToken(secret));
     // Read first only to say whose session ended in the audit log.
     const found = await this.records.get<WebSessionRecord>(key);
-    if (found !== undefined) noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: sessionId(secret) } });
+    if (found !== undefined) noteAudit({ actor: found.value.user, credential: { kind: "web-session", id: WebSessions.idOf(secret) } });
     await this.records.delete(key);
   }
-}
 
-/** A session's public id, as a token's: the first 16 hex digits of the digest that names its record. */
-function sessionId(secret: string): string {
-  return hashToken(secret).slice(0, 16);
+  /** The user's live sessions, newest first (expired ones are left out, and removed). */
+  async listOf(user: string): Promise<WebSessionSummary[]> {
+    const prefix = RECORD_KEYS.webSessions();
+    const live: WebSessionSummary[] = [];
+    for (const { key, value } of await this.records.list<WebSessionRecord>(prefix)) {
+      if (value.user !== user) continue;
+      if (!(Date.parse(value.expiresAt) > this.now())) {
+        await this.records.delete(key).catch(() => {}); // best effort, as in resolve
+        continue;
+      }
+      live.push({ ...value, id: key.slice(prefix.length, prefix.length + 16) });
+    }
+    return live.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Ends the user's sessions whose ids are in `ids` (others' sessions are never touched); how many ended. */
+  async endById(user: string, ids: ReadonlySet<string>): Promise<number> {
+    const prefix = RECORD_KEYS.webSessions();
+    let ended = 0;
+    for (const { key, value } of await this.records.list<WebSessionRecord>(prefix)) {
+      if (value.user !== user || !ids.has(key.slice(prefix.length, prefix.length + 16))) continue;
+      await this.records.delete(key);
+      ended++;
+    }
+    noteAudit({ details: { sessionsEnded: ended } });
+    return ended;
+  }
+
+  /** The public id of the session `secret` opens (to mark "this browser" in a list). */
+  static idOf(secret: string): string {
+    return hashToken(secret).slice(0, 16);
+  }
 }

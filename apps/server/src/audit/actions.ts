@@ -61,6 +61,19 @@ export const ROUTE_AUDIT: Record<string, RouteAudit> = {
   "POST /login": { action: "web.sign-in", scope: "site" },
   "POST /logout": { action: "web.sign-out", scope: "site" },
   "POST /cli-login": { action: "cli-login.token-issued", scope: "site" },
+
+  // The console's forms (routes/console/): the same actions as their API counterparts.
+  "POST /user/settings/tokens": { action: "token.create", scope: "site" },
+  "POST /user/settings/tokens/revoke": { action: "token.revoke", scope: "site" },
+  "POST /user/settings/sessions/end": { action: "web.session.end", scope: "site" },
+  "POST /user/settings/sessions/end-others": { action: "web.session.end", scope: "site" },
+  "POST /orgs": { action: "org.create", scope: "site" },
+  "POST /:org/settings/members/role": { action: "member.set-role", scope: "org" },
+  "POST /:org/settings/members/add": { action: "member.set-role", scope: "org" },
+  "POST /:org/settings/members/remove": { action: "member.remove", scope: "org" },
+  // Creating a user on the page also issues their first token (`target.tokenId`).
+  "POST /site-admin/users": { action: "user.create", scope: "site" },
+  "POST /site-admin/users/site-admin": { action: "user.set-site-admin", scope: "site" },
 };
 
 export function routeAuditOf(method: string, pattern: string): RouteAudit | undefined {

@@ -1,6 +1,7 @@
 import type { StackId } from "../state/org-state.js";
 import type { HistoryEntry, UpdateRecord } from "../updates/updates.js";
-import { html, page, utcTime, type Html } from "./html.js";
+import { html, utcTime, type Html } from "./html.js";
+import { page } from "./layout.js";
 
 /**
  * The pages at the console paths the Pulumi CLI prints (`<org>/<project>/<stack>`, `…/updates/<n>`,
@@ -100,17 +101,6 @@ export function cliWelcomePage(): string {
     "Logged in",
     html`<h1>Logged in</h1>
 <p id="message">The CLI has its access token: you can close this tab and go back to the terminal.</p>
-<p><a href="/">Your stacks</a></p>`,
-  );
-}
-
-/** Where the Pulumi CLI says to get an access token (`<console>/user/settings/tokens`). */
-export function tokensHelpPage(): string {
-  return page(
-    "Access tokens",
-    html`<h1>Access tokens</h1>
-<p>This server has no passwords: an access token is the credential. An admin of the server creates a user's first token (<code>POST /api/admin/users/&lt;user&gt;/tokens</code>).</p>
-<p>With a token, <code>pulumi login &lt;server URL&gt;</code> logs in by pasting it, or press ENTER to sign in here with it and hand the CLI a new token of its own. A signed-in CLI creates more with <code>POST /api/user/tokens</code>.</p>
 <p><a href="/">Your stacks</a></p>`,
   );
 }

@@ -1,13 +1,13 @@
 import { CairnError, isCairnError, type UntypedDeployment } from "@cairn/core";
-import { requireRole, stackIdOf } from "../access.js";
-import { sendHtml } from "../http/respond.js";
-import { Router, type RouteContext } from "../http/router.js";
-import type { Services } from "../services.js";
-import { layoutRef, type StackId } from "../state/org-state.js";
-import type { HistoryEntry } from "../updates/updates.js";
-import { cliWelcomePage, previewPage, stackPage, tokensHelpPage, updatePage } from "../web/console-pages.js";
-import { signInFor } from "../web/next-path.js";
-import { redirect, sessionPrincipal, webRoute, type WebPrincipal } from "../web/web-route.js";
+import { requireRole, stackIdOf } from "../../access.js";
+import { sendHtml } from "../../http/respond.js";
+import type { Router, RouteContext } from "../../http/router.js";
+import type { Services } from "../../services.js";
+import { layoutRef, type StackId } from "../../state/org-state.js";
+import type { HistoryEntry } from "../../updates/updates.js";
+import { previewPage, stackPage, updatePage } from "../../web/console-pages.js";
+import { signInFor } from "../../web/next-path.js";
+import { redirect, sessionPrincipal, webRoute, type WebPrincipal } from "../../web/web-route.js";
 
 /** Updates per page of a stack's history. */
 const HISTORY_PAGE = 25;
@@ -18,19 +18,10 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const UPDATE_ID = /^[0-9A-Za-z-]{1,64}$/;
 
 /**
- * The pages at the Pulumi console's paths, which the CLI prints when `PULUMI_CONSOLE_DOMAIN`
- * names this server: `pulumi stack`'s "More information at", an update's "View in Browser", the
- * browser login's `/welcome/cli` and `/user/settings/tokens`.
- *
- * They are a fallback table, asked only when no API or sign-in route matched and never for
- * `/api/…`: `/<org>/<project>/<stack>` would otherwise also match three-segment API paths and turn
- * their 404s and 405s into pages.
+ * The stack pages at the Pulumi console's paths, which the CLI prints when `PULUMI_CONSOLE_DOMAIN`
+ * names this server: `pulumi stack`'s "More information at", an update's "View in Browser".
  */
-export function consolePages(services: Services): Pick<Router, "match"> {
-  const router = new Router();
-  router.add("GET", "/welcome/cli", webRoute(async ({ response }) => sendHtml(response, 200, cliWelcomePage())));
-  router.add("GET", "/user/settings/tokens", webRoute(async ({ response }) => sendHtml(response, 200, tokensHelpPage())));
-
+export function addStackPages(router: Router, services: Services): void {
   /** Signed in (or sent to sign in and back) and a member of the organization (else 404, as the API). */
   const stackPageRoute = (render: (context: RouteContext, id: StackId, principal: WebPrincipal) => Promise<string>) =>
     webRoute(async (context) => {
@@ -84,9 +75,6 @@ export function consolePages(services: Services): Pick<Router, "match"> {
     return previewPage(id, record);
   }));
 
-  return {
-    match: (method, pathname) => (pathname === "/api" || pathname.startsWith("/api/") ? undefined : router.match(method, pathname)),
-  };
 }
 
 /** History is kept newest first in pages; a version is found by reading pages until past it. */

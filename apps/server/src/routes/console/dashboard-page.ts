@@ -1,17 +1,18 @@
-import { sendHtml } from "../http/respond.js";
-import type { Router } from "../http/router.js";
-import type { Services } from "../services.js";
-import type { StackId } from "../state/org-state.js";
-import type { HistoryEntry } from "../updates/updates.js";
-import { stackPath } from "../web/console-pages.js";
-import { html, page, utcTime, type Html } from "../web/html.js";
-import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
+import { sendHtml } from "../../http/respond.js";
+import type { Router } from "../../http/router.js";
+import type { Services } from "../../services.js";
+import type { StackId } from "../../state/org-state.js";
+import type { HistoryEntry } from "../../updates/updates.js";
+import { stackPath } from "../../web/console-pages.js";
+import { html, utcTime, type Html } from "../../web/html.js";
+import { consolePage } from "../../web/layout.js";
+import { redirect, sessionPrincipal, webRoute } from "../../web/web-route.js";
 
 /** How many updates each stack shows; the API pages through the rest. */
 const HISTORY_SHOWN = 20;
 
 /** `GET /`: the signed-in user's stacks, in every organization they belong to, with their history. */
-export function addWebDashboardRoutes(router: Router, services: Services): void {
+export function addDashboardPage(router: Router, services: Services): void {
   router.add("GET", "/", webRoute(async ({ request, response }) => {
     const principal = await sessionPrincipal(services, request);
     if (principal === undefined) return redirect(response, "/login");
@@ -26,12 +27,13 @@ export function addWebDashboardRoutes(router: Router, services: Services): void 
     sendHtml(
       response,
       200,
-      page(
-        "Stacks",
-        html`<form method="post" action="/logout" style="float:right"><button type="submit">Sign out</button></form>
-<h1>Stacks of <span id="user">${principal.user.name}</span></h1>
+      consolePage({
+        title: "Stacks",
+        principal,
+        section: "stacks",
+        body: html`<h1>Stacks of <span id="user">${principal.user.name}</span></h1>
 ${sections.length === 0 ? html`<p id="no-stacks">No stacks yet. Create one with <code>cairn stack init</code>.</p>` : sections}`,
-      ),
+      }),
     );
   }));
 }
