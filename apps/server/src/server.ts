@@ -9,6 +9,7 @@ import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
+import { lingerForBody } from "./http/linger.js";
 import { createHttpsListener, type TlsFiles, type TlsReloadEvent } from "./http/tls.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
@@ -148,9 +149,12 @@ async function handle(router: Pick<Router, "match">, services: Services, request
     await matched.handler({ request, response, params: matched.params, query: url.searchParams });
   } catch (error) {
     if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
-    if (!response.headersSent) sendError(response, error);
-    else response.destroy();
-    // The rest of an unread body is drained or the connection closed, so a refused upload stops.
+    if (!response.headersSent) {
+      // A refused upload is read to its end (for a few seconds at most) before the answer, so the client gets it.
+      await lingerForBody(request);
+      sendError(response, error);
+    } else response.destroy();
+    // Whatever is still unread after that is drained or the connection closed, so a refused upload stops.
     if (!request.complete) request.resume();
   } finally {
     // The path only: query strings (continuation tokens) and headers (tokens) are not logged.
