@@ -44,4 +44,13 @@ button.secondary{background:transparent;color:var(--accent)}button.danger{backgr
 .events{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8rem;white-space:pre-wrap;overflow-wrap:anywhere;max-height:40rem;overflow:auto;background:var(--code);padding:.75rem;border-radius:8px;margin:0}
 .pager{display:flex;gap:1rem;margin:.5rem 0 1rem}
 @media (max-width:640px){main{padding:.75rem}header.top{padding:.5rem .75rem}.who{margin-left:0}.hide-narrow{display:none}th,td{padding:.4rem .45rem}h1{font-size:1.3rem}}
+/* Stack pages (stack lists, stack, update; web/pages/stack-list.ts, stack-page.ts, update-page.ts, resource-tree.ts, events-log.ts) */
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+form.filters>div{min-width:0}form.filters input{width:100%}
+.tag-list{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap}
+.output-value code{white-space:pre-wrap;overflow-wrap:anywhere}
+.tree-panel{overflow-x:auto}.tree li.match>.res-name{background:var(--code);outline:1px solid var(--accent);border-radius:3px;padding:0 .2rem}
+.res-provider,.res-id{color:var(--muted);font-size:.85rem}.tree .urn{font-size:.75rem}
+.event-log{list-style:none;margin:0;padding:0}.event{margin-bottom:.6rem}.event-head{font-size:.85rem;margin-bottom:.2rem}.event-seq{font-weight:600}.event-type{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.event .events{max-height:20rem}
 `;

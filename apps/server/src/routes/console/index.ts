@@ -5,6 +5,7 @@ import { cliWelcomePage } from "../../web/console-pages.js";
 import { webRoute } from "../../web/web-route.js";
 import { addAccountPages } from "./account-pages.js";
 import { addDashboardPage } from "./dashboard-page.js";
+import { addOrgPage } from "./org-page.js";
 import { addStackPages } from "./stack-pages.js";
 
 /**
@@ -21,6 +22,8 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   router.add("GET", "/welcome/cli", webRoute(async ({ response }) => sendHtml(response, 200, cliWelcomePage())));
   addAccountPages(router, services);
   addDashboardPage(router, services);
+  // `/<org>` after every fixed one-segment path above.
+  addOrgPage(router, services);
   addStackPages(router, services);
   return {
     match: (method, pathname) => (pathname === "/api" || pathname.startsWith("/api/") ? undefined : router.match(method, pathname)),
