@@ -1,9 +1,7 @@
-import { CairnError, mapLimit } from "@cairn/core";
+import { CairnError } from "@cairn/core";
 import type { Services } from "../../services.js";
-import { layoutRef } from "../../state/org-state.js";
 import type { StackFilters, StackRow } from "../../web/pages/stack-list.js";
 
-const TAG_READS_AT_ONCE = 16;
 /** Longer filter text than this is not a name anyone typed. */
 const MAX_FILTER_LENGTH = 200;
 
@@ -21,7 +19,7 @@ export function filtersOf(query: URLSearchParams): StackFilters {
  * The stacks of `orgs` for a list page, with each one's last update. Per organization: the stack
  * listing (core's stack index: one listing and one read per project) and the last updates
  * (`StackActivity`: one listing and one cached read), so the cost does not grow with a read per
- * stack. Only a tag filter reads each remaining stack's tags, after the cheap filters.
+ * stack. Only a tag filter reads each stack's tags.
  */
 export async function loadStackRows(services: Services, orgs: string[], filters: StackFilters): Promise<{ rows: StackRow[]; projects: string[]; total: number }> {
   const all: StackRow[] = [];
@@ -45,12 +43,18 @@ export async function loadStackRows(services: Services, orgs: string[], filters:
   const text = filters.q.toLowerCase();
   let rows = all.filter((row) => (filters.project === "" || row.id.project === filters.project) && (text === "" || nameOf(row).toLowerCase().includes(text)));
   if (filters.tag !== "") {
-    const [key, value] = splitTag(filters.tag);
-    const kept = await mapLimit(rows, TAG_READS_AT_ONCE, async (row) => {
-      const tags = await services.state.backendFor(row.id.org).getStackTags?.(layoutRef(row.id)).catch(() => undefined); // unreadable tags: no match, as `stack ls --tag`
-      return tags !== undefined && Object.hasOwn(tags, key) && (value === undefined || tags[key] === value);
-    });
-    rows = rows.filter((_, i) => kept[i]);
+    // The layout's own tag filter (Pulumi's `stack ls --tag`): it reads each stack's tags file
+    // only, where a per-stack `getStackTags` would read and check the stack file first as well.
+    const [tagName, tagValue] = splitTag(filters.tag);
+    const wanted = new Set(rows.map((row) => row.id.org));
+    const matching = new Set<string>();
+    await Promise.all(
+      [...wanted].map(async (org) => {
+        const tagged = await services.state.backendFor(org).listStacks({ tagName, ...(tagValue === undefined ? {} : { tagValue }) });
+        for (const summary of tagged) matching.add(`${org}/${summary.ref.project ?? ""}/${summary.ref.name}`);
+      }),
+    );
+    rows = rows.filter((row) => matching.has(nameOf(row)));
   }
   return { rows, projects, total: all.length };
 }
