@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { api } from "../src/testing.js";
 import { createUser, SAMPLE, startFixture, type Fixture } from "./fixture.js";
@@ -145,13 +147,27 @@ it("a user with no stacks gets next steps; a non-member's /<org> is a 404, and f
   expect((await request("GET", "/welcome/cli")).body).toContain("you can close this tab");
 });
 
-it("the list's last update follows new updates (its cache is derived from history, never stale)", async () => {
+it("the list's last update follows new updates: its cache is derived from history, and a stale or damaged one is rebuilt", async () => {
   const cookie = await signIn(member);
+  const cache = join(fixture.dataDir, "server", "console", "last-updates", `${ORG}.json`);
   const before = (await request("GET", "/team?q=web/staging", { cookie })).body;
   expect(before).toContain("no updates");
+  const stale = readFileSync(cache);
   await runUpdate("web", "staging", "first", [{ sequence: 1, timestamp: 1_700_000_000, summaryEvent: { resourceChanges: { same: 1 } } }]);
-  const after = (await request("GET", "/team?q=web/staging", { cookie })).body;
-  expect(after).toContain('<a href="/team/web/staging/updates/1">update #1</a> by max <span class="badge ok">succeeded</span>');
+  const shown = '<a href="/team/web/staging/updates/1">update #1</a> by max <span class="badge ok">succeeded</span>';
+  expect((await request("GET", "/team?q=web/staging", { cookie })).body).toContain(shown);
+  // As if another instance had written the cache last, from before the update: still the truth.
+  writeFileSync(cache, stale);
+  expect((await request("GET", "/team?q=web/staging", { cookie })).body).toContain(shown);
+  // An entry read from the same history object at another version of it (the update still running then).
+  const current = JSON.parse(readFileSync(cache, "utf8"));
+  current.stacks["web/staging"].listed = "v:older";
+  current.stacks["web/staging"].entry = { ...current.stacks["web/staging"].entry, user: "mallory", result: "in-progress" };
+  writeFileSync(cache, JSON.stringify(current));
+  expect((await request("GET", "/team?q=web/staging", { cookie })).body).toContain(shown);
+  writeFileSync(cache, "not json");
+  expect((await request("GET", "/team?q=web/staging", { cookie })).body).toContain(shown);
+  expect(JSON.parse(readFileSync(cache, "utf8")).stacks["web/staging"].entry).toMatchObject({ version: 1, user: "max", result: "succeeded" });
 });
 
 it("the resource tree nests children under their parents; ?q= keeps each match's ancestors and counts the matches", async () => {

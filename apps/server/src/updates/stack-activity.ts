@@ -50,8 +50,8 @@ export class StackActivity {
       if (other === undefined || object.key > other.key) newest.set(stack, object);
     }
     const cacheKey = RECORD_KEYS.lastUpdates(org);
-    const cached = await this.records.get<LastUpdatesFile>(cacheKey).catch(() => undefined); // unreadable: rebuild
-    const old = cached?.value.format === FORMAT ? cached.value.stacks : {};
+    const cached = await this.readCache(cacheKey);
+    const old = cached?.stacks ?? {};
     const next: Record<string, CachedEntry> = {};
     let changed = Object.keys(old).length !== newest.size;
     await mapLimit([...newest], READS_AT_ONCE, async ([stack, object]) => {
@@ -69,6 +69,18 @@ export class StackActivity {
     });
     if (changed) await this.writeBack(cacheKey, cached?.version, next);
     return new Map(Object.entries(next).map(([stack, { entry }]) => [stack, entry]));
+  }
+
+  /** The cache and its store version; a damaged or older-format one reads as empty (and is replaced). */
+  private async readCache(key: string): Promise<{ version: string; stacks: Record<string, CachedEntry> } | undefined> {
+    const found = await this.store.get(key);
+    if (found === undefined) return undefined;
+    try {
+      const file = JSON.parse(new TextDecoder().decode(found.bytes)) as LastUpdatesFile;
+      return { version: found.version, stacks: file.format === FORMAT && typeof file.stacks === "object" && file.stacks !== null ? file.stacks : {} };
+    } catch {
+      return { version: found.version, stacks: {} };
+    }
   }
 
   private async writeBack(key: string, version: string | undefined, stacks: Record<string, CachedEntry>): Promise<void> {
