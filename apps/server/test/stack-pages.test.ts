@@ -305,3 +305,15 @@ it("restore: a viewer sees no button and is refused; a form without the anti-for
   expect(page.body).toContain('<dd id="kind">import</dd>');
   expect(page.body).toContain('<dd id="user">max</dd>');
 });
+
+it("a running update shows on the stack page (from the stack's lease) and its list row says running", async () => {
+  const path = `/api/stacks/${ORG}/app/prod/update`;
+  const created = await fixture.call("POST", path, { metadata: { message: "in flight" } }, member);
+  expect((await fixture.call("POST", `${path}/${created.body.updateID}`, {}, member)).status).toBe(200);
+  const cookie = await signIn(viewer);
+  const page = await request("GET", "/team/app/prod", { cookie });
+  expect(page.body).toMatch(/<dd id="running">update by max, started \d{4}-/);
+  expect((await request("GET", "/team?q=app/prod", { cookie })).body).toContain('by max <span class="badge warn">running</span>');
+  expect((await fixture.call("POST", `/api/stacks/${ORG}/app/prod/cancel`, {}, member)).status).toBe(200);
+  expect((await request("GET", "/team/app/prod", { cookie })).body).toContain('<dd id="not-running">nothing</dd>');
+});

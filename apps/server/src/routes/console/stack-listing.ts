@@ -39,7 +39,8 @@ export async function loadStackRows(services: Services, orgs: string[], filters:
     }),
   );
   all.sort((a, b) => compare(nameOf(a), nameOf(b)));
-  const projects = [...new Set(all.map((row) => row.id.project))].sort(compare);
+  // The asked-for project stays in the form even when no stack has it (yet).
+  const projects = [...new Set([...all.map((row) => row.id.project), ...(filters.project === "" ? [] : [filters.project])])].sort(compare);
   const text = filters.q.toLowerCase();
   let rows = all.filter((row) => (filters.project === "" || row.id.project === filters.project) && (text === "" || nameOf(row).toLowerCase().includes(text)));
   if (filters.tag !== "") {

@@ -94,8 +94,9 @@ async function renderStack(services: Services, id: StackId, principal: WebPrinci
   const backend = services.state.backendFor(id.org);
   const summary = await backend.getStack(layoutRef(id));
   if (summary === undefined) throw new CairnError("NotFound", `stack ${id.org}/${id.project}/${id.stack} does not exist`);
+  // A stack whose file cannot be read is still shown (its history, tags), with what is wrong.
   const [deployment, tags, lease, history, older] = await Promise.all([
-    backend.exportDeployment(layoutRef(id)),
+    summary.broken === undefined ? backend.exportDeployment(layoutRef(id)) : Promise.resolve({ version: 3, deployment: {} }),
     backend.getStackTags?.(layoutRef(id)) ?? Promise.resolve({}),
     services.updates.leases.current(id),
     services.updates.history(id, options.page, HISTORY_PAGE),
@@ -112,6 +113,7 @@ async function renderStack(services: Services, id: StackId, principal: WebPrinci
     id,
     resourceCount: summary.resourceCount ?? 0,
     ...(summary.lastUpdate ? { lastUpdate: summary.lastUpdate } : {}),
+    ...(summary.broken ? { broken: { reason: summary.broken.reason, hint: summary.broken.hint } } : {}),
     ...(lease ? { running: { kind: lease.kind, user: lease.user, startedAt: lease.startedAt } } : {}),
     tags,
     outputs,

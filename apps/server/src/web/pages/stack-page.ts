@@ -15,6 +15,8 @@ export interface StackPageView {
   resourceCount: number;
   lastUpdate?: Date;
   running?: { kind: string; user: string; startedAt: string };
+  /** The stack file cannot be read: why, and the commands that repair it. */
+  broken?: { reason: string; hint: string };
   tags: Record<string, string>;
   outputs: Record<string, unknown>;
   revealed?: RevealedOutputs;
@@ -41,10 +43,11 @@ export function stackPage(view: StackPageView): string {
     crumbs: stackCrumbs(id, false),
     body: html`<h1>Stack <span id="stack">${id.stack}</span></h1>
 <p class="muted">Organization <span id="org">${id.org}</span>, project <span id="project">${id.project}</span>.</p>
+${view.broken ? html`<p class="notice error" id="stack-broken">This stack's state cannot be read: ${view.broken.reason}. ${view.broken.hint}</p>` : ""}
 <dl class="facts">
 <div><dt>Resources</dt><dd id="resource-count">${view.resourceCount}</dd></div>
 <div><dt>Last update</dt><dd id="last-update">${view.lastUpdate ? utcTime(Math.floor(view.lastUpdate.getTime() / 1000)) : "never"}</dd></div>
-<div><dt>Running now</dt><dd id="running">${view.running ? `${view.running.kind} by ${view.running.user}, started ${view.running.startedAt}` : "nothing"}</dd></div>
+<div><dt>Running now</dt>${view.running ? html`<dd id="running">${view.running.kind} by ${view.running.user}, started ${view.running.startedAt}</dd>` : html`<dd id="not-running">nothing</dd>`}</div>
 </dl>
 <h2 id="tags-heading">Tags</h2>
 ${tags.length === 0 ? html`<p id="no-tags">No tags.</p>` : html`<ul id="tags" class="tag-list" aria-labelledby="tags-heading">${tags.map((key) => html`<li class="tag">${key}=${view.tags[key]}</li>`)}</ul>`}
