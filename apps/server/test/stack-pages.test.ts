@@ -183,6 +183,7 @@ it("the resource tree nests children under their parents; ?q= keeps each match's
     "app-prod/logs-bucket",
   ]);
   expect(page.body).toContain('<p id="resource-matches">6 resources</p>');
+  expect(page.body).not.toContain('class="res match"');
   expect(page.body).toContain('<span class="res-provider">provider <span class="mono">aws/default_6_66_0</span></span>');
   expect(page.body).toContain('<span class="res-id">id <code>assets-bucket-123</code></span>');
   const found = await request("GET", "/team/app/prod?q=POLICY", { cookie });

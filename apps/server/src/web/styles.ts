@@ -53,4 +53,5 @@ form.filters>div{min-width:0}form.filters input{width:100%}
 .res-provider,.res-id{color:var(--muted);font-size:.85rem}.tree .urn{font-size:.75rem}
 .event-log{list-style:none;margin:0;padding:0}.event{margin-bottom:.6rem}.event-head{font-size:.85rem;margin-bottom:.2rem}.event-seq{font-weight:600}.event-type{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .event .events{max-height:20rem}
+tbody tr:last-child th{border-bottom:0}
 `;

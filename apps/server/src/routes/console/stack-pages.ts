@@ -95,14 +95,18 @@ async function renderStack(services: Services, id: StackId, principal: WebPrinci
   const summary = await backend.getStack(layoutRef(id));
   if (summary === undefined) throw new CairnError("NotFound", `stack ${id.org}/${id.project}/${id.stack} does not exist`);
   // A stack whose file cannot be read is still shown (its history, tags), with what is wrong.
-  const [deployment, tags, lease, history, older] = await Promise.all([
+  const [deployment, tags, lease, history, older, newest] = await Promise.all([
     summary.broken === undefined ? backend.exportDeployment(layoutRef(id)) : Promise.resolve({ version: 3, deployment: {} }),
     backend.getStackTags?.(layoutRef(id)) ?? Promise.resolve({}),
     services.updates.leases.current(id),
     services.updates.history(id, options.page, HISTORY_PAGE),
     // The entry just past this page (a page of one): whether an older page exists.
     services.updates.history(id, options.page * HISTORY_PAGE + 1, 1),
+    // The last update's time, as the lists show it (the state's own time is the engine's clock).
+    options.page === 1 ? Promise.resolve([]) : services.updates.history(id, 1, 1),
   ]);
+  const last = (options.page === 1 ? history : newest)[0];
+  const lastUpdate = last !== undefined ? new Date((last.endTime || last.startTime) * 1000) : summary.lastUpdate;
   const state = deployment.deployment as { resources?: Array<TreeResource & { outputs?: Record<string, unknown> }>; secrets_providers?: { type?: string } };
   const resources = state.resources ?? [];
   const outputs = resources.find((resource) => resource.type === ROOT_STACK_TYPE)?.outputs ?? {};
@@ -112,7 +116,7 @@ async function renderStack(services: Services, id: StackId, principal: WebPrinci
     principal,
     id,
     resourceCount: summary.resourceCount ?? 0,
-    ...(summary.lastUpdate ? { lastUpdate: summary.lastUpdate } : {}),
+    ...(lastUpdate ? { lastUpdate } : {}),
     ...(summary.broken ? { broken: { reason: summary.broken.reason, hint: summary.broken.hint } } : {}),
     ...(lease ? { running: { kind: lease.kind, user: lease.user, startedAt: lease.startedAt } } : {}),
     tags,

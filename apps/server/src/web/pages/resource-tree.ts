@@ -42,7 +42,7 @@ export function buildResourceTree(resources: TreeResource[], query: string): Res
   const kept = new Set<Node>();
   for (const node of nodes) {
     if (needle !== "" && !resourceName(node.resource.urn).toLowerCase().includes(needle)) continue;
-    node.match = true;
+    node.match = needle !== ""; // highlighted only as a search's answer
     matches++;
     // The match and its ancestors, up to one already kept (or a cycle back into the walk).
     for (let at: Node | undefined = node; at !== undefined && !kept.has(at); at = parentOf(at)) kept.add(at);
