@@ -307,7 +307,7 @@ it("restore: a viewer sees no button and is refused; a form without the anti-for
   expect(page.body).toContain('<dd id="user">max</dd>');
 });
 
-it("a running update shows on the stack page (from the stack's lease) and its list row says running", async () => {
+it("a running update shows on the stack page (from the stack's lease) and its list row says running, then how it ended", async () => {
   const path = `/api/stacks/${ORG}/app/prod/update`;
   const created = await fixture.call("POST", path, { metadata: { message: "in flight" } }, member);
   expect((await fixture.call("POST", `${path}/${created.body.updateID}`, {}, member)).status).toBe(200);
@@ -317,4 +317,6 @@ it("a running update shows on the stack page (from the stack's lease) and its li
   expect((await request("GET", "/team?q=app/prod", { cookie })).body).toContain('by max <span class="badge warn">running</span>');
   expect((await fixture.call("POST", `/api/stacks/${ORG}/app/prod/cancel`, {}, member)).status).toBe(200);
   expect((await request("GET", "/team/app/prod", { cookie })).body).toContain('<dd id="not-running">nothing</dd>');
+  // The same history entry, ended in place (no new version): the list follows it.
+  expect((await request("GET", "/team?q=app/prod", { cookie })).body).toContain('update #2</a> by max <span class="badge bad">failed</span>');
 });
