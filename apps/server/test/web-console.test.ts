@@ -72,7 +72,7 @@ it("the stack page: name, resources, last update, plain output values, the histo
   expect(page.body).toContain("&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; more");
   expect(page.body).not.toContain('id="older"');
   // The dashboard links to it.
-  expect((await request("GET", "/", { cookie })).body).toContain('<a class="stack-link" href="/alice/web/dev">web/dev</a>');
+  expect((await request("GET", "/", { cookie })).body).toContain('<a class="stack-link" href="/alice/web/dev">dev</a>');
 });
 
 it("the update page shows one version; unknown versions are a 404 page", async () => {

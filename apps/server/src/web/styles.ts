@@ -49,7 +49,7 @@ button.secondary{background:transparent;color:var(--accent)}button.danger{backgr
 form.filters>div{min-width:0}form.filters input{width:100%}
 .tag-list{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap}
 .output-value code{white-space:pre-wrap;overflow-wrap:anywhere}
-.tree-panel{overflow-x:auto}.tree li.match>.res-name{background:var(--code);outline:1px solid var(--accent);border-radius:3px;padding:0 .2rem}
+.tree-panel{overflow-x:auto}.tree li{overflow-wrap:anywhere}.tree li.match>.res-name{background:var(--code);outline:1px solid var(--accent);border-radius:3px;padding:0 .2rem}
 .res-provider,.res-id{color:var(--muted);font-size:.85rem}.tree .urn{font-size:.75rem}
 .event-log{list-style:none;margin:0;padding:0}.event{margin-bottom:.6rem}.event-head{font-size:.85rem;margin-bottom:.2rem}.event-seq{font-weight:600}.event-type{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .event .events{max-height:20rem}

@@ -71,7 +71,7 @@ function orgLinks(orgs: string[]): Html {
 
 function filterForm(view: StackListView): Html {
   const { filters } = view;
-  return html`<form class="filters" method="get" action="${view.action}" role="search" aria-label="Filter stacks">
+  return html`<form class="filters" method="get" action="${view.action}" role="search">
 <div><label for="filter-project">Project</label><select id="filter-project" name="project"><option value="">All projects</option>
 ${view.projects.map((project) => html`<option value="${project}"${project === filters.project ? html` selected` : ""}>${project}</option>`)}</select></div>
 <div><label for="filter-tag">Tag (<code>key</code> or <code>key=value</code>)</label><input id="filter-tag" name="tag" value="${filters.tag}" autocomplete="off"></div>
@@ -83,7 +83,7 @@ ${view.projects.map((project) => html`<option value="${project}"${project === fi
 function stackTable(view: StackListView): Html {
   return html`<div class="table-wrap"><table id="stacks">
 <caption class="visually-hidden">Stacks</caption>
-<thead><tr><th scope="col">Stack</th>${view.singleOrg ? "" : html`<th scope="col" class="hide-narrow">Organization</th>`}<th scope="col" class="hide-narrow">Project</th><th scope="col">Last update</th><th scope="col" class="num hide-narrow">Resources</th><th scope="col">Last run</th></tr></thead>
+<thead><tr><th scope="col">Stack</th>${view.singleOrg ? "" : html`<th scope="col" class="hide-narrow">Organization</th>`}<th scope="col">Project</th><th scope="col">Last update</th><th scope="col" class="num hide-narrow">Resources</th><th scope="col">Last run</th></tr></thead>
 <tbody>
 ${view.rows.map((row) => stackRow(row, view.singleOrg))}
 </tbody></table></div>`;
@@ -92,7 +92,7 @@ ${view.rows.map((row) => stackRow(row, view.singleOrg))}
 function stackRow(row: StackRow, singleOrg: boolean): Html {
   const { id, last } = row;
   const when = last !== undefined ? (last.endTime || last.startTime) : row.lastWrite !== undefined ? Math.floor(row.lastWrite.getTime() / 1000) : undefined;
-  return html`<tr><td><a class="stack-link" href="${stackPath(id)}">${id.project}/${id.stack}</a>${row.broken ? html` <span class="badge bad">unreadable</span>` : ""}</td>${singleOrg ? "" : html`<td class="hide-narrow">${id.org}</td>`}<td class="hide-narrow">${id.project}</td><td>${when === undefined ? html`<span class="muted">never</span>` : html`<time datetime="${utcTime(when)}">${utcTime(when)}</time>`}</td><td class="num hide-narrow">${row.resourceCount}</td><td>${last === undefined ? html`<span class="muted">no updates</span>` : html`<a href="${updatePath(id, last.version)}">${last.kind} #${last.version}</a> by ${last.user} ${resultBadge(last.result)}`}</td></tr>`;
+  return html`<tr><td><a class="stack-link" href="${stackPath(id)}">${id.stack}</a>${row.broken ? html` <span class="badge bad">unreadable</span>` : ""}</td>${singleOrg ? "" : html`<td class="hide-narrow">${id.org}</td>`}<td>${id.project}</td><td>${when === undefined ? html`<span class="muted">never</span>` : html`<time datetime="${utcTime(when)}">${utcTime(when)}</time>`}</td><td class="num hide-narrow">${row.resourceCount}</td><td>${last === undefined ? html`<span class="muted">no updates</span>` : html`<a href="${updatePath(id, last.version)}">${last.kind} #${last.version}</a> by ${last.user} ${resultBadge(last.result)}`}</td></tr>`;
 }
 
 function emptyState(view: StackListView): Html {

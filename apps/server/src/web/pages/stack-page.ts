@@ -54,12 +54,12 @@ ${tags.length === 0 ? html`<p id="no-tags">No tags.</p>` : html`<ul id="tags" cl
 <h2>Outputs</h2>
 ${outputsSection({ outputs: view.outputs, canReveal: view.canWrite, revealAction: `${stackPath(id)}/reveal-secrets`, csrfField: csrfField(view.principal.csrf), ...(view.revealed ? { revealed: view.revealed } : {}) })}
 <h2>Resources</h2>
-<form class="filters" method="get" action="${stackPath(id)}" role="search" aria-label="Find resources">
+<form class="filters" method="get" action="${stackPath(id)}" role="search">
 <div><label for="resource-search">Resource name contains</label><input id="resource-search" name="q" type="search" value="${view.query}" autocomplete="off"></div>
 <div><button id="resource-search-apply" type="submit">Find</button>${view.query !== "" ? html` <a id="resource-search-clear" href="${stackPath(id)}">Clear</a>` : ""}</div>
 </form>
 <p id="resource-matches">${view.query === "" ? `${tree.total} resources` : `${tree.matches} of ${tree.total} resources`}</p>
-${tree.total === 0 ? html`<p id="no-resources">No resources yet: <code>pulumi up</code> creates them.</p>` : tree.matches === 0 ? html`<p id="no-resource-matches">No resource name contains “${view.query}”.</p>` : html`<div class="panel tree-panel">${renderResourceTree(tree)}</div>`}
+${tree.total === 0 ? html`<p id="no-resources">No resources yet: <code>pulumi up</code> creates them.</p>` : tree.matches === 0 ? html`<p id="no-resource-matches">No resource name contains “${view.query}”.</p>` : html`<div class="panel tree-panel" id="resources">${renderResourceTree(tree)}</div>`}
 <h2>Updates</h2>
 ${historySection(view)}`,
   });
