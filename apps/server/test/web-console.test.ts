@@ -128,9 +128,11 @@ it("the CLI's other links: /welcome/cli after a browser login, /user/settings/to
   const welcome = await request("GET", "/welcome/cli");
   expect(welcome.status).toBe(200);
   expect(welcome.body).toContain("you can close this tab");
+  // Signed out, the tokens page sends the browser to sign in (which says where a first token comes from) and back.
   const tokens = await request("GET", "/user/settings/tokens");
-  expect(tokens.status).toBe(200);
-  expect(tokens.body).toContain("POST /api/admin/users/&lt;user&gt;/tokens");
+  expect(tokens.status).toBe(303);
+  expect(tokens.location).toBe("/login?next=%2Fuser%2Fsettings%2Ftokens");
+  expect((await request("GET", tokens.location)).body).toContain("POST /api/admin/users/&lt;you&gt;/tokens");
 });
 
 it("console paths never shadow the API: unknown /api paths stay JSON 404s, a wrong method stays a JSON 400", async () => {

@@ -126,3 +126,21 @@ it("an update's and a preview's \"View Live\" links open their pages on the serv
   expect(revealed.status).toBe(200);
   expect(revealed.body).toContain('<th scope="row" class="output-name">configSecret</th><td class="output-value"><code>hunter2-console-reveal</code>');
 });
+
+it("`cairn stack ls --show-urls` prints the links `pulumi stack ls --json` prints; `history --show-urls` the update pages", async () => {
+  const w = await suite.open({ stack: "dev" });
+  const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
+  const exported = JSON.parse(w.pulumiOk(["stack", "export"], { env })) as { version: number; deployment: Record<string, unknown> };
+  const file = join(w.root, "empty.json");
+  writeFileSync(file, JSON.stringify(exported));
+  w.pulumiOk(["stack", "import", "--file", file], { env });
+
+  const pulumiLs = JSON.parse(w.pulumiOk(["stack", "ls", "--json"], { env })) as Array<{ name: string; url?: string }>;
+  const cairnLs = JSON.parse(w.cairnOk(["stack", "ls", "--json", "--show-urls"], { env })) as Array<{ name: string; url?: string }>;
+  expect(pulumiLs.map((s) => s.url)).toEqual([`${w.server.url}/${w.user}/${w.projectName}/dev`]);
+  expect(cairnLs.map((s) => s.url)).toEqual(pulumiLs.map((s) => s.url));
+
+  // Pulumi's `stack history` prints no links; cairn's names each update's page (the server serves it: see above).
+  const cairnHistory = JSON.parse(w.cairnOk(["stack", "history", "--json", "--show-urls"], { env })) as Array<{ version: number; url?: string }>;
+  expect(cairnHistory.map((u) => u.url)).toEqual([`${w.server.url}/${w.user}/${w.projectName}/dev/updates/1`]);
+});

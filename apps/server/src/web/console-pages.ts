@@ -16,14 +16,3 @@ export function cliWelcomePage(): string {
 <p><a href="/">Your stacks</a></p>`,
   );
 }
-
-/** Where the Pulumi CLI says to get an access token (`<console>/user/settings/tokens`). */
-export function tokensHelpPage(): string {
-  return page(
-    "Access tokens",
-    html`<h1>Access tokens</h1>
-<p>This server has no passwords: an access token is the credential. An admin of the server creates a user's first token (<code>POST /api/admin/users/&lt;user&gt;/tokens</code>).</p>
-<p>With a token, <code>pulumi login &lt;server URL&gt;</code> logs in by pasting it, or press ENTER to sign in here with it and hand the CLI a new token of its own. A signed-in CLI creates more with <code>POST /api/user/tokens</code>.</p>
-<p><a href="/">Your stacks</a></p>`,
-  );
-}

@@ -9,6 +9,7 @@ export const CONSOLE_CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--text);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--accent)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:.5rem;background:var(--panel);padding:.5rem;z-index:2}
 header.top{background:var(--panel);border-bottom:1px solid var(--line);display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.25rem;padding:.6rem 1.25rem}
 .brand{font-weight:700;font-size:1.1rem;text-decoration:none;color:var(--text);letter-spacing:.02em}
@@ -44,6 +45,15 @@ button.secondary{background:transparent;color:var(--accent)}button.danger{backgr
 .events{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.8rem;white-space:pre-wrap;overflow-wrap:anywhere;max-height:40rem;overflow:auto;background:var(--code);padding:.75rem;border-radius:8px;margin:0}
 .pager{display:flex;gap:1rem;margin:.5rem 0 1rem}
 @media (max-width:640px){main{padding:.75rem}header.top{padding:.5rem .75rem}.who{margin-left:0}.hide-narrow{display:none}th,td{padding:.4rem .45rem}h1{font-size:1.3rem}}
+/* Account pages (tokens, organizations, members, site admin) and the sign-in page. */
+.panel h2{margin-top:0}.panel form label{margin-bottom:.2rem}.panel form input:not([type=checkbox]){max-width:100%}
+.panel form:not(.filters) button{margin-left:.25rem}
+form.filters>div{display:flex;flex-direction:column}form.filters label input[type=checkbox]{min-height:auto;margin-right:.35rem}
+.secret-panel{border-color:var(--warn)}.secret-once{background:var(--code);border-radius:6px}
+.member-role select{min-width:7rem}
+.signin{margin-top:0}.signin .brand{display:inline-block;font-size:1.6rem;margin-bottom:1rem}
+.signin form input[type=password]{width:100%;margin:.25rem 0 .75rem}.signin form button{width:100%;margin-left:0}
+.signin .help{font-size:.9rem;color:var(--muted)}.signin .help h2{font-size:1rem;color:var(--text);margin-top:0}
 /* Stack pages (stack lists, stack, update; web/pages/stack-list.ts, stack-page.ts, update-page.ts, resource-tree.ts, events-log.ts) */
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 form.filters>div{min-width:0}form.filters input{width:100%}

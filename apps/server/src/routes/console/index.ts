@@ -6,6 +6,7 @@ import { webRoute } from "../../web/web-route.js";
 import { addAccountPages } from "./account-pages.js";
 import { addDashboardPage } from "./dashboard-page.js";
 import { addOrgPage } from "./org-page.js";
+import { addSessionsPage } from "./sessions-page.js";
 import { addStackPages } from "./stack-pages.js";
 
 /**
@@ -21,6 +22,7 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   const router = new Router();
   router.add("GET", "/welcome/cli", webRoute(async ({ response }) => sendHtml(response, 200, cliWelcomePage())));
   addAccountPages(router, services);
+  addSessionsPage(router, services);
   addDashboardPage(router, services);
   // `/<org>` after every fixed one-segment path above.
   addOrgPage(router, services);
