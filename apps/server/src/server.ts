@@ -25,6 +25,7 @@ import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
 import { OrgState } from "./state/org-state.js";
 import { UpdateEvents } from "./updates/events.js";
+import { StackActivity } from "./updates/stack-activity.js";
 import { UpdateJournal } from "./updates/update-journal.js";
 import { Updates } from "./updates/updates.js";
 
@@ -88,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webSessions,
     state,
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
+    stackActivity: new StackActivity(options.store, records),
     deltaBases: new DeltaBases(),
     dataKeys,
     logger,
