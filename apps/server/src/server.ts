@@ -13,6 +13,7 @@ import { loggablePath } from "./http/path-redaction.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
+import { lingerForBody } from "./http/linger.js";
 import { createHttpsListener, type TlsFiles, type TlsReloadEvent } from "./http/tls.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
@@ -29,6 +30,7 @@ import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
 import { OrgState } from "./state/org-state.js";
 import { UpdateEvents } from "./updates/events.js";
+import { StackActivity } from "./updates/stack-activity.js";
 import { UpdateJournal } from "./updates/update-journal.js";
 import { Updates } from "./updates/updates.js";
 
@@ -98,6 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webSessions,
     state,
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
+    stackActivity: new StackActivity(options.store, records),
     deltaBases: new DeltaBases(),
     dataKeys,
     audit: new AuditLog(options.store, options.now),
@@ -165,9 +168,12 @@ async function handle(router: Pick<Router, "match">, services: Services, request
     await withRequestAudit(audited?.audit, () => matched.handler({ request, response, params: matched.params, query: url.searchParams }));
   } catch (error) {
     if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: loggablePath(url.pathname), error: error instanceof Error ? error.message : String(error) });
-    if (!response.headersSent) sendError(response, error);
-    else response.destroy();
-    // The rest of an unread body is drained or the connection closed, so a refused upload stops.
+    if (!response.headersSent) {
+      // A refused upload is read to its end (for a few seconds at most) before the answer, so the client gets it.
+      await lingerForBody(request);
+      sendError(response, error);
+    } else response.destroy();
+    // Whatever is still unread after that is drained or the connection closed, so a refused upload stops.
     if (!request.complete) request.resume();
   } finally {
     await audited?.finish();

@@ -221,6 +221,11 @@ it("web sign-in, the CLI's browser login and sign-out are site events by the sig
   const roleOnPage = await one(() => web.request("POST", "/team/settings/members/role", { cookie: adminWeb, form: { user: "bob", role: "viewer", csrf: adminCsrf } }));
   expect(roleOnPage).toMatchObject({ action: "member.set-role", org: "team", actor: "admin", credential: { kind: "web-session" }, target: { org: "team", user: "bob" }, details: { newRole: "viewer" }, status: 303 });
 
+  const restored = await one(() => web.request("POST", "/team/app/prod/updates/1/restore", { cookie: adminWeb, form: { csrf: adminCsrf } }));
+  expect(restored).toMatchObject({ action: "stack.restore", org: "team", actor: "admin", target: { stack: "prod", updateId: expect.any(String) }, details: { version: expect.any(Number) }, path: "/team/app/prod/updates/1/restore", status: 303 });
+  const revealed = await one(() => web.request("POST", "/team/app/prod/reveal-secrets", { cookie: adminWeb, form: { csrf: adminCsrf } }));
+  expect(revealed).toMatchObject({ action: "secrets.decrypt", org: "team", actor: "admin", target: { stack: "prod" }, status: 200 });
+
   const signOut = await one(() => web.request("POST", "/logout", { cookie, form: { csrf } }));
   expect(signOut).toMatchObject({ action: "web.sign-out", actor: "ann", credential: { kind: "web-session", id: session }, status: 303 });
 });
@@ -312,7 +317,7 @@ it("an event that cannot be stored turns the call into a 500 and goes to the err
 });
 
 it("every event is in the log its action belongs to: the organization's for its stacks, updates, secrets and members, the site's for the rest", async () => {
-  const orgActions = new Set(["stack.create", "stack.delete", "stack.rename", "stack.import", "stack.tags.update", "update.create", "update.start", "update.complete", "update.cancel", "secrets.decrypt", "member.set-role", "member.remove"]);
+  const orgActions = new Set(["stack.create", "stack.delete", "stack.rename", "stack.import", "stack.restore", "stack.tags.update", "update.create", "update.start", "update.complete", "update.cancel", "secrets.decrypt", "member.set-role", "member.remove"]);
   const team = await logOf("team");
   expect(team.filter((event) => !orgActions.has(event.action) || event.org !== "team")).toEqual([]);
   expect(new Set(team.map((event) => event.action))).toEqual(orgActions);

@@ -71,6 +71,9 @@ export const ROUTE_AUDIT: Record<string, RouteAudit> = {
   "POST /:org/settings/members/role": { action: "member.set-role", scope: "org" },
   "POST /:org/settings/members/add": { action: "member.set-role", scope: "org" },
   "POST /:org/settings/members/remove": { action: "member.remove", scope: "org" },
+  // The stack page's reveal decrypts its secret outputs for the page; a restore is a new update (an import).
+  "POST /:org/:project/:stack/reveal-secrets": { action: "secrets.decrypt", scope: "org" },
+  "POST /:org/:project/:stack/updates/:version/restore": { action: "stack.restore", scope: "org" },
   // Creating a user on the page also issues their first token (`target.tokenId`).
   "POST /site-admin/users": { action: "user.create", scope: "site" },
   "POST /site-admin/users/site-admin": { action: "user.set-site-admin", scope: "site" },

@@ -282,6 +282,7 @@ export class Updates {
       throw error;
     }
     await this.complete(id, updateId, started.token, "succeeded");
+    noteAudit({ target: { updateId }, details: { version: started.version } });
     return { updateId, version: started.version };
   }
 

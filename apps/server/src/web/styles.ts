@@ -54,4 +54,14 @@ form.filters>div{display:flex;flex-direction:column}form.filters label input[typ
 .signin{margin-top:0}.signin .brand{display:inline-block;font-size:1.6rem;margin-bottom:1rem}
 .signin form input[type=password]{width:100%;margin:.25rem 0 .75rem}.signin form button{width:100%;margin-left:0}
 .signin .help{font-size:.9rem;color:var(--muted)}.signin .help h2{font-size:1rem;color:var(--text);margin-top:0}
+/* Stack pages (stack lists, stack, update; web/pages/stack-list.ts, stack-page.ts, update-page.ts, resource-tree.ts, events-log.ts) */
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+form.filters>div{min-width:0}form.filters input{width:100%}
+.tag-list{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap}
+.output-value code{white-space:pre-wrap;overflow-wrap:anywhere}
+.tree-panel{overflow-x:auto}.tree li{overflow-wrap:anywhere}.tree li.match>.res-name{background:var(--code);outline:1px solid var(--accent);border-radius:3px;padding:0 .2rem}
+.res-provider,.res-id{color:var(--muted);font-size:.85rem}.tree .urn{font-size:.75rem}
+.event-log{list-style:none;margin:0;padding:0}.event{margin-bottom:.6rem}.event-head{font-size:.85rem;margin-bottom:.2rem}.event-seq{font-weight:600}.event-type{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.event .events{max-height:20rem}
+tbody tr:last-child th{border-bottom:0}
 `;

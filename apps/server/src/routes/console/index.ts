@@ -5,6 +5,7 @@ import { cliWelcomePage } from "../../web/console-pages.js";
 import { webRoute } from "../../web/web-route.js";
 import { addAccountPages } from "./account-pages.js";
 import { addDashboardPage } from "./dashboard-page.js";
+import { addOrgPage } from "./org-page.js";
 import { addSessionsPage } from "./sessions-page.js";
 import { addStackPages } from "./stack-pages.js";
 
@@ -23,6 +24,8 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   addAccountPages(router, services);
   addSessionsPage(router, services);
   addDashboardPage(router, services);
+  // `/<org>` after every fixed one-segment path above.
+  addOrgPage(router, services);
   addStackPages(router, services);
   return {
     match: (method, pathname) => (pathname === "/api" || pathname.startsWith("/api/") ? undefined : router.match(method, pathname)),
