@@ -19,17 +19,21 @@ export function addAuditLogRoutes(router: Router, services: Services): void {
     const principal = await authenticate(services, context.request);
     const org = context.params.org ?? "";
     await requireRole(services, principal, org, "admin");
-    await answer(services, context, { org });
+    await answerAuditLog(services, context, { org });
   });
 
   router.add("GET", "/api/admin/auditlogs", async (context) => {
     const principal = await authenticate(services, context.request);
     if (!principal.user.siteAdmin) throw new CairnError("PermissionDenied", "only a site admin may read the site's audit log", { hint: "an organization's admins read its log at /api/orgs/<org>/auditlogs" });
-    await answer(services, context, "site");
+    await answerAuditLog(services, context, "site");
   });
 }
 
-async function answer(services: Services, { query, response }: RouteContext, scope: AuditScope): Promise<void> {
+/**
+ * Answers with a log: one JSON page (`?format=json`), or the whole log as JSON lines, streamed;
+ * `download` names it as a file (the console's export link).
+ */
+export async function answerAuditLog(services: Services, { query, response }: RouteContext, scope: AuditScope, download?: string): Promise<void> {
   if (query.get("format") === "json") {
     const limit = query.get("limit");
     const before = query.get("before");
@@ -47,7 +51,7 @@ async function answer(services: Services, { query, response }: RouteContext, sco
   const events = services.audit.stream(scope, options);
   // The first event is read before answering, so a failing store is a JSON error, not a cut stream.
   const first = await events.next();
-  response.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
+  response.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", ...(download === undefined ? {} : { "content-disposition": `attachment; filename="${download}"` }) });
   if (!first.done) await writeLine(response, `${JSON.stringify(first.value)}\n`);
   for await (const event of events) await writeLine(response, `${JSON.stringify(event)}\n`);
   response.end();

@@ -4,6 +4,7 @@ import type { Services } from "../../services.js";
 import { cliWelcomePage } from "../../web/console-pages.js";
 import { webRoute } from "../../web/web-route.js";
 import { addAccountPages } from "./account-pages.js";
+import { addAuditLogPages } from "./audit-log-page.js";
 import { addDashboardPage } from "./dashboard-page.js";
 import { addOrgPage } from "./org-page.js";
 import { addSessionsPage } from "./sessions-page.js";
@@ -23,6 +24,7 @@ export function consolePages(services: Services): Pick<Router, "match"> {
   router.add("GET", "/welcome/cli", webRoute(async ({ response }) => sendHtml(response, 200, cliWelcomePage())));
   addAccountPages(router, services);
   addSessionsPage(router, services);
+  addAuditLogPages(router, services);
   addDashboardPage(router, services);
   // `/<org>` after every fixed one-segment path above.
   addOrgPage(router, services);

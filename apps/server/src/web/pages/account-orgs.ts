@@ -38,7 +38,7 @@ ${doneNotice(view.done ?? null, { created: "Organization created: you are its ad
 ${view.memberships.map((membership) => html`<tr id="org-${membership.org}">
 <td><a href="/${encodeURIComponent(membership.org)}">${membership.org}</a>${membership.org === principal.user.name ? html` <span class="muted">(personal)</span>` : ""}</td>
 <td><span class="role">${membership.role}</span></td>
-<td><a href="${membersPath(membership.org)}" id="members-link-${membership.org}">Members</a></td>
+<td><a href="${membersPath(membership.org)}" id="members-link-${membership.org}">Members</a>${membership.role === "admin" ? html` · <a href="/${encodeURIComponent(membership.org)}/settings/audit-log" id="audit-link-${membership.org}">Audit log</a>` : ""}</td>
 </tr>`)}
 </tbody></table></div>
 <section class="panel" aria-labelledby="create-org-heading">

@@ -35,6 +35,7 @@ export function siteAdminUsersPage(view: SiteAdminView): string {
     principal,
     section: "admin",
     body: html`<h1>Users of this server</h1>
+<p><a id="site-audit-link" href="/site-admin/audit-log">Site audit log</a>: users, tokens, sign-ins and new organizations.</p>
 <p>A site admin creates users (each gets a personal organization of the same name) and manages every organization.</p>
 ${doneNotice(view.done ?? null, DONE)}
 ${view.created ? secretOnce({ heading: `User ${view.created.user} created: their first access token`, token: view.created.token, owner: view.created.user, serverUrl: view.serverUrl }) : ""}
