@@ -27,8 +27,9 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
           new Date(update.startTime * 1000).toISOString(),
           `${Math.max(0, update.endTime - update.startTime)}s`,
           update.resourceCount === undefined ? "" : String(update.resourceCount),
+          typeof update.message === "string" ? (update.message.split("\n")[0] ?? "") : "", // its first line: a table row is one line
         ]);
-        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES"], rows));
+        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES", "MESSAGE"], rows));
       }),
     );
   registerHistorySubcommands(history, run);
