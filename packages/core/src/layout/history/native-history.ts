@@ -14,8 +14,10 @@ export async function readNativeHistory(store: StateStore, paths: StackPaths, li
   if (store.history === undefined) return [];
   const stored = await readStackFile(store, paths);
   if (stored === undefined) return [];
-  const entries = await store.history(stored.key, limit === undefined ? {} : { limit });
-  return entries.map((entry, index) => {
+  // All of them, then the newest `limit`: versions count from the oldest, which a limited walk
+  // of the log never reaches (numbering a limited list made the newest entry "version 1").
+  const entries = await store.history(stored.key);
+  return entries.slice(0, limit ?? entries.length).map((entry, index) => {
     const seconds = Math.floor(entry.time.getTime() / 1000);
     return {
       kind: "update",
