@@ -24,6 +24,17 @@ describe("cairn stack", () => {
     expect(ls).toMatchObject([{ name: "dev", current: true }]);
   });
 
+  it("--show-urls on a backend without a web console lists as without it and says why on stderr", () => {
+    expect(sandbox.run(["stack", "init", "dev"]).status).toBe(0);
+    const ls = sandbox.run(["stack", "ls", "--json", "--show-urls"]);
+    expect(ls.status).toBe(0);
+    expect(JSON.parse(ls.stdout)).toEqual(JSON.parse(sandbox.run(["stack", "ls", "--json"]).stdout));
+    expect(ls.stderr).toContain("has no web console");
+    const history = sandbox.run(["stack", "history", "--show-urls"]);
+    expect(history.status).toBe(0);
+    expect(history.stderr).toContain("has no web console");
+  });
+
   it("init of an existing stack fails with AlreadyExists", () => {
     sandbox.run(["stack", "init", "dev"]);
     const again = sandbox.run(["stack", "init", "dev"]);

@@ -9,6 +9,7 @@ import { bootstrapAdmin } from "./accounts/bootstrap.js";
 import { sendError, sendJson } from "./http/respond.js";
 import { Router } from "./http/router.js";
 import { statusOf } from "./http/status.js";
+import { lingerForBody } from "./http/linger.js";
 import { createHttpsListener, type TlsFiles, type TlsReloadEvent } from "./http/tls.js";
 import { jsonLogger, type Logger } from "./log.js";
 import { JsonRecords } from "./records/json-records.js";
@@ -17,14 +18,14 @@ import { addIdentityRoutes } from "./routes/identity.js";
 import { addSecretsRoutes } from "./routes/secrets.js";
 import { addStackRoutes } from "./routes/stacks.js";
 import { addUpdateRoutes } from "./routes/updates.js";
-import { consolePages } from "./routes/web-console.js";
-import { addWebDashboardRoutes } from "./routes/web-dashboard.js";
+import { consolePages } from "./routes/console/index.js";
 import { addWebLoginRoutes } from "./routes/web-login.js";
 import type { Services } from "./services.js";
 import { DataKeys } from "./state/data-keys.js";
 import type { MasterKeyRing } from "./state/master-key.js";
 import { OrgState } from "./state/org-state.js";
 import { UpdateEvents } from "./updates/events.js";
+import { StackActivity } from "./updates/stack-activity.js";
 import { UpdateJournal } from "./updates/update-journal.js";
 import { Updates } from "./updates/updates.js";
 
@@ -88,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     webSessions,
     state,
     updates: new Updates(records, state, leaseMs, new UpdateEvents(sealed), new UpdateJournal(sealed)),
+    stackActivity: new StackActivity(options.store, records),
     deltaBases: new DeltaBases(),
     dataKeys,
     logger,
@@ -103,7 +105,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   addSecretsRoutes(router, services);
   addUpdateRoutes(router, services);
   addWebLoginRoutes(router, services);
-  addWebDashboardRoutes(router, services);
   // The console pages the Pulumi CLI links to: asked only when nothing above matched, never for /api/….
   const pages = consolePages(services);
   const routes = { match: (method: string, path: string) => router.match(method, path) ?? pages.match(method, path) };
@@ -150,9 +151,12 @@ async function handle(router: Pick<Router, "match">, services: Services, request
     await matched.handler({ request, response, params: matched.params, query: url.searchParams });
   } catch (error) {
     if (statusOf(error) >= 500) services.logger.error("request failed", { method: request.method, path: url.pathname, error: error instanceof Error ? error.message : String(error) });
-    if (!response.headersSent) sendError(response, error);
-    else response.destroy();
-    // The rest of an unread body is drained or the connection closed, so a refused upload stops.
+    if (!response.headersSent) {
+      // A refused upload is read to its end (for a few seconds at most) before the answer, so the client gets it.
+      await lingerForBody(request);
+      sendError(response, error);
+    } else response.destroy();
+    // Whatever is still unread after that is drained or the connection closed, so a refused upload stops.
     if (!request.complete) request.resume();
   } finally {
     // The path only: query strings (continuation tokens) and headers (tokens) are not logged.

@@ -3,6 +3,7 @@ import type { DeltaBases } from "./checkpoints/delta-bases.js";
 import type { Logger } from "./log.js";
 import type { DataKeys } from "./state/data-keys.js";
 import type { OrgState } from "./state/org-state.js";
+import type { StackActivity } from "./updates/stack-activity.js";
 import type { Updates } from "./updates/updates.js";
 import type { WebSessions } from "./accounts/web-sessions.js";
 
@@ -13,6 +14,8 @@ export interface Services {
   webSessions: WebSessions;
   state: OrgState;
   updates: Updates;
+  /** Each stack's last update for a whole organization, cheaply (the console's stack lists). */
+  stackActivity: StackActivity;
   /** This instance's bases for delta checkpoints (memory only; a miss makes the client send the whole). */
   deltaBases: DeltaBases;
   dataKeys: DataKeys;

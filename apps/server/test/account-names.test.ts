@@ -21,3 +21,14 @@ it("an organization named after a future user blocks that user's creation cleanl
   const alice = await createUser(fixture, "alice");
   expect((await fixture.call("GET", "/api/user", undefined, alice)).body.organizations).toEqual([{ githubLogin: "alice", name: "alice" }]);
 });
+
+it("names the web console's own pages use are refused for users and organizations: 400, nothing created", async () => {
+  const alice = await createUser(fixture, "alice-reserved");
+  for (const name of ["orgs", "site-admin", "login", "user"]) {
+    const user = await fixture.call("POST", "/api/admin/users", { name });
+    expect(user.status, name).toBe(400);
+    expect(user.body.message).toMatch(/reserved/);
+    expect((await fixture.call("POST", "/api/orgs", { name }, alice)).status, name).toBe(400);
+  }
+  expect((await fixture.call("POST", "/api/admin/users/orgs/tokens", { description: "x" })).status).toBe(404);
+});

@@ -12,6 +12,8 @@ export interface WebClient {
   request(method: string, path: string, options?: { form?: Record<string, string>; cookie?: string }): Promise<WebResponse>;
   /** Signs in with `token` and returns the session cookie (`name=value`). */
   signIn(token: string): Promise<string>;
+  /** The anti-forgery token a signed-in page gives its forms (read off the console's front page). */
+  csrf(cookie: string): Promise<string>;
 }
 
 /** The server's web pages over plain HTTP: forms, cookies and redirects, as a browser sends them. */
@@ -33,6 +35,12 @@ export function webClient(url: () => string): WebClient {
       const signedIn = await client.request("POST", "/login", { form: { token } });
       expect(signedIn.status).toBe(303);
       return signedIn.setCookie.split(";")[0] as string;
+    },
+    async csrf(cookie) {
+      const front = await client.request("GET", "/", { cookie });
+      const token = /name="csrf" value="([^"]+)"/.exec(front.body)?.[1];
+      expect(token, "the signed-in page has no anti-forgery token").toBeDefined();
+      return token as string;
     },
   };
   return client;

@@ -57,36 +57,36 @@ it("next only ever names a path on this server", async () => {
   expect((await request("GET", `/login?next=${encodeURIComponent("//evil.example")}`)).body).not.toContain('name="next"');
 });
 
-it("the stack page: name, resources, last update, output names without values, the history linking to update pages, escaped", async () => {
+it("the stack page: name, resources, last update, plain output values, the history linking to update pages, escaped", async () => {
   const cookie = await signIn(alice);
   const page = await request("GET", "/alice/web/dev", { cookie });
   expect(page.status).toBe(200);
   expect(page.body).toContain('<span id="stack">dev</span>');
-  expect(page.body).toContain('<td id="resource-count">3</td>');
-  expect(page.body).toMatch(/<td id="last-update">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/td>/);
-  expect(page.body).toContain('<td class="output-name">bucketName</td><td>[hidden]</td>');
-  expect(page.body).not.toContain("site-bucket-4f2a9c1");
-  expect(page.body).toMatch(/<a href="\/alice\/web\/dev\/updates\/2">2<\/a><\/td><td>update<\/td><td>failed<\/td><td>alice<\/td>/);
+  expect(page.body).toContain('<dd id="resource-count">3</dd>');
+  expect(page.body).toMatch(/<dd id="last-update">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/dd>/);
+  // A plain output is shown (secrets are masked until revealed: stack-pages.test.ts).
+  expect(page.body).toContain('<th scope="row" class="output-name">bucketName</th><td class="output-value"><code>site-bucket-4f2a9c1</code></td>');
+  expect(page.body).toMatch(/<a href="\/alice\/web\/dev\/updates\/2">2<\/a><\/td><td>update<\/td><td><span class="badge bad">failed<\/span><\/td><td>alice<\/td>/);
   expect(page.body).toContain('<a href="/alice/web/dev/updates/1">1</a></td><td>import</td>');
   expect(page.body).not.toContain("<script>");
   expect(page.body).toContain("&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; more");
   expect(page.body).not.toContain('id="older"');
   // The dashboard links to it.
-  expect((await request("GET", "/", { cookie })).body).toContain('<a href="/alice/web/dev">alice/web/dev</a>');
+  expect((await request("GET", "/", { cookie })).body).toContain('<a class="stack-link" href="/alice/web/dev">dev</a>');
 });
 
 it("the update page shows one version; unknown versions are a 404 page", async () => {
   const cookie = await signIn(alice);
   const page = await request("GET", "/alice/web/dev/updates/2", { cookie });
   expect(page.status).toBe(200);
-  expect(page.body).toContain('<td id="kind">update</td>');
-  expect(page.body).toContain('<td id="user">alice</td>');
-  expect(page.body).toContain('<td id="result">failed</td>');
-  expect(page.body).toMatch(/<td id="ended">\d{4}-[^<]+Z<\/td>/);
-  expect(page.body).toContain('<td id="message">&#60;script&#62;');
+  expect(page.body).toContain('<dd id="kind">update</dd>');
+  expect(page.body).toContain('<dd id="user">alice</dd>');
+  expect(page.body).toContain('<dd id="result"><span class="badge bad">failed</span></dd>');
+  expect(page.body).toMatch(/<dd id="ended">\d{4}-[^<]+Z<\/dd>/);
+  expect(page.body).toContain('<p id="message">&#60;script&#62;');
   const first = await request("GET", "/alice/web/dev/updates/1", { cookie });
-  expect(first.body).toContain('<td id="kind">import</td>');
-  expect(first.body).toContain('<td id="resource-count">3</td>');
+  expect(first.body).toContain('<dd id="kind">import</dd>');
+  expect(first.body).toContain('<dd id="resource-count">3</dd>');
   for (const version of ["3", "0", "abc", "1.5"]) {
     const missing = await request("GET", `/alice/web/dev/updates/${version}`, { cookie });
     expect(missing.status, version).toBe(404);
@@ -98,8 +98,8 @@ it("the preview page shows the preview's record; an unknown id or an update's id
   const cookie = await signIn(alice);
   const page = await request("GET", `/alice/web/dev/previews/${previewId}`, { cookie });
   expect(page.status).toBe(200);
-  expect(page.body).toContain(`<td id="update-id">${previewId}</td>`);
-  expect(page.body).toContain('<td id="message">just looking</td>');
+  expect(page.body).toContain(`<dd id="update-id">${previewId}</dd>`);
+  expect(page.body).toContain('<dd id="message">just looking</dd>');
   expect(page.body).toContain("not part of the stack's update history");
   for (const id of ["00000000-0000-0000-0000-000000000000", updateId, "..%2F..%2Fx"]) {
     const missing = await request("GET", `/alice/web/dev/previews/${id}`, { cookie });
@@ -128,9 +128,11 @@ it("the CLI's other links: /welcome/cli after a browser login, /user/settings/to
   const welcome = await request("GET", "/welcome/cli");
   expect(welcome.status).toBe(200);
   expect(welcome.body).toContain("you can close this tab");
+  // Signed out, the tokens page sends the browser to sign in (which says where a first token comes from) and back.
   const tokens = await request("GET", "/user/settings/tokens");
-  expect(tokens.status).toBe(200);
-  expect(tokens.body).toContain("POST /api/admin/users/&lt;user&gt;/tokens");
+  expect(tokens.status).toBe(303);
+  expect(tokens.location).toBe("/login?next=%2Fuser%2Fsettings%2Ftokens");
+  expect((await request("GET", tokens.location)).body).toContain("POST /api/admin/users/&lt;you&gt;/tokens");
 });
 
 it("console paths never shadow the API: unknown /api paths stay JSON 404s, a wrong method stays a JSON 400", async () => {

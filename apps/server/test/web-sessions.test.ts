@@ -67,7 +67,7 @@ it("only the secret's digest is stored, and signing out deletes the record", asy
   expect(stored).toContain('"user":"admin"');
   expect(stored).not.toContain(cookieSecret(cookie));
   expect(records[0]).not.toContain(cookieSecret(cookie));
-  expect((await web.request("POST", "/logout", { cookie })).status).toBe(303);
+  expect((await web.request("POST", "/logout", { cookie, form: { csrf: await web.csrf(cookie) } })).status).toBe(303);
   expect(sessionRecords()).toEqual([]);
   expect((await web.request("GET", "/", { cookie })).location).toBe("/login");
 });
@@ -80,3 +80,49 @@ function sessionRecords(): string[] {
     return [];
   }
 }
+
+it("a user sees their browser sessions and ends them: one, every other, or this one (signing out); never another user's", async () => {
+  const clock = { now: Date.now() };
+  const web = await serverOnClock(clock);
+  const laptop = await web.signIn(ADMIN);
+  clock.now += 1000;
+  const phone = await web.signIn(ADMIN);
+  clock.now += 1000;
+  const tablet = await web.signIn(ADMIN);
+  const listed = await web.request("GET", "/user/settings/sessions", { cookie: laptop });
+  expect(listed.status).toBe(200);
+  expect(listed.body.match(/data-session="/g)).toHaveLength(3);
+  expect(listed.body).toContain("this browser");
+  for (const cookie of [laptop, phone, tablet]) expect(listed.body).not.toContain(cookieSecret(cookie));
+
+  // Without the form's anti-forgery token nothing ends.
+  expect((await web.request("POST", "/user/settings/sessions/end-others", { cookie: laptop, form: {} })).status).toBe(403);
+  expect((await web.request("GET", "/", { cookie: phone })).status).toBe(200);
+
+  // Ending one session by its id signs that browser out only.
+  const csrf = await web.csrf(laptop);
+  const sessions = (await web.request("GET", "/user/settings/sessions", { cookie: laptop })).body;
+  const ids = [...sessions.matchAll(/data-session="([0-9a-f]{16})"/g)].map((m) => m[1] as string);
+  const laptopId = /data-session="([0-9a-f]{16})"><td>[^<]*<\/td><td>[^<]*<\/td><td class="mono"><strong>this browser/.exec(sessions)?.[1] as string;
+  expect(ids).toContain(laptopId);
+  const [otherId] = ids.filter((id) => id !== laptopId);
+  expect((await web.request("POST", "/user/settings/sessions/end", { cookie: laptop, form: { csrf, id: otherId as string } })).location).toBe("/user/settings/sessions?ended=one");
+  const openAfter = await Promise.all([phone, tablet].map(async (cookie) => (await web.request("GET", "/", { cookie })).status));
+  expect(openAfter.sort()).toEqual([200, 303]);
+
+  // Every other session: only this browser stays signed in.
+  expect((await web.request("POST", "/user/settings/sessions/end-others", { cookie: laptop, form: { csrf } })).status).toBe(303);
+  for (const cookie of [phone, tablet]) expect((await web.request("GET", "/", { cookie })).location).toBe("/login");
+  expect((await web.request("GET", "/", { cookie: laptop })).status).toBe(200);
+
+  // Another user's session is out of reach even by its id.
+  await api(server!.url, "POST", "/api/admin/users", ADMIN, { name: "eve" });
+  const eveToken = (await api(server!.url, "POST", "/api/admin/users/eve/tokens", ADMIN, { description: "x" })).body.tokenValue as string;
+  const eve = await web.signIn(eveToken);
+  expect((await web.request("POST", "/user/settings/sessions/end", { cookie: eve, form: { csrf: await web.csrf(eve), id: laptopId } })).status).toBe(303);
+  expect((await web.request("GET", "/", { cookie: laptop })).status).toBe(200);
+
+  // This browser's own session: ending it is signing out.
+  expect((await web.request("POST", "/user/settings/sessions/end", { cookie: laptop, form: { csrf, id: laptopId } })).location).toBe("/login");
+  expect((await web.request("GET", "/", { cookie: laptop })).location).toBe("/login");
+});

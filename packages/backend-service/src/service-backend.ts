@@ -21,6 +21,7 @@ import {
   type UpdateSession as EngineUpdateSession,
   type UserInfo,
 } from "@cairn/core";
+import { consoleBaseUrl, consolePath } from "./console-url.js";
 import { CairnError, isAmbiguous, isCairnError, redactToken, type LockInfo } from "@cairn/core/driver";
 import { hostname } from "node:os";
 import { resolveDefaultOrg } from "./default-org.js";
@@ -327,6 +328,12 @@ export class ServiceBackend implements StateBackend {
       throw error;
     });
     return this.user;
+  }
+
+  async consoleUrl(ref: StackRef, options: { version?: number } = {}): Promise<string | undefined> {
+    const base = consoleBaseUrl(this.url, this.env);
+    if (base === undefined || ref.project === undefined) return undefined;
+    return `${base}${consolePath(await this.orgOf(ref), ref.project, ref.name, options.version)}`;
   }
 
   private async orgOf(ref: StackRef): Promise<string> {

@@ -89,3 +89,36 @@ it("a second client updating a stack someone holds gets a Locked error naming th
   }
   expect(cli.run(["stack", "import", "--file", SAMPLE_DEPLOYMENT, "--stack", "busy", "--force"]).status).toBe(0);
 });
+
+it("--show-urls: stack ls and history name each stack's and update's console page, which the server serves; PULUMI_CONSOLE_DOMAIN moves them as it moves Pulumi's", async () => {
+  const cli = createCliUser(fixture.root, "urls");
+  const url = fixture.server.url;
+  expect(cli.run(["login", url, "--non-interactive"], { PULUMI_ACCESS_TOKEN: fixture.server.adminToken }).status).toBe(0);
+  expect(cli.run(["stack", "init", "dev", "--non-interactive"]).status).toBe(0);
+  const imported = cli.run(["stack", "import", "--stack", "dev", "--file", SAMPLE_DEPLOYMENT]);
+  expect(imported.stderr).toBe("");
+
+  const ls = cli.run(["stack", "ls", "--json", "--show-urls"]);
+  expect(ls.status).toBe(0);
+  expect(JSON.parse(ls.stdout)).toContainEqual(expect.objectContaining({ name: "dev", url: `${url}/admin/demo/dev` }));
+  const table = cli.run(["stack", "ls", "--show-urls"]);
+  expect(table.stdout).toMatch(/NAME\s+LAST UPDATE\s+RESOURCE COUNT\s+URL/);
+  expect(table.stdout).toContain(`${url}/admin/demo/dev`);
+  const history = cli.run(["stack", "history", "--json", "--show-urls"]);
+  expect(JSON.parse(history.stdout)).toEqual([expect.objectContaining({ version: 1, url: `${url}/admin/demo/dev/updates/1` })]);
+  // Without the flag, Pulumi's shape: no url.
+  expect(JSON.parse(cli.run(["stack", "ls", "--json"]).stdout)[0]).not.toHaveProperty("url");
+
+  // The links are pages of this server: a signed-in browser gets each (a signed-out one is sent to sign in and back).
+  const signIn = await fetch(`${url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: fixture.server.adminToken }).toString() });
+  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  for (const page of [`${url}/admin/demo/dev`, `${url}/admin/demo/dev/updates/1`]) {
+    const answer = await fetch(page, { headers: { cookie }, redirect: "manual" });
+    expect(answer.status, page).toBe(200);
+    expect((await fetch(page, { redirect: "manual" })).headers.get("location"), page).toMatch(/^\/login\?next=/);
+  }
+
+  const moved = cli.run(["stack", "history", "--json", "--show-urls"], { PULUMI_CONSOLE_DOMAIN: "console.example.com:8443" });
+  expect(JSON.parse(moved.stdout)[0].url).toBe(`${new URL(url).protocol}//console.example.com:8443/admin/demo/dev/updates/1`);
+  expect(cli.run(["stack", "rm", "dev", "--yes", "--force"]).status).toBe(0);
+});

@@ -52,6 +52,13 @@ export interface StateBackend {
   listHistory(ref: StackRef, options?: { limit?: number }): Promise<UpdateRecord[]>;
 
   /**
+   * The web page of the stack, or with `version` of that update (`--show-urls`), where a user
+   * can see it in a browser; undefined when none can be named. Backends without a web console
+   * (self-managed stores) leave it out.
+   */
+  consoleUrl?(ref: StackRef, options?: { version?: number }): Promise<string | undefined>;
+
+  /**
    * The stack's tags (name → value). Self-managed stores keep them as Pulumi's DIY backend does
    * (`<stack>.pulumi-tags` beside the stack file). Backends without tags leave both methods out.
    */

@@ -44,7 +44,7 @@ function page(url: string, options: { method?: string; form?: Record<string, str
   });
 }
 
-it("`pulumi stack` links to the stack's page on the server; signed in, it shows the stack, its outputs' names and its history", async () => {
+it("`pulumi stack` links to the stack's page on the server; signed in, it shows the stack, its outputs and its history", async () => {
   const w = await suite.open({ stack: "dev" });
   const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
 
@@ -71,16 +71,15 @@ it("`pulumi stack` links to the stack's page on the server; signed in, it shows 
   expect(page.status).toBe(200);
   expect(page.body).toContain('<span id="stack">dev</span>');
   expect(page.body).toContain(`<span id="org">${w.user}</span>`);
-  expect(page.body).toContain('<td id="resource-count">1</td>');
-  expect(page.body).toContain('<td class="output-name">greeting</td><td>[hidden]</td>');
-  expect(page.body).not.toContain("hello from the stack page");
+  expect(page.body).toContain('<dd id="resource-count">1</dd>');
+  expect(page.body).toContain('<th scope="row" class="output-name">greeting</th><td class="output-value"><code>hello from the stack page</code></td>');
   const updateLink = `/${w.user}/${w.projectName}/dev/updates/1`;
-  expect(page.body).toContain(`<a href="${updateLink}">1</a></td><td>import</td><td>succeeded</td><td>${w.user}</td>`);
+  expect(page.body).toContain(`<a href="${updateLink}">1</a></td><td>import</td><td><span class="badge ok">succeeded</span></td><td>${w.user}</td>`);
 
   const update = await get(`${w.server.url}${updateLink}`, cookie);
   expect(update.status).toBe(200);
-  expect(update.body).toContain('<td id="kind">import</td>');
-  expect(update.body).toContain('<td id="result">succeeded</td>');
+  expect(update.body).toContain('<dd id="kind">import</dd>');
+  expect(update.body).toContain('<dd id="result"><span class="badge ok">succeeded</span></dd>');
 
   // Another user, signed in, does not see this stack: the same 404 as the API gives.
   expect((await api(w.server.url, "POST", "/api/admin/users", w.server.adminToken, { name: `${w.user}-other` })).status).toBe(200);
@@ -88,11 +87,11 @@ it("`pulumi stack` links to the stack's page on the server; signed in, it shows 
   expect((await get(stackUrl as string, await signIn(w, otherToken))).status).toBe(404);
 });
 
-it("an update's and a preview's \"View Live\" links open their pages on the server", async () => {
+it("an update's and a preview's \"View Live\" links open their pages on the server; the stack page masks the CLI's service-encrypted secret until the user reveals it", async () => {
   const w = await suite.open({ stack: "dev" });
   const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
   const stack = `${w.user}/${w.projectName}/dev`;
-  w.pulumiOk(["config", "set", "--secret", "secretValue", "s"]);
+  w.pulumiOk(["config", "set", "--secret", "secretValue", "hunter2-console-reveal"]);
   const up = w.drive("up", stack, { components: 1, env });
   expect(up.status, up.stderr).toBe(0);
   const updateUrl = /View Live: (\S+)/.exec(up.stderr)?.[1];
@@ -105,13 +104,43 @@ it("an update's and a preview's \"View Live\" links open their pages on the serv
   const cookie = await signIn(w);
   const update = await get(updateUrl as string, cookie);
   expect(update.status).toBe(200);
-  expect(update.body).toContain('<td id="kind">update</td>');
-  expect(update.body).toContain(`<td id="user">${w.user}</td>`);
-  expect(update.body).toContain('<td id="result">succeeded</td>');
-  expect(update.body).toContain('<td id="resource-count">3</td>');
+  expect(update.body).toContain('<dd id="kind">update</dd>');
+  expect(update.body).toContain(`<dd id="user">${w.user}</dd>`);
+  expect(update.body).toContain('<dd id="result"><span class="badge ok">succeeded</span></dd>');
+  expect(update.body).toContain('<dd id="resource-count">3</dd>');
+  // The engine's events as the CLI sent them.
+  expect(update.body).toMatch(/<p id="events-count">Events 1–\d+ of \d+\.<\/p>/);
+  expect(update.body).toContain('<span class="event-type">summaryEvent</span>');
 
   const previewPage = await get(previewUrl, cookie);
   expect(previewPage.status).toBe(200);
-  expect(previewPage.body).toContain(`<td id="update-id">${previewUrl.split("/").at(-1)}</td>`);
-  expect(previewPage.body).toContain('<td id="status">succeeded</td>');
+  expect(previewPage.body).toContain(`<dd id="update-id">${previewUrl.split("/").at(-1)}</dd>`);
+  expect(previewPage.body).toContain('<dd id="status">succeeded</dd>');
+
+  // The secret output the real CLI encrypted through the server's secrets API: masked, then revealed.
+  const stackPage = await get(`${w.server.url}/${stack}`, cookie);
+  expect(stackPage.body).toContain('<th scope="row" class="output-name">configSecret</th><td class="output-value"><code>[secret]</code>');
+  expect(stackPage.body).not.toContain("hunter2-console-reveal");
+  const csrf = /name="csrf" value="([^"]+)"/.exec(stackPage.body)?.[1] as string;
+  const revealed = await page(`${w.server.url}/${stack}/reveal-secrets`, { method: "POST", form: { csrf }, cookie });
+  expect(revealed.status).toBe(200);
+  expect(revealed.body).toContain('<th scope="row" class="output-name">configSecret</th><td class="output-value"><code>hunter2-console-reveal</code>');
+});
+
+it("`cairn stack ls --show-urls` prints the links `pulumi stack ls --json` prints; `history --show-urls` the update pages", async () => {
+  const w = await suite.open({ stack: "dev" });
+  const env = { PULUMI_CONSOLE_DOMAIN: new URL(w.server.url).host };
+  const exported = JSON.parse(w.pulumiOk(["stack", "export"], { env })) as { version: number; deployment: Record<string, unknown> };
+  const file = join(w.root, "empty.json");
+  writeFileSync(file, JSON.stringify(exported));
+  w.pulumiOk(["stack", "import", "--file", file], { env });
+
+  const pulumiLs = JSON.parse(w.pulumiOk(["stack", "ls", "--json"], { env })) as Array<{ name: string; url?: string }>;
+  const cairnLs = JSON.parse(w.cairnOk(["stack", "ls", "--json", "--show-urls"], { env })) as Array<{ name: string; url?: string }>;
+  expect(pulumiLs.map((s) => s.url)).toEqual([`${w.server.url}/${w.user}/${w.projectName}/dev`]);
+  expect(cairnLs.map((s) => s.url)).toEqual(pulumiLs.map((s) => s.url));
+
+  // Pulumi's `stack history` prints no links; cairn's names each update's page (the server serves it: see above).
+  const cairnHistory = JSON.parse(w.cairnOk(["stack", "history", "--json", "--show-urls"], { env })) as Array<{ version: number; url?: string }>;
+  expect(cairnHistory.map((u) => u.url)).toEqual([`${w.server.url}/${w.user}/${w.projectName}/dev/updates/1`]);
 });

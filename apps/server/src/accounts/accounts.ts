@@ -2,7 +2,12 @@ import { CairnError, isCairnError, validateName } from "@cairn/core";
 import { redactToken } from "@cairn/core/driver";
 import { JsonRecords } from "../records/json-records.js";
 import { RECORD_KEYS } from "../records/keys.js";
+import { keepingOneAdmin } from "./keep-one-admin.js";
+import { Organizations, type Membership, type OrganizationRecord } from "./organizations.js";
+import { refuseReservedName } from "./reserved-names.js";
 import type { Role } from "./roles.js";
+
+export type { Membership, OrganizationRecord } from "./organizations.js";
 import { hashToken, newSecretToken } from "./token-hash.js";
 
 export interface UserRecord {
@@ -24,6 +29,9 @@ export interface TokenRecord {
   redacted: string;
 }
 
+/** The longest token description kept (the CLI's login descriptions are cut to this too). */
+export const TOKEN_DESCRIPTION_MAX = 200;
+
 export interface Principal {
   user: UserRecord;
   token: TokenRecord;
@@ -33,31 +41,29 @@ export interface Principal {
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Users, organizations, memberships and access tokens. Every user has a personal organization of
+ * Users and access tokens, and (through `organizations`) organizations and memberships. Every user has a personal organization of
  * the same name (their default, as in Pulumi Cloud). Tokens are returned once, at creation.
  */
 export class Accounts {
-  constructor(private readonly records: JsonRecords) {}
+  /** Organizations and their members (the rules that keep each one manageable live there). */
+  readonly organizations: Organizations;
+
+  constructor(private readonly records: JsonRecords) {
+    this.organizations = new Organizations(records, async (name) => (await this.getUser(name)) !== undefined);
+  }
 
   async createUser(name: string, options: { siteAdmin?: boolean } = {}): Promise<UserRecord> {
     validateName("organization", name);
+    refuseReservedName("user", name);
     const user: UserRecord = { name, siteAdmin: options.siteAdmin ?? false, createdAt: new Date().toISOString() };
     // The personal organization's name is claimed first: if someone already made an organization
     // of that name, the user is not created at all (else its "personal" organization would be
     // owned by whoever made it).
-    const orgKey = RECORD_KEYS.org(name);
-    try {
-      await this.records.create(orgKey, { name, createdAt: user.createdAt, personal: true }, `organization ${name}`);
-    } catch (error) {
-      if (isCairnError(error, "AlreadyExists")) {
-        throw new CairnError("AlreadyExists", `the name ${name} is taken by an existing user or organization`, { hint: "choose another user name" });
-      }
-      throw error;
-    }
+    await this.organizations.claimPersonal(name, user.createdAt);
     try {
       await this.records.create(RECORD_KEYS.user(name), user, `user ${name}`);
     } catch (error) {
-      await this.records.delete(orgKey); // give the name back: nothing half-made stays
+      await this.organizations.release(name); // give the name back: nothing half-made stays
       throw error;
     }
     await this.setRole(name, name, "admin");
@@ -77,7 +83,9 @@ export class Accounts {
     }
   }
 
+  /** The user of that name (a name that could not be one is a 400: it never reaches a record key). */
   async getUser(name: string): Promise<UserRecord | undefined> {
+    validateName("organization", name);
     return (await this.records.get<UserRecord>(RECORD_KEYS.user(name)))?.value;
   }
 
@@ -86,45 +94,58 @@ export class Accounts {
   }
 
   /** Creates an organization with `owner` as its admin. */
-  async createOrganization(name: string, owner: string): Promise<void> {
-    validateName("organization", name);
-    await this.records.create(RECORD_KEYS.org(name), { name, createdAt: new Date().toISOString() }, `organization ${name}`);
-    await this.setRole(name, owner, "admin");
+  createOrganization(name: string, owner: string): Promise<void> {
+    return this.organizations.create(name, owner);
+  }
+  organizationExists(name: string): Promise<boolean> {
+    return this.organizations.exists(name);
+  }
+  getOrganization(name: string): Promise<OrganizationRecord | undefined> {
+    return this.organizations.get(name);
+  }
+  setRole(org: string, user: string, role: Role): Promise<void> {
+    return this.organizations.setRole(org, user, role);
+  }
+  removeMember(org: string, user: string): Promise<void> {
+    return this.organizations.removeMember(org, user);
+  }
+  membersOf(org: string): Promise<Membership[]> {
+    return this.organizations.membersOf(org);
+  }
+  roleOf(org: string, user: string): Promise<Role | undefined> {
+    return this.organizations.roleOf(org, user);
+  }
+  organizationsOf(user: string): Promise<string[]> {
+    return this.organizations.organizationsOf(user);
+  }
+  membershipsOf(user: string): Promise<Membership[]> {
+    return this.organizations.membershipsOf(user);
   }
 
-  async organizationExists(name: string): Promise<boolean> {
-    return (await this.records.get(RECORD_KEYS.org(name))) !== undefined;
+  async listUsers(): Promise<UserRecord[]> {
+    return (await this.records.list<UserRecord>(RECORD_KEYS.users())).map((entry) => entry.value).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async setRole(org: string, user: string, role: Role): Promise<void> {
-    if ((await this.getUser(user)) === undefined) throw new CairnError("NotFound", `user ${user} does not exist`);
-    await this.records.update(RECORD_KEYS.member(org, user), () => ({ role }));
-    await this.records.update(RECORD_KEYS.userOrg(user, org), () => ({ role }));
-  }
-
-  async removeMember(org: string, user: string): Promise<void> {
-    await this.records.delete(RECORD_KEYS.member(org, user));
-    await this.records.delete(RECORD_KEYS.userOrg(user, org));
-  }
-
-  /** The user's role in `org`, or undefined when not a member (the membership record is authoritative). */
-  async roleOf(org: string, user: string): Promise<Role | undefined> {
-    return (await this.records.get<{ role: Role }>(RECORD_KEYS.member(org, user)))?.value.role;
-  }
-
-  /** The organizations a user belongs to, sorted, personal one included. */
-  async organizationsOf(user: string): Promise<string[]> {
-    const prefix = RECORD_KEYS.userOrgs(user);
-    const orgs: string[] = [];
-    for (const key of await this.records.keys(prefix)) {
-      const org = key.slice(prefix.length, -".json".length);
-      if ((await this.roleOf(org, user)) !== undefined) orgs.push(org);
-    }
-    return orgs.sort();
+  /** Grants or takes away site admin; the last site admin keeps it (someone must be able to manage users). */
+  async setSiteAdmin(name: string, siteAdmin: boolean): Promise<void> {
+    if ((await this.getUser(name)) === undefined) throw new CairnError("NotFound", `user ${name} does not exist`);
+    const write = (value: boolean) => this.records.update<UserRecord>(RECORD_KEYS.user(name), (current) => (current === undefined ? undefined : { ...current, siteAdmin: value })).then(() => {});
+    if (siteAdmin) return write(true);
+    await keepingOneAdmin({
+      isAdmin: async () => (await this.getUser(name))?.siteAdmin === true,
+      countAdmins: async () => (await this.listUsers()).filter((user) => user.siteAdmin).length,
+      change: () => write(false),
+      undo: () => write(true),
+      lastAdmin: () => new CairnError("Conflict", `${name} is the last site admin: nobody could manage users without one`, { hint: "make another user a site admin first" }),
+      raced: () => new CairnError("Conflict", "another site admin was changed at the same time, so this change was undone", { hint: "reload and try again" }),
+    });
   }
 
   /** Issues a token for `user`; the secret is in the result and nowhere else. */
   async issueToken(user: string, description: string, secret = newSecretToken()): Promise<{ token: string; record: TokenRecord }> {
+    if (description.length > TOKEN_DESCRIPTION_MAX) {
+      throw new CairnError("InvalidArgument", `a token description is at most ${TOKEN_DESCRIPTION_MAX} characters (this one has ${description.length})`, { hint: "shorten the description" });
+    }
     const hash = hashToken(secret);
     const record: TokenRecord = { id: hash.slice(0, 16), user, description, createdAt: new Date().toISOString(), redacted: redactToken(secret) };
     await this.records.create(RECORD_KEYS.token(hash), record, "token");
@@ -146,9 +167,15 @@ export class Accounts {
     return { user, token: found.value };
   }
 
+  /** The user's tokens (revoked ones too), newest first. */
   async tokensOf(user: string): Promise<TokenRecord[]> {
+    return (await this.allTokens()).filter((token) => token.user === user);
+  }
+
+  /** Every user's tokens, newest first (one listing, for pages that count them per user). */
+  async allTokens(): Promise<TokenRecord[]> {
     const all = await this.records.list<TokenRecord>(RECORD_KEYS.tokens());
-    return all.map((entry) => entry.value).filter((token) => token.user === user);
+    return all.map((entry) => entry.value).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   /** Revokes the user's token with public id `id`; NotFound when the user has no such token. */

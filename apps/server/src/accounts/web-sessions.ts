@@ -11,6 +11,12 @@ export interface WebSessionRecord {
   expiresAt: string;
 }
 
+/** A live session as its user's sessions page lists it: `id` names it without revealing the secret. */
+export interface WebSessionSummary extends WebSessionRecord {
+  /** The first 16 hex digits of the secret's digest (as a token's public id). */
+  id: string;
+}
+
 /** Session secrets are not access tokens (no `pul-` prefix): scanners and the API tell them apart. */
 const SESSION_PREFIX = "cairn-web-";
 
@@ -55,5 +61,37 @@ export class WebSessions {
   async end(secret: string): Promise<void> {
     if (!secret.startsWith(SESSION_PREFIX)) return;
     await this.records.delete(RECORD_KEYS.webSession(hashToken(secret)));
+  }
+
+  /** The user's live sessions, newest first (expired ones are left out, and removed). */
+  async listOf(user: string): Promise<WebSessionSummary[]> {
+    const prefix = RECORD_KEYS.webSessions();
+    const live: WebSessionSummary[] = [];
+    for (const { key, value } of await this.records.list<WebSessionRecord>(prefix)) {
+      if (value.user !== user) continue;
+      if (!(Date.parse(value.expiresAt) > this.now())) {
+        await this.records.delete(key).catch(() => {}); // best effort, as in resolve
+        continue;
+      }
+      live.push({ ...value, id: key.slice(prefix.length, prefix.length + 16) });
+    }
+    return live.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Ends the user's sessions whose ids are in `ids` (others' sessions are never touched); how many ended. */
+  async endById(user: string, ids: ReadonlySet<string>): Promise<number> {
+    const prefix = RECORD_KEYS.webSessions();
+    let ended = 0;
+    for (const { key, value } of await this.records.list<WebSessionRecord>(prefix)) {
+      if (value.user !== user || !ids.has(key.slice(prefix.length, prefix.length + 16))) continue;
+      await this.records.delete(key);
+      ended++;
+    }
+    return ended;
+  }
+
+  /** The public id of the session `secret` opens (to mark "this browser" in a list). */
+  static idOf(secret: string): string {
+    return hashToken(secret).slice(0, 16);
   }
 }

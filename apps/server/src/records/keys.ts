@@ -18,6 +18,10 @@ export const RECORD_KEYS = {
   history: (org: string, project: string, stack: string) => `server/history/${org}/${project}/${stack}/`,
   historyEntry: (org: string, project: string, stack: string, version: number) =>
     `server/history/${org}/${project}/${stack}/${String(version).padStart(10, "0")}.json`,
+  /** Every stack's version counter in an organization (one listing: which stacks have had updates, and which changed). */
+  orgCounters: (org: string) => `server/counters/${org}/`,
+  /** The console's cache of each stack's last update in an organization, rebuilt from history (stack-activity.ts). */
+  lastUpdates: (org: string) => `server/console/last-updates/${org}.json`,
   stackCounter: (org: string, project: string, stack: string) => `server/counters/${org}/${project}/${stack}.json`,
   /** One object per events batch, named by the batch's first sequence number (so key order is event order). */
   updateEvents: (org: string, project: string, stack: string, updateId: string) => `server/events/${org}/${project}/${stack}/${updateId}/`,

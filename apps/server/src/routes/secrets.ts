@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { CairnError } from "@cairn/core";
 import { authenticate, requireRole, stackIdOf } from "../access.js";
 import { checkBody } from "../http/json-shape.js";
@@ -6,8 +5,8 @@ import { readJsonBody } from "../http/request-body.js";
 import { sendJson } from "../http/respond.js";
 import type { RouteContext, Router } from "../http/router.js";
 import type { Services } from "../services.js";
-import { open, seal } from "../state/aes-gcm.js";
 import type { StackId } from "../state/org-state.js";
+import { openServiceSecret, sealServiceSecret, serviceSecretsKey } from "../state/service-secrets.js";
 
 /** Most values one batch call may carry: a stack with more secrets than this sends several batches. */
 const MAX_BATCH = 10_000;
@@ -19,16 +18,8 @@ const MAX_BATCH = 10_000;
  * `DecryptValueRequest` and their `batch-` forms do.
  */
 export function addSecretsRoutes(router: Router, services: Services): void {
-  const secretsKey = async (id: StackId) => createHmac("sha256", await services.dataKeys.keyFor(id.org, id.project, id.stack)).update("cairn-service-secrets").digest();
-  const aad = (id: StackId) => `secrets:${id.org}/${id.project}/${id.stack}`;
-  const decrypt = (key: Buffer, id: StackId, ciphertext: string): Buffer => {
-    const sealed = decodeBase64(ciphertext, "ciphertext");
-    try {
-      return open(key, sealed, aad(id));
-    } catch (error) {
-      throw new CairnError("InvalidArgument", "the ciphertext was not encrypted for this stack, or was modified", { cause: error });
-    }
-  };
+  const secretsKey = (id: StackId) => serviceSecretsKey(services.dataKeys, id);
+  const decrypt = openServiceSecret;
   const secretsRoute = (suffix: string, handle: (context: RouteContext, id: StackId, key: Buffer) => Promise<void>) =>
     router.add("POST", `/api/stacks/:org/:project/:stack/${suffix}`, async (context) => {
       const principal = await authenticate(services, context.request);
@@ -39,7 +30,7 @@ export function addSecretsRoutes(router: Router, services: Services): void {
 
   secretsRoute("encrypt", async ({ request, response }, id, key) => {
     const body = checkBody<{ plaintext: string }>(await readJsonBody(request, services.maxBodyBytes), { plaintext: "string" }, "encrypt");
-    sendJson(response, 200, { ciphertext: seal(key, decodeBase64(body.plaintext, "plaintext"), aad(id)).toString("base64") });
+    sendJson(response, 200, { ciphertext: sealServiceSecret(key, id, decodeBase64(body.plaintext, "plaintext")).toString("base64") });
   });
 
   secretsRoute("decrypt", async ({ request, response }, id, key) => {
@@ -50,7 +41,7 @@ export function addSecretsRoutes(router: Router, services: Services): void {
   secretsRoute("batch-encrypt", async ({ request, response }, id, key) => {
     const body = checkBody<{ plaintexts: unknown }>(await readJsonBody(request, services.maxBodyBytes), { plaintexts: "array?" }, "batch-encrypt");
     const plaintexts = stringList(body.plaintexts, "plaintexts");
-    sendJson(response, 200, { ciphertexts: plaintexts.map((text) => seal(key, decodeBase64(text, "plaintext"), aad(id)).toString("base64")) });
+    sendJson(response, 200, { ciphertexts: plaintexts.map((text) => sealServiceSecret(key, id, decodeBase64(text, "plaintext")).toString("base64")) });
   });
 
   // Pulumi's `BatchDecryptResponse`: plaintexts keyed by the base64 ciphertext they came from.

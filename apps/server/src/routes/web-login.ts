@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { CairnError, isCairnError } from "@cairn/core";
 import type { Principal } from "../accounts/accounts.js";
 import { readFormBody } from "../http/request-body.js";
@@ -9,6 +8,8 @@ import { cliLoginRequestOf, loopbackHandOff, type CliLoginRequest } from "../web
 import { authorizePage, LOGIN_PAGE_HEADERS, signInPage } from "../web/login-pages.js";
 import { safeNextPath } from "../web/next-path.js";
 import { clearedSessionCookie, sessionCookie, sessionSecretOf } from "../web/session-cookie.js";
+import { requireCsrf } from "../web/csrf.js";
+import { requireSameOrigin } from "../web/same-origin.js";
 import { redirect, sessionPrincipal, webRoute } from "../web/web-route.js";
 
 /** A sign-in form holds a token and a few hidden fields: nothing near the API's body limit. */
@@ -49,27 +50,35 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
   router.add("GET", "/cli-login", webRoute(async ({ request, response, query }) => {
     const cli = requireCliRequest(cliLoginRequestOf(query));
     const principal = await sessionPrincipal(services, request);
-    sendHtml(response, 200, principal === undefined ? signInPage(cli) : authorizePage(principal.user.name, cli), LOGIN_PAGE_HEADERS);
+    sendHtml(response, 200, principal === undefined ? signInPage(cli) : authorizePage(principal.user.name, cli, principal.csrf), LOGIN_PAGE_HEADERS);
   }));
 
   // Only a POST mints: the session cookie is SameSite=Strict, so another site's form cannot.
   router.add("POST", "/cli-login", webRoute(async ({ request, response }) => {
     requireSameOrigin(request, services.baseUrl());
-    const cli = requireCliRequest(cliLoginRequestOf(await readFormBody(request, FORM_LIMIT_BYTES)));
+    const form = await readFormBody(request, FORM_LIMIT_BYTES);
+    const cli = requireCliRequest(cliLoginRequestOf(form));
     const principal = await sessionPrincipal(services, request);
     if (principal === undefined) {
       sendHtml(response, 401, signInPage(cli, "Your session has ended: sign in again."), LOGIN_PAGE_HEADERS);
       return;
     }
+    requireCsrf(form, principal.csrf);
     await services.accounts.claimLoginNonce(cli.nonce);
     redirect(response, loopbackHandOff(cli, await issueCliToken(principal.user.name, cli)));
   }));
 
   router.add("POST", "/logout", webRoute(async ({ request, response }) => {
     requireSameOrigin(request, services.baseUrl());
-    // The session is deleted on the server, so a copied cookie stops working too.
+    const form = await readFormBody(request, FORM_LIMIT_BYTES);
+    // A live session signs out only with its own form (a forged sign-out is refused too); the
+    // session is deleted on the server, so a copied cookie stops working as well.
+    const principal = await sessionPrincipal(services, request);
     const secret = sessionSecretOf(request);
-    if (secret !== undefined) await services.webSessions.end(secret);
+    if (principal !== undefined && secret !== undefined) {
+      requireCsrf(form, principal.csrf);
+      await services.webSessions.end(secret);
+    }
     redirect(response, "/login", { "set-cookie": clearedSessionCookie() });
   }));
 }
@@ -77,36 +86,4 @@ export function addWebLoginRoutes(router: Router, services: Services): void {
 function requireCliRequest(cli: CliLoginRequest | undefined): CliLoginRequest {
   if (cli === undefined) throw new CairnError("InvalidArgument", "this page is opened by `cairn login`: it needs cliSessionPort and cliSessionNonce");
   return cli;
-}
-
-/**
- * Forms are accepted only from this server's own pages (login CSRF: another site must not sign a
- * browser in, or out, with a token of its choosing): `Sec-Fetch-Site` must be same-origin, or,
- * from a browser that does not send it, `Origin` must be the public URL's or the addressed origin.
- */
-function requireSameOrigin(request: IncomingMessage, baseUrl: string): void {
-  // Fetch metadata first: the sign-in pages send `Referrer-Policy: no-referrer`, under which a
-  // browser's form POST carries `Origin: null`, but `Sec-Fetch-Site` still says where it came from.
-  const fetchSite = request.headers["sec-fetch-site"];
-  if (fetchSite !== undefined) {
-    if (fetchSite === "same-origin" || fetchSite === "none") return;
-    throw foreignForm();
-  }
-  const origin = request.headers.origin;
-  if (origin === undefined) return; // not a browser (a script posting the form itself): nothing to forge
-  const scheme = baseUrl.startsWith("https:") ? "https" : "http";
-  const allowed = new Set([safeOrigin(baseUrl), `${scheme}://${request.headers.host ?? ""}`]);
-  if (!allowed.has(origin)) throw foreignForm();
-}
-
-function safeOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "";
-  }
-}
-
-function foreignForm(): CairnError {
-  return new CairnError("PermissionDenied", "this form was posted from another site", { hint: "sign in from this server's own /login page" });
 }

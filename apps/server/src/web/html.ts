@@ -26,15 +26,6 @@ function render(value: unknown): string {
   return escapeHtml(String(value));
 }
 
-/** The whole page: no scripts, inline styles only (the CSP allows nothing else). */
-export function page(title: string, body: Html): string {
-  return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${title} · cairn</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;margin-bottom:1.5rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}.error{color:#a00}</style>
-</head><body>${body}</body></html>`.text;
-}
-
 /** A Unix time (seconds) as UTC text to the second, the same on every page. */
 export function utcTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -1,5 +1,8 @@
+import { WEB_SESSION_MS } from "../accounts/web-sessions.js";
 import { cliLoginFields, type CliLoginRequest } from "./cli-login-request.js";
-import { html, page } from "./html.js";
+import { csrfField } from "./csrf.js";
+import { html } from "./html.js";
+import { page } from "./layout.js";
 
 /**
  * Pages of the sign-in flow. They may post to this server and, after the CLI hand-off redirect,
@@ -17,29 +20,45 @@ export const LOGIN_PAGE_HEADERS = {
 export function signInPage(cli: CliLoginRequest | undefined, error?: string, next?: string): string {
   return page(
     "Sign in",
-    html`<h1>Sign in to cairn</h1>
-${cli ? html`<p>A CLI (<span id="cli-description">${cli.description}</span>) asks to log in. Signing in gives it a new access token of its own.</p>` : ""}
-${error ? html`<p class="error" id="error">${error}</p>` : ""}
+    html`<div class="signin">
+<a class="brand" href="/">cairn<span>.</span></a>
+<section class="panel" aria-labelledby="sign-in-heading">
+<h1 id="sign-in-heading">Sign in to cairn</h1>
+${cli ? html`<p class="notice">A CLI (<span id="cli-description">${cli.description}</span>) asks to log in. Signing in gives it a new access token of its own; the one you type here stays with you.</p>` : ""}
+${error ? html`<div class="notice error" id="error" role="alert">${error}</div>` : ""}
 <form method="post" action="/login">
 ${hiddenFields(cli)}
 ${next === undefined ? "" : html`<input type="hidden" name="next" value="${next}">`}
-<p><label for="token">Access token</label><br><input id="token" name="token" type="password" autocomplete="off" required size="50"></p>
-<p><button id="sign-in" type="submit">Sign in</button></p>
+<label for="token">Access token</label>
+<input id="token" name="token" type="password" autocomplete="off" required size="50" aria-describedby="token-help" placeholder="pul-…">
+<button id="sign-in" type="submit">Sign in</button>
 </form>
-<p>Don't have a token? Ask an admin of this server to create one (<code>POST /api/admin/users/&lt;you&gt;/tokens</code>).</p>`,
+</section>
+<section class="help" id="token-help" aria-labelledby="token-help-heading">
+<h2 id="token-help-heading">What is an access token?</h2>
+<p>This server has no passwords: an access token (it starts with <code>pul-</code>) is the credential, for the CLI and for these pages. Signing in starts a session of its own that ends after ${WEB_SESSION_MS / 3_600_000} hours or when you sign out.</p>
+<p>Your first token comes from a site admin of this server (the Site admin page, or <code>POST /api/admin/users/&lt;you&gt;/tokens</code>). Once signed in, create more under <strong>Access tokens</strong>.</p>
+</section>
+</div>`,
   );
 }
 
 /** A signed-in user confirms that the CLI gets a token (a link alone must not mint one). */
-export function authorizePage(user: string, cli: CliLoginRequest): string {
+export function authorizePage(user: string, cli: CliLoginRequest, csrf: string): string {
   return page(
     "Authorize the CLI",
-    html`<h1>Log the CLI in as <span id="user">${user}</span>?</h1>
-<p>The CLI (<span id="cli-description">${cli.description}</span>) waiting on this computer gets a new access token. Only continue if you just ran <code>cairn login</code> or <code>pulumi login</code>.</p>
+    html`<div class="signin">
+<a class="brand" href="/">cairn<span>.</span></a>
+<section class="panel" aria-labelledby="authorize-heading">
+<h1 id="authorize-heading">Log the CLI in as <span id="user">${user}</span>?</h1>
+<p>The CLI (<span id="cli-description">${cli.description}</span>) waiting on this computer gets a new access token, listed under Access tokens where you can revoke it. Only continue if you just ran <code>cairn login</code> or <code>pulumi login</code>.</p>
 <form method="post" action="/cli-login">
 ${hiddenFields(cli)}
-<p><button id="authorize" type="submit">Log in the CLI</button></p>
-</form>`,
+${csrfField(csrf)}
+<button id="authorize" type="submit">Log in the CLI</button>
+</form>
+</section>
+</div>`,
   );
 }
 

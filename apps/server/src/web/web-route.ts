@@ -5,7 +5,9 @@ import type { WebSessionRecord } from "../accounts/web-sessions.js";
 import { responseStatusOf, sendHtml } from "../http/respond.js";
 import type { Handler } from "../http/router.js";
 import type { Services } from "../services.js";
-import { html, page } from "./html.js";
+import { html } from "./html.js";
+import { page } from "./layout.js";
+import { csrfTokenFor } from "./csrf.js";
 import { sessionSecretOf } from "./session-cookie.js";
 
 /** A page route: a CairnError becomes an HTML page with the same status, not a JSON body. */
@@ -25,6 +27,8 @@ export function webRoute(handler: Handler): Handler {
 export interface WebPrincipal {
   user: UserRecord;
   session: WebSessionRecord;
+  /** The session's anti-forgery token, for the forms of the pages it is shown. */
+  csrf: string;
 }
 
 /** The signed-in user of the browser's session cookie, or undefined (none, signed out, expired, user gone). */
@@ -34,7 +38,7 @@ export async function sessionPrincipal(services: Services, request: IncomingMess
   const session = await services.webSessions.resolve(secret);
   if (session === undefined) return undefined;
   const user = await services.accounts.getUser(session.user);
-  return user === undefined ? undefined : { user, session };
+  return user === undefined ? undefined : { user, session, csrf: csrfTokenFor(secret) };
 }
 
 /** 303 See Other: after a form, the browser GETs `location`. */

@@ -4,6 +4,7 @@ import type { RunCommand } from "../../run-command.js";
 import { formatTable, printJson } from "../../output.js";
 import { registerHistorySubcommands } from "./history-prune.js";
 import { integerFlag } from "../../integer-flag.js";
+import { consoleUrls } from "../../console-urls.js";
 
 export function registerStackHistory(stack: Command, run: RunCommand): void {
   const history = stack
@@ -12,24 +13,28 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
     .option("-s, --stack <stack>", "defaults to the selected stack")
     .option("--page-size <n>", "show at most this many updates", integerFlag("--page-size", 1))
     .option("-j, --json", "print JSON")
+    .option("--show-urls", "add each update's web console page (backends with a console: cairn-server, Pulumi Cloud)")
     .action(
-      run(async (context, flags: { stack?: string; pageSize?: number; json?: boolean }) => {
+      run(async (context, flags: { stack?: string; pageSize?: number; json?: boolean; showUrls?: boolean }) => {
         const url = await context.backendUrl();
         const ref = await context.currentStack(url, flags.stack);
         const backend = await context.openBackend(url);
         const history = await backend.listHistory(ref, flags.pageSize === undefined ? {} : { limit: flags.pageSize });
-        if (flags.json) return printJson(context.output, history.map(historyJson));
+        const versionOf = (update: UpdateRecord, index: number) => update.version ?? history.length - index;
+        const urls = flags.showUrls ? await consoleUrls(context.output, backend, history.map(() => ref), history.map(versionOf)) : undefined;
+        if (flags.json) return printJson(context.output, history.map((update, index) => ({ ...historyJson(update), ...(urls?.[index] !== undefined ? { url: urls[index] } : {}) })));
         if (history.length === 0) return context.output.out("This stack has no updates yet.");
         const rows = history.map((update, index) => [
-          String(update.version ?? history.length - index),
+          String(versionOf(update, index)),
           update.kind,
           update.result,
           new Date(update.startTime * 1000).toISOString(),
           `${Math.max(0, update.endTime - update.startTime)}s`,
           update.resourceCount === undefined ? "" : String(update.resourceCount),
+          ...(urls === undefined ? [] : [urls[index] ?? ""]),
           typeof update.message === "string" ? (update.message.split("\n")[0] ?? "") : "", // its first line: a table row is one line
         ]);
-        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES", "MESSAGE"], rows));
+        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES", ...(urls === undefined ? [] : ["URL"]), "MESSAGE"], rows));
       }),
     );
   registerHistorySubcommands(history, run);

@@ -1,0 +1,102 @@
+// Seeds a cairn-server through its REST API (the calls the Pulumi CLI makes) with what the console
+// benchmarks and screenshots show: many stacks, and a stack of many resources in a parent tree.
+
+import { request } from "node:http";
+
+/**
+ * One API call with a user's token, on a fresh connection (a pooled one may be closed by the
+ * server while a caller blocks in spawnSync); fails loudly with the server's answer.
+ */
+export function call(url, token, method, path, body) {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = { authorization: `token ${token}`, accept: "application/vnd.pulumi+8", ...(text === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) }) };
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => {
+        const answer = Buffer.concat(chunks).toString("utf8");
+        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${answer.slice(0, 300)}`));
+        else resolve(answer === "" ? undefined : JSON.parse(answer));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+/**
+ * A deployment of `count` resources for `org/project/stack`: the root stack, one provider, and
+ * components each holding a few custom resources (every fifth of them nested one level deeper),
+ * so the console's tree has depth; the root has a plain and a secret output.
+ */
+export function generatedDeployment(project, stack, count, { secretCiphertext, secretsProviders } = {}) {
+  const prefix = `urn:pulumi:${stack}::${project}::`;
+  const rootUrn = `${prefix}pulumi:pulumi:Stack::${project}-${stack}`;
+  const providerUrn = `${prefix}pulumi:providers:aws::default_6_66_0`;
+  const providerRef = `${providerUrn}::4f3c2b1a-0000-4000-8000-000000000001`;
+  const time = "2026-11-30T12:00:00.000Z";
+  const resources = [
+    { urn: rootUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: { endpoint: `https://${stack}.example.com`, ...(secretCiphertext === undefined ? {} : { dbPassword: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: secretCiphertext } }) }, created: time, modified: time },
+    { urn: providerUrn, custom: true, id: "4f3c2b1a-0000-4000-8000-000000000001", type: "pulumi:providers:aws", parent: rootUrn, inputs: { region: "eu-west-1" }, outputs: { region: "eu-west-1" }, created: time, modified: time },
+  ];
+  let component = 0;
+  let componentUrn = rootUrn;
+  let lastBucket = rootUrn;
+  for (let i = resources.length; i < count; i++) {
+    if (i % 10 === 2) {
+      component++;
+      resources.push({ urn: `${prefix}app:web:Site::site-${component}`, custom: false, type: "app:web:Site", parent: rootUrn, created: time, modified: time });
+      componentUrn = `${prefix}app:web:Site::site-${component}`;
+      continue;
+    }
+    const nested = i % 5 === 0 && lastBucket !== rootUrn;
+    const parent = nested ? lastBucket : componentUrn;
+    const type = nested ? "aws:s3/bucketObject:BucketObject" : "aws:s3/bucketV2:BucketV2";
+    const name = nested ? `object-${i}` : `bucket-${i}`;
+    // A child's URN carries its parents' types: Site$BucketV2, Site$BucketV2$BucketObject.
+    const typeChain = nested ? `app:web:Site$aws:s3/bucketV2:BucketV2$${type}` : `app:web:Site$${type}`;
+    const urn = `${prefix}${typeChain}::${name}`;
+    resources.push({ urn, custom: true, id: `${name}-${(i * 2654435761 % 0xffffff).toString(16)}`, type, parent, provider: providerRef, inputs: { name }, outputs: { name, arn: `arn:aws:s3:::${name}` }, created: time, modified: time });
+    if (!nested) lastBucket = urn;
+  }
+  return { version: 3, deployment: { manifest: { time, magic: "", version: "v3.274.1" }, ...(secretsProviders === undefined ? {} : { secrets_providers: secretsProviders }), resources } };
+}
+
+/** A secret as the service secrets provider stores it: the server encrypts it for this stack only. */
+export async function serviceCiphertext(url, token, org, project, stack, value) {
+  const plaintext = Buffer.from(JSON.stringify(value)).toString("base64");
+  return (await call(url, token, "POST", `/api/stacks/${org}/${project}/${stack}/encrypt`, { plaintext })).ciphertext;
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+export async function inParallel(items, limit, task) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await task(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** `count` stacks `<org>/<project-k>/stack-<i>`, each imported once (so each has a last update and who). */
+export async function seedManyStacks(url, token, org, count, { projects = 10, resources = 3, onProgress } = {}) {
+  const names = Array.from({ length: count }, (_, i) => ({ project: `project-${i % projects}`, stack: `stack-${String(i).padStart(4, "0")}` }));
+  let done = 0;
+  await inParallel(names, 8, async ({ project, stack }) => {
+    await call(url, token, "POST", `/api/stacks/${org}/${project}`, { stackName: stack, tags: { team: done % 2 === 0 ? "web" : "data" } });
+    await call(url, token, "POST", `/api/stacks/${org}/${project}/${stack}/import`, generatedDeployment(project, stack, resources));
+    done++;
+    if (onProgress && done % 100 === 0) onProgress(done, count);
+  });
+}
+
+/** One stack of `count` resources. */
+export async function seedBigStack(url, token, org, project, stack, count) {
+  await call(url, token, "POST", `/api/stacks/${org}/${project}`, { stackName: stack, tags: { env: "prod", team: "web" } });
+  const secretCiphertext = await serviceCiphertext(url, token, org, project, stack, "correct horse battery staple");
+  await call(url, token, "POST", `/api/stacks/${org}/${project}/${stack}/import`, generatedDeployment(project, stack, count, { secretCiphertext, secretsProviders: { type: "service", state: { url, owner: org, project, stack } } }));
+}
