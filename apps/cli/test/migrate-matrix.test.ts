@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
 import {
   canonicalHash,
   createPassphraseManager,
   decryptDeploymentSecrets,
   encryptDeploymentSecrets,
   migrateStacks,
-  openBackend,
   openPassphraseManager,
   type StackRef,
   type StateBackend,
   type UntypedDeployment,
 } from "@cairn/core";
-import { startS3Server, type S3TestServer } from "@cairn/test-servers/s3";
-import { startAzurite, type AzuriteServer } from "@cairn/test-servers/azurite";
-import { startGcsServer, type RunningGcsServer } from "@cairn/test-servers/gcs";
-import { createBareRepo, startGitHttpServer, type RunningGitHttpServer } from "@cairn/test-servers/git-http";
-import { spawnServer, type SpawnedServer } from "@cairn/server/testing";
+import { startBackendTargets, type BackendTargets, type TargetName } from "./backend-targets.js";
 
 /**
  * Migration through `StateBackend` alone, between the file backend and every other backend, in both
@@ -27,58 +21,24 @@ import { spawnServer, type SpawnedServer } from "@cairn/server/testing";
  * passphrase, the hash verified, the source untouched. Backends are opened by URL through the
  * plugin registry, exactly as the CLI opens them.
  */
-process.env.METADATA_SERVER_DETECTION = "none";
-const CLI_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = mkdtempSync(join(tmpdir(), "cairn-migrate-matrix-"));
 const PASSPHRASE = "matrix passphrase";
 const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
-let s3: S3TestServer;
-let azurite: AzuriteServer;
-let gcs: RunningGcsServer;
-let git: RunningGitHttpServer;
-let service: SpawnedServer;
-const gitRoot = join(root, "repos");
+let servers: BackendTargets;
 
 beforeAll(async () => {
-  [s3, azurite, gcs, git, service] = await Promise.all([
-    startS3Server({ buckets: ["matrix"] }),
-    startAzurite({ containers: ["matrix"] }),
-    startGcsServer({ buckets: ["matrix"] }),
-    startGitHttpServer({ root: gitRoot, users: { tester: "s3cret" } }),
-    spawnServer({ data: pathToFileURL(join(root, "service-data")).href, home: join(root, "service-home") }),
-  ]);
+  servers = await startBackendTargets(root, "matrix");
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.allSettled([s3?.stop(), azurite?.stop(), gcs?.close(), git?.close(), service?.stop()]);
+  await servers?.stop();
   rmSync(root, { recursive: true, force: true });
 });
 
-let counter = 0;
-/** A fresh, empty location on each backend, with the credentials a user would set. */
-const targets: Record<string, () => { url: string; env: Record<string, string> }> = {
-  file: () => ({ url: pathToFileURL(join(root, `file-${++counter}`)).href, env: {} }),
-  s3: () => ({
-    url: `s3://matrix/p${++counter}?endpoint=${encodeURIComponent(s3.endpoint.replace(/^http:\/\//, ""))}&disable_https=true&use_path_style=true`,
-    env: { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region },
-  }),
-  azblob: () => ({ url: `azblob://matrix/p${++counter}`, env: { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString } }),
-  gs: () => ({ url: `gs://matrix/p${++counter}?endpoint=${encodeURIComponent(gcs.endpoint)}`, env: {} }),
-  git: () => {
-    const name = `matrix-${++counter}`;
-    createBareRepo(gitRoot, name);
-    return { url: `git+${git.baseUrl}/${name}.git`, env: { GIT_TOKEN: "tester:s3cret", GIT_AUTHOR_NAME: "Matrix", GIT_AUTHOR_EMAIL: "matrix@cairn.invalid" } };
-  },
-  service: () => ({ url: service.url, env: { PULUMI_ACCESS_TOKEN: service.adminToken } }),
-};
-
-async function open(target: { url: string; env: Record<string, string> }): Promise<StateBackend> {
-  const home = join(root, `home-${++counter}`);
-  const { backend } = await openBackend(target.url, { env: { ...target.env, HOME: home }, cwd: root, home, cliDir: CLI_DIR });
-  await backend.verify();
-  return backend;
-}
+/** A fresh, empty location on a backend (`startBackendTargets`). */
+const target = (name: string) => servers.fresh(name as TargetName);
+const open = (location: { url: string; env: Record<string, string> }): Promise<StateBackend> => servers.open(location);
 
 function step(n: number, secret: string): UntypedDeployment {
   return {
@@ -92,7 +52,7 @@ function step(n: number, secret: string): UntypedDeployment {
 
 /** A file-backend stack with three updates, the last holding an encrypted secret. */
 async function seedSource(ref: StackRef): Promise<StateBackend> {
-  const source = await open(targets.file!());
+  const source = await open(target("file"));
   const secrets = await createPassphraseManager(PASSPHRASE);
   await source.createStack(ref);
   for (const n of [1, 2, 3]) await source.importDeployment(ref, await encryptDeploymentSecrets(step(n, `secret-${n}`), secrets), { kind: "update" });
@@ -114,7 +74,7 @@ describe.each(["s3", "azblob", "gs", "git", "service"])("migrate file → %s →
     const original = canonicalHash(await source.exportDeployment(ref)).hash;
     const sourceHistory = await source.listHistory(ref);
 
-    const middle = await open(targets[name]!());
+    const middle = await open(target(name));
     const there = await migrateStacks(source, middle, [ref], { includeHistory: true });
     expect(there.failures).toEqual([]);
     expect(there.results).toMatchObject([{ outcome: "migrated", hash: original }]);
@@ -123,7 +83,7 @@ describe.each(["s3", "azblob", "gs", "git", "service"])("migrate file → %s →
     const middleHistory = await middle.listHistory(ref);
     expect(middleHistory.length).toBeGreaterThanOrEqual(3);
 
-    const back = await open(targets.file!());
+    const back = await open(target("file"));
     const home = await migrateStacks(middle, back, [ref], { includeHistory: name !== "git" });
     expect(home.failures).toEqual([]);
     expect(home.results[0]?.hash).toBe(original);
@@ -140,10 +100,10 @@ it("migrates around a cycle of real backends, s3 → azblob → gs → git → s
   const ref: StackRef = { organization: "organization", project: "shop", name: "cycle" };
   const source = await seedSource(ref);
   const original = canonicalHash(await source.exportDeployment(ref)).hash;
-  let current = await open(targets.s3!());
+  let current = await open(target("s3"));
   expect((await migrateStacks(source, current, [ref], { includeHistory: true })).results[0]?.hash).toBe(original);
   for (const name of ["azblob", "gs", "git", "service", "s3"]) {
-    const next = await open(targets[name]!());
+    const next = await open(target(name));
     // Git keeps history as its own log (one entry per write), which has no per-version checkpoints to replay.
     const summary = await migrateStacks(current, next, [ref], { includeHistory: !current.url.startsWith("git+") });
     expect(summary.failures, `→ ${name}`).toEqual([]);

@@ -132,6 +132,20 @@ export class GitStore implements StateStore {
     });
   }
 
+  /** The bytes `key` held as of a `history` entry's version (`<blob>@<commit>`), checked against that commit's tree. */
+  async readVersion(key: string, version: string, options: CallOptions = {}): Promise<Uint8Array | undefined> {
+    const parsed = parseVersion(version);
+    if (parsed === undefined) return undefined;
+    const path = this.options.prefix.objectName(key);
+    const { signal } = options;
+    return this.operate("read a past version", options, async () => {
+      // The whole history, as `history` fetched it: an older commit may not be in a shallow cache.
+      await this.remote.fetch(await this.branchName(signal), { deepen: true, ...(signal === undefined ? {} : { signal }) });
+      const blob = await this.trees.blobAt(parsed.commit, path).catch(() => undefined);
+      return blob === parsed.blob ? this.trees.readBlob(blob) : undefined;
+    });
+  }
+
   classifyError(error: unknown): ErrorCode {
     return classifyGitError(error);
   }

@@ -10,6 +10,7 @@ import {
   type CreateStackOptions,
   type DefaultOrganization,
   type RemoveStackOptions,
+  type SaveOptions,
   type StackFilter,
   type StackLock,
   type StackRef,
@@ -241,13 +242,15 @@ export class ServiceBackend implements StateBackend {
     return this.client.request<UntypedDeployment>("GET", options.version === undefined ? `${path}/export` : `${path}/export/${options.version}`);
   }
 
-  async importDeployment(ref: StackRef, deployment: UntypedDeployment): Promise<void> {
+  async importDeployment(ref: StackRef, deployment: UntypedDeployment, options: SaveOptions = {}): Promise<void> {
     const validated = validateDeployment(deployment);
     const path = await this.stackPath(ref);
     // A whole import update (under our own lock a save is `UpdateSession.save`, a checkpoint).
-    // Gzipped, as the Pulumi CLI sends an import (see `RequestOptions.gzip`).
+    // Gzipped, as the Pulumi CLI sends an import (see `RequestOptions.gzip`); the body stays
+    // Pulumi's, and the update's message (a restore's) rides in cairn-server's `message` parameter.
     // Not idempotent (each import is an update of its own): never sent twice after a lost answer.
-    await this.client.request("POST", `${path}/import`, {
+    const message = options.record?.message ?? options.message;
+    await this.client.request("POST", `${path}/import${message ? `?message=${encodeURIComponent(message)}` : ""}`, {
       body: validated,
       stackLabel: labelOf(path),
       gzip: true,

@@ -12,6 +12,7 @@ import {
   checkRemoveNeedsForceWithResources,
   checkRenameMovesStack,
 } from "./backend-checks.js";
+import { checkRestoreVersionRecordsNewEntry } from "./backend-checks-restore.js";
 
 export interface BackendCheck {
   title: string;
@@ -25,6 +26,7 @@ export const BACKEND_CHECKS: readonly BackendCheck[] = [
   { title: "refuses a duplicate create with AlreadyExists", run: checkDuplicateCreateFails },
   { title: "exports exactly the deployment it imported", run: checkImportExportRoundTrip },
   { title: "grows history by one per import", requires: "history", run: checkHistoryGrowsPerImport },
+  { title: "restores a past version as one new history entry, leaving the others; a missing version or a held lock changes nothing", requires: "history", run: checkRestoreVersionRecordsNewEntry },
   { title: "refuses to remove a stack with resources unless forced", run: checkRemoveNeedsForceWithResources },
   { title: "renames a stack", run: checkRenameMovesStack },
   { title: "refuses an invalid import with InvalidArgument, leaving the stack", run: checkInvalidImportLeavesStack },

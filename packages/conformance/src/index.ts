@@ -11,6 +11,7 @@ export type { StoreFactoryOptions } from "./describe-store-checks.js";
 export { checkMissingContainerFailsNotFound } from "./store-checks-missing.js";
 export { CORE_OVER_STORE_CHECKS, describeCoreOverStoreConformance, type CoreOverStoreConformanceOptions } from "./core-over-store-suite.js";
 export * from "./backend-checks.js";
+export { checkRestoreVersionRecordsNewEntry } from "./backend-checks-restore.js";
 export { BACKEND_CHECKS, TWO_INSTANCE_CHECKS, describeBackendConformance, type BackendCheck, type BackendConformanceOptions } from "./backend-suite.js";
 export { sampleDeployment, SAMPLE_RESOURCE_COUNT } from "./sample-deployment.js";
 export * from "./plugin-package.js";

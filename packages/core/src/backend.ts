@@ -319,6 +319,8 @@ export interface CreateStackOptions {
 export interface SaveOptions {
   /** The kind of update recorded in history (`import`, `update`, …). */
   kind?: string;
+  /** The update's message, recorded in history (e.g. `restore of version 3`); `record.message` wins. */
+  message?: string;
   /**
    * The history record to write for this save, when it replays an update recorded elsewhere
    * (migration keeps the original kind, times, message and result). Defaults to "now, succeeded".

@@ -39,6 +39,7 @@ export * from "./secrets/index.js";
 export { isProcessAlive } from "./process/process-alive.js";
 export { currentProcessIdentity, processState, processStartTime, type ProcessIdentity, type ProcessState } from "./process/process-identity.js";
 export * from "./migration/index.js";
+export * from "./restore-version.js";
 export type { BackendLogger, RenewalTimer } from "./layout/settings.js";
 export { intervalTimer } from "./layout/settings.js";
 export { DEFAULT_LEASE_MS } from "./layout/settings.js";

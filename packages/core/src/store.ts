@@ -210,6 +210,13 @@ export interface StateStore {
    * through it; a key never written has an empty history.
    */
   history?(key: string, options?: { limit?: number } & CallOptions): Promise<StoreHistoryEntry[]>;
+  /**
+   * Optional, with `history`: the bytes `key` held as of one of its history entries (that entry's
+   * `version`), or `undefined` when the version is not one of this key's (or was its removal).
+   * Core's `exportDeployment({ version })` and so `cairn stack restore --version` read past
+   * states through it; a store without it has history to list but no past states to give.
+   */
+  readVersion?(key: string, version: string, options?: CallOptions): Promise<Uint8Array | undefined>;
 }
 
 /** One write of a key in a store's native history (a git commit). */

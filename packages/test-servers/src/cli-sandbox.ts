@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,11 @@ export interface CliSandbox {
    * `env` (a variable given as undefined is removed), `input` on stdin.
    */
   run(args: string[], env?: Record<string, string | undefined>, options?: { cwd?: string; input?: string }): CliResult;
+  /**
+   * `run` without blocking this process: for a CLI that talks to a server running inside the test
+   * process (the git HTTP server, fake GCS), which a blocked event loop could never answer.
+   */
+  runAsync(args: string[], env?: Record<string, string | undefined>, options?: { cwd?: string; input?: string }): Promise<CliResult>;
   /** credentials.json as text ("" when absent): tests check no secret or failed login lands there. */
   storedCredentials(): string;
   dispose(): void;
@@ -41,22 +46,37 @@ export function createCliSandbox(baseEnv: Record<string, string | undefined> = {
   mkdirSync(project);
   writeFileSync(join(project, "Pulumi.yaml"), `name: ${options.projectName ?? "demo"}\nruntime: nodejs\n`);
   const credentialsFile = join(home, "credentials.json");
+  const environment = (env: Record<string, string | undefined>): Record<string, string> => {
+    const merged: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      HOME: root,
+      PULUMI_HOME: home,
+      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+      ...baseEnv,
+      ...env,
+    };
+    for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+    return merged as Record<string, string>;
+  };
   return {
     root,
     home,
     project,
     run(args, env = {}, { cwd = project, input = "" } = {}) {
-      const merged: Record<string, string | undefined> = {
-        PATH: process.env.PATH,
-        HOME: root,
-        PULUMI_HOME: home,
-        PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
-        ...baseEnv,
-        ...env,
-      };
-      for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
-      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd, env: merged, encoding: "utf8", input, timeout: 60_000 });
+      const result = spawnSync(process.execPath, [CAIRN_BIN, ...args], { cwd, env: environment(env), encoding: "utf8", input, timeout: 60_000 });
       return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+    },
+    runAsync(args, env = {}, { cwd = project, input = "" } = {}) {
+      const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env: environment(env), stdio: ["pipe", "pipe", "pipe"], timeout: 60_000 });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdin.end(input);
+      return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr }));
+      });
     },
     storedCredentials: () => (existsSync(credentialsFile) ? readFileSync(credentialsFile, "utf8") : ""),
     dispose: () => rmSync(root, { recursive: true, force: true }),

@@ -14,6 +14,8 @@ import { checkTags, clientOf } from "./request-fields.js";
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 500;
+/** The longest `?message=` an import takes (a commit subject is far shorter; a bound keeps records small). */
+const MAX_IMPORT_MESSAGE = 1024;
 
 /** Stacks: list, create, get, remove, rename, export, import, history, cancel (Pulumi's paths). */
 export function addStackRoutes(router: Router, services: Services): void {
@@ -131,10 +133,13 @@ export function addStackRoutes(router: Router, services: Services): void {
     sendJson(response, 200, await services.updates.exportVersion(id, parseVersion(params.version)));
   }));
 
-  router.add("POST", "/api/stacks/:org/:project/:stack/import", stackRoute("write", async ({ request, response }, id, principal) => {
+  // The body is Pulumi's (an `UntypedDeployment`); cairn's optional `?message=` names the update
+  // in history (a restore's "restore of version N"), which Pulumi's CLI never sends.
+  router.add("POST", "/api/stacks/:org/:project/:stack/import", stackRoute("write", async ({ request, response, query }, id, principal) => {
+    const message = importMessage(query.get("message"));
     const deployment: UntypedDeployment = validateDeployment(await readJsonBody(request, services.maxBodyBytes));
     const by = clientOf(request.headers, principal.user.name);
-    const { updateId, version } = await services.updates.importState(id, deployment, by);
+    const { updateId, version } = await services.updates.importState(id, deployment, by, message === undefined ? {} : { message });
     noteAudit({ target: { updateId }, details: { version } });
     sendJson(response, 200, { updateId, version });
   }));
@@ -196,6 +201,15 @@ function parseVersion(text: string | undefined): number {
   const version = Number(text);
   if (!Number.isInteger(version) || version < 1) throw new CairnError("InvalidArgument", `version ${JSON.stringify(text)} is not a positive integer`);
   return version;
+}
+
+/** An import's `?message=`: one line of bounded length, checked before the body is read. */
+function importMessage(text: string | null): string | undefined {
+  if (text === null || text === "") return undefined;
+  if (text.length > MAX_IMPORT_MESSAGE || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new CairnError("InvalidArgument", `an import's message must be one line of at most ${MAX_IMPORT_MESSAGE} characters`);
+  }
+  return text;
 }
 
 function decodeContinuation(token: string | null): string | undefined {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { CairnError, validateDeployment, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
+import { CairnError, restoreMessage, validateDeployment, type LockInfo, type StackLock, type UntypedDeployment } from "@cairn/core";
 import { SUPPORTED_JOURNAL_VERSION, type JournalEntry } from "../journal/entries.js";
 import { hashToken } from "../accounts/token-hash.js";
 import { noteAudit } from "../audit/request-audit.js";
@@ -43,6 +43,9 @@ export interface UpdateRequest {
   message: string;
   environment?: Record<string, string>;
 }
+
+/** Who asks for an import or a restore: the user, and the client's host and pid (for lock messages). */
+export type Requester = Pick<UpdateRequest, "user" | "hostname" | "pid">;
 
 /** Pulumi's `UpdateResults` statuses. */
 export type PulumiUpdateStatus = "not started" | "running" | "failed" | "succeeded";
@@ -271,9 +274,12 @@ export class Updates {
     return lease;
   }
 
-  /** `import`: a whole update (lease, version, history) around one write; returns the update, which clients poll. */
-  async importState(id: StackId, deployment: UntypedDeployment, by: { user: string; hostname: string; pid: number }): Promise<{ updateId: string; version: number }> {
-    const updateId = await this.create(id, "import", { ...by, message: "" });
+  /**
+   * `import`: a whole update (lease, version, history) around one write; returns the update, which
+   * clients poll. `message` is the history entry's (Pulumi's own import sends none: empty).
+   */
+  async importState(id: StackId, deployment: UntypedDeployment, by: Requester, options: { message?: string } = {}): Promise<{ updateId: string; version: number }> {
+    const updateId = await this.create(id, "import", { ...by, message: options.message ?? "" });
     const started = await this.start(id, updateId, by.user);
     try {
       await this.checkpoint(id, updateId, started.token, deployment);
@@ -284,6 +290,20 @@ export class Updates {
     await this.complete(id, updateId, started.token, "succeeded");
     noteAudit({ target: { updateId }, details: { version: started.version } });
     return { updateId, version: started.version };
+  }
+
+  /**
+   * Roll-forward restore (the console's "Restore" button; `cairn stack restore --version` through
+   * the service backend does the same two calls over HTTP): version `version`'s deployment becomes
+   * the stack's state as a new import update whose message is core's `restoreMessage` — one new
+   * history entry, none removed or rewritten. `NotFound` (nothing written) when the version has no
+   * checkpoint; `Locked` (nothing written) while an update holds the stack. Returns the new update
+   * and the version it was recorded as.
+   */
+  async restoreVersion(id: StackId, version: number, by: Requester): Promise<{ updateId: string; version: number }> {
+    if (!Number.isSafeInteger(version) || version < 1) throw new CairnError("InvalidArgument", `version ${String(version)} is not a whole number from 1 up`);
+    const deployment = await this.exportVersion(id, version);
+    return this.importState(id, deployment, by, { message: restoreMessage(version) });
   }
 
   /** History entries, newest first, `pageSize` per page (page 1 is the newest). */

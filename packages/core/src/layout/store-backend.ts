@@ -304,7 +304,7 @@ class StoreBackend implements StateBackend {
     const kind = options.record?.kind ?? options.kind ?? "import";
     const startTime = options.record?.startTime ?? unixSeconds();
     // The update's record, made once the stack file is written (its end time is then).
-    const record = () => historyRecord({ kind, startTime, message: options.record?.message ?? "", result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
+    const record = () => historyRecord({ kind, startTime, message: options.record?.message ?? options.message ?? "", result: options.record?.result ?? "succeeded", endTime: options.record?.endTime ?? unixSeconds() });
     const found = await this.requireStack(paths).catch((error: unknown) => {
       if (isBrokenStackError(error) && options.replaceBroken) return error;
       if (isBrokenStackError(error)) {

@@ -1,6 +1,6 @@
 import { wrapStoreError } from "./wrap-store-error.js";
 import { fsErrorHint } from "../fs/fs-errors.js";
-import type { DeleteOptions, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
+import type { CallOptions, DeleteOptions, GetOptions, ListOptions, ListPage, PutOptions, StateStore, StoreHistoryEntry, StoredObject } from "../store.js";
 import { forwardingStore } from "./forwarding-store.js";
 import { ownDeleteLanded, ownPutLanded } from "./own-write.js";
 
@@ -24,12 +24,16 @@ export function classifiedStore(store: StateStore): StateStore {
     }
   };
   const history = store.history?.bind(store);
+  const readVersion = store.readVersion?.bind(store);
   // What the read-back after an ambiguous conflict uses: the classified get.
   const get = { get: (key: string, options?: GetOptions) => run("get", key, () => store.get(key, options)) };
   return forwardingStore(store, {
     ...(history === undefined
       ? {}
       : { history: (key: string, options?: Parameters<NonNullable<StateStore["history"]>>[1]): Promise<StoreHistoryEntry[]> => run("history", key, () => history(key, options)) }),
+    ...(readVersion === undefined
+      ? {}
+      : { readVersion: (key: string, version: string, options?: CallOptions): Promise<Uint8Array | undefined> => run("readVersion", key, () => readVersion(key, version, options)) }),
     get: (key: string, options?: GetOptions): Promise<StoredObject | undefined> => get.get(key, options),
     put: async (key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<string> => {
       const { bytesIdentifyWrite, ...driverOptions } = options;

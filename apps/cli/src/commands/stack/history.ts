@@ -32,8 +32,9 @@ export function registerStackHistory(stack: Command, run: RunCommand): void {
           `${Math.max(0, update.endTime - update.startTime)}s`,
           update.resourceCount === undefined ? "" : String(update.resourceCount),
           ...(urls === undefined ? [] : [urls[index] ?? ""]),
+          typeof update.message === "string" ? (update.message.split("\n")[0] ?? "") : "", // its first line: a table row is one line
         ]);
-        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES", ...(urls === undefined ? [] : ["URL"])], rows));
+        context.output.out(formatTable(["VERSION", "KIND", "RESULT", "STARTED", "DURATION", "RESOURCES", ...(urls === undefined ? [] : ["URL"]), "MESSAGE"], rows));
       }),
     );
   registerHistorySubcommands(history, run);

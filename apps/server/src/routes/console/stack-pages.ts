@@ -5,7 +5,6 @@ import { sendHtml } from "../../http/respond.js";
 import type { Router, RouteContext } from "../../http/router.js";
 import type { Services } from "../../services.js";
 import { layoutRef, type StackId } from "../../state/org-state.js";
-import { restoreVersion } from "../../updates/restore-version.js";
 import type { HistoryEntry } from "../../updates/updates.js";
 import type { RevealedOutputs } from "../../web/pages/outputs.js";
 import { updatePath } from "../../web/pages/paths.js";
@@ -72,7 +71,7 @@ export function addStackPages(router: Router, services: Services): void {
     const id = stackIdOf(params);
     await requireRole(services, principal, id.org, "write");
     const entry = await requireVersion(services, id, params.version);
-    const restored = await restoreVersion(services.updates, id, entry.version, { user: principal.user.name, hostname: "cairn-console", pid: 0 });
+    const restored = await services.updates.restoreVersion(id, entry.version, { user: principal.user.name, hostname: "cairn-console", pid: 0 });
     redirect(response, updatePath(id, restored.version));
   }));
 

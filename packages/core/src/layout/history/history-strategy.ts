@@ -6,7 +6,7 @@ import { verifyHistoryChain, type HistoryVerification } from "../../integrity/ve
 import type { StateStore } from "../../store.js";
 import { appendHistory, historyRecord, readHistory, readHistoryCheckpoint, unixSeconds, type HistoryFileRecord } from "./history.js";
 import { pruneHistory, readHistorySource } from "./history-integrity.js";
-import { readNativeHistory } from "./native-history.js";
+import { readNativeCheckpoint, readNativeHistory } from "./native-history.js";
 import type { StackPaths } from "../files/paths.js";
 import type { Compression } from "../files/compression.js";
 import type { StoredStackFile } from "../files/stack-files.js";
@@ -88,7 +88,7 @@ function nativeHistory(store: StateStore, host: HistoryHost): HistoryStrategy {
   return {
     append: async () => {}, // the store's own log recorded the write
     list: (paths, limit) => readNativeHistory(store, paths, limit),
-    checkpoint: async () => undefined,
+    checkpoint: (paths, version) => readNativeCheckpoint(store, paths, version),
     verify: async (paths) => ({ stack: paths.qualifiedName, ok: true, entries: 0, unchained: 0, native: true }),
     repair: async () => false,
     async prune(paths) {

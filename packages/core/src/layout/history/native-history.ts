@@ -2,6 +2,7 @@ import type { UpdateRecord } from "../../backend.js";
 import type { StateStore } from "../../store.js";
 import type { StackPaths } from "../files/paths.js";
 import { readStackFile } from "../files/stack-files.js";
+import { decompress } from "../files/compression.js";
 
 /**
  * A stack's history from a store that keeps its own (`capabilities.nativeHistory`, e.g. git):
@@ -13,8 +14,10 @@ export async function readNativeHistory(store: StateStore, paths: StackPaths, li
   if (store.history === undefined) return [];
   const stored = await readStackFile(store, paths);
   if (stored === undefined) return [];
-  const entries = await store.history(stored.key, limit === undefined ? {} : { limit });
-  return entries.map((entry, index) => {
+  // All of them, then the newest `limit`: versions count from the oldest, which a limited walk
+  // of the log never reaches (numbering a limited list made the newest entry "version 1").
+  const entries = await store.history(stored.key);
+  return entries.slice(0, limit ?? entries.length).map((entry, index) => {
     const seconds = Math.floor(entry.time.getTime() / 1000);
     return {
       kind: "update",
@@ -27,4 +30,20 @@ export async function readNativeHistory(store: StateStore, paths: StackPaths, li
       ...(entry.commit === undefined ? {} : { commit: entry.commit }),
     };
   });
+}
+
+/**
+ * The stack file as it stood after native history entry `version` (1 = oldest, as
+ * `readNativeHistory` numbers them), read through the store's `readVersion`. Undefined when the
+ * store cannot read past versions or there is no such entry.
+ */
+export async function readNativeCheckpoint(store: StateStore, paths: StackPaths, version: number): Promise<Uint8Array | undefined> {
+  if (store.history === undefined || store.readVersion === undefined) return undefined;
+  const stored = await readStackFile(store, paths);
+  if (stored === undefined) return undefined;
+  const entries = await store.history(stored.key);
+  const entry = version >= 1 ? entries[entries.length - version] : undefined;
+  if (entry === undefined) return undefined;
+  const bytes = await store.readVersion(stored.key, entry.version);
+  return bytes === undefined ? undefined : decompress(bytes, stored.key);
 }
