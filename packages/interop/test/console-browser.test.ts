@@ -42,7 +42,7 @@ async function newUser(w: ServiceWorld, name: string): Promise<string> {
   return (await api(w.server.url, "POST", `/api/admin/users/${name}/tokens`, w.server.adminToken, { description: "e2e" })).body.tokenValue as string;
 }
 
-it("sign in, open a stack from the list, find a resource by name, reveal a secret output, open an update and read its events", async () => {
+it("sign in, open a stack from the list, find a resource by name, reveal a secret output, open an update and read its events, restore an older version", async () => {
   const w = await suite.open({ stack: "dev" });
   const stack = `${w.user}/interop/dev`;
   expect(w.drive("up", stack, { components: 3 }).status).toBe(0);
@@ -77,6 +77,24 @@ it("sign in, open a stack from the list, find a resource by name, reveal a secre
   expect(events).toContain("resourcePreEvent");
   expect(events).toContain("c-3-part");
   expect(events).toContain("summaryEvent");
+
+  // Roll back to version 1 from its page: a new update (3), never a rewrite; Pulumi reads the restored state.
+  const before = JSON.parse(w.pulumiOk(["stack", "export", "--stack", stack, "--version", "1"])) as { deployment: { resources: unknown[] } };
+  await page.goto(`${w.server.url}/${stack}/updates/1`);
+  await Promise.all([page.waitForURL(`${w.server.url}/${stack}/updates/3`), page.locator("#restore-version").click()]);
+  expect(await page.locator("#message").textContent()).toContain("restore of version 1");
+  const now = JSON.parse(w.pulumiOk(["stack", "export", "--stack", stack])) as { deployment: { resources: unknown[] } };
+  expect(now.deployment.resources).toEqual(before.deployment.resources);
+  const history = JSON.parse(w.pulumiOk(["stack", "history", "--stack", stack, "--json"])) as Array<{ version: number; kind: string; message: string }>;
+  expect(history.map((entry) => [entry.version, entry.kind])).toEqual([[3, "import"], [2, "update"], [1, "update"]]);
+  expect(history[0]?.message).toBe("restore of version 1");
+
+  // The audit log names who did it, and the two updates the CLI ran.
+  await page.goto(`${w.server.url}/${w.user}/settings/audit-log`);
+  const newest = (await page.locator("#audit-events tbody tr").first().textContent()) ?? "";
+  expect(newest).toContain("stack.restore");
+  expect(newest).toContain(w.user);
+  expect(await page.locator("#audit-events").textContent()).toContain("update.complete");
 
   expect(requested.filter((url) => url.origin !== w.server.url)).toEqual([]);
 });
@@ -199,6 +217,7 @@ it("every console page, at desktop and phone widths: labelled controls, one h1, 
     `/${w.user}/settings/members`,
     "/user/settings/tokens",
     "/user/settings/sessions",
+    `/${w.user}/settings/audit-log`,
   ];
   for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 812 }]) {
     const { page, requested } = await signedIn(w, w.token);
@@ -210,5 +229,11 @@ it("every console page, at desktop and phone widths: labelled controls, one h1, 
       expect(await page.evaluate(pageProblems), `${path} at ${viewport.width}px`).toEqual([]);
     }
     expect(requested.filter((url) => url.origin !== w.server.url)).toEqual([]);
+  }
+  // The site admin's pages, as the server's admin.
+  const { page } = await signedIn(w, w.server.adminToken);
+  for (const path of ["/site-admin/users", "/site-admin/audit-log", `/${w.user}/settings/audit-log`]) {
+    expect((await page.goto(`${w.server.url}${path}`))?.status(), path).toBe(200);
+    expect(await page.evaluate(pageProblems), path).toEqual([]);
   }
 });
