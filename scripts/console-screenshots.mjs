@@ -52,6 +52,8 @@ try {
       const tab = options.signedOut ? signedOut : page;
       const answer = await tab.goto(`${world.url}${path}`, { waitUntil: "load" });
       if (answer === null || answer.status() >= 400) console.error(`warning: ${path} answered ${answer?.status()}`);
+      // The resource tree lays out only rows near the screen (content-visibility); a full-page picture needs them all.
+      await tab.addStyleTag({ content: ".tree ul>li{content-visibility:visible!important}" });
       const file = join(OUT, `${name}-${viewportName}.png`);
       await tab.screenshot({ path: file, fullPage: true });
       written.push(file);
