@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { createCliUser, SAMPLE_DEPLOYMENT } from "./cli-runner.js";
 import { startServerFixture, type ServerFixture } from "./server-fixture.js";
@@ -110,15 +111,34 @@ it("--show-urls: stack ls and history name each stack's and update's console pag
   expect(JSON.parse(cli.run(["stack", "ls", "--json"]).stdout)[0]).not.toHaveProperty("url");
 
   // The links are pages of this server: a signed-in browser gets each (a signed-out one is sent to sign in and back).
-  const signIn = await fetch(`${url}/login`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: fixture.server.adminToken }).toString() });
-  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  const signIn = await browserRequest(`${url}/login`, { form: { token: fixture.server.adminToken } });
+  const cookie = signIn.setCookie.split(";")[0] as string;
   for (const page of [`${url}/admin/demo/dev`, `${url}/admin/demo/dev/updates/1`]) {
-    const answer = await fetch(page, { headers: { cookie }, redirect: "manual" });
-    expect(answer.status, page).toBe(200);
-    expect((await fetch(page, { redirect: "manual" })).headers.get("location"), page).toMatch(/^\/login\?next=/);
+    expect((await browserRequest(page, { cookie })).status, page).toBe(200);
+    expect((await browserRequest(page, {})).location, page).toMatch(/^\/login\?next=/);
   }
 
   const moved = cli.run(["stack", "history", "--json", "--show-urls"], { PULUMI_CONSOLE_DOMAIN: "console.example.com:8443" });
   expect(JSON.parse(moved.stdout)[0].url).toBe(`${new URL(url).protocol}//console.example.com:8443/admin/demo/dev/updates/1`);
   expect(cli.run(["stack", "rm", "dev", "--yes", "--force"]).status).toBe(0);
 });
+
+/**
+ * One browser-like request on a fresh connection, redirects not followed: a pooled keep-alive
+ * connection may be closed by the server while the test blocks in spawnSync ("other side closed").
+ */
+function browserRequest(url: string, options: { form?: Record<string, string>; cookie?: string }): Promise<{ status: number; location: string; setCookie: string }> {
+  const body = options.form === undefined ? undefined : new URLSearchParams(options.form).toString();
+  const headers: Record<string, string> = {};
+  if (options.cookie !== undefined) headers.cookie = options.cookie;
+  if (body !== undefined) Object.assign(headers, { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: body === undefined ? "GET" : "POST", headers, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, location: String(res.headers.location ?? ""), setCookie: String(res.headers["set-cookie"] ?? "") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
