@@ -1,7 +1,7 @@
 import { csrfField } from "./csrf.js";
 import { Html, html } from "./html.js";
 import { CONSOLE_CSS } from "./styles.js";
-import type { WebPrincipal } from "./web-route.js";
+import type { WebPrincipal } from "./web-principal.js";
 
 /** The console's top-level sections; `active` marks the one a page belongs to. */
 export type ConsoleSection = "stacks" | "tokens" | "orgs" | "admin";

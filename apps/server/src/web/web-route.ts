@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isCairnError } from "@cairn/core";
-import type { UserRecord } from "../accounts/accounts.js";
-import type { WebSessionRecord } from "../accounts/web-sessions.js";
 import { responseStatusOf, sendHtml } from "../http/respond.js";
 import type { Handler } from "../http/router.js";
 import type { Services } from "../services.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
 import { csrfTokenFor } from "./csrf.js";
+import type { WebPrincipal } from "./web-principal.js";
 import { sessionSecretOf } from "./session-cookie.js";
 
 /** A page route: a CairnError becomes an HTML page with the same status, not a JSON body. */
@@ -23,13 +22,7 @@ export function webRoute(handler: Handler): Handler {
   };
 }
 
-/** Who a browser is signed in as: the user and the server-side session its cookie opens. */
-export interface WebPrincipal {
-  user: UserRecord;
-  session: WebSessionRecord;
-  /** The session's anti-forgery token, for the forms of the pages it is shown. */
-  csrf: string;
-}
+export type { WebPrincipal } from "./web-principal.js";
 
 /** The signed-in user of the browser's session cookie, or undefined (none, signed out, expired, user gone). */
 export async function sessionPrincipal(services: Services, request: IncomingMessage): Promise<WebPrincipal | undefined> {
