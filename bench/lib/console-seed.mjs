@@ -1,29 +1,14 @@
 // Seeds a cairn-server through its REST API (the calls the Pulumi CLI makes) with what the console
 // benchmarks and screenshots show: many stacks, and a stack of many resources in a parent tree.
 
-import { request } from "node:http";
+import { api } from "../../apps/server/dist/testing.js";
+import { mapLimit } from "../../packages/core/dist/index.js";
 
-/**
- * One API call with a user's token, on a fresh connection (a pooled one may be closed by the
- * server while a caller blocks in spawnSync); fails loudly with the server's answer.
- */
-export function call(url, token, method, path, body) {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = { authorization: `token ${token}`, accept: "application/vnd.pulumi+8", ...(text === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(text) }) };
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, headers, agent: false }, (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => {
-        const answer = Buffer.concat(chunks).toString("utf8");
-        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${answer.slice(0, 300)}`));
-        else resolve(answer === "" ? undefined : JSON.parse(answer));
-      });
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(text);
-  });
+/** One API call with a user's token (`api` opens a fresh connection each time); fails loudly with the server's answer. */
+export async function call(url, token, method, path, body) {
+  const answer = await api(url, method, path, token, body);
+  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  return answer.body;
 }
 
 /**
@@ -70,27 +55,18 @@ export async function serviceCiphertext(url, token, org, project, stack, value) 
   return (await call(url, token, "POST", `/api/stacks/${org}/${project}/${stack}/encrypt`, { plaintext })).ciphertext;
 }
 
-/** Runs `task` over `items` with at most `limit` at a time. */
-export async function inParallel(items, limit, task) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await task(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/** `count` stacks `<org>/<project-k>/stack-<i>`, each imported once (so each has a last update and who). */
+/**
+ * `count` stacks `<org>/project-<k>/stack-<i>`, each imported once (so each has a last update and
+ * who ran it), tagged `team=web` or `team=data` by turns.
+ */
 export async function seedManyStacks(url, token, org, count, { projects = 10, resources = 3, onProgress } = {}) {
-  const names = Array.from({ length: count }, (_, i) => ({ project: `project-${i % projects}`, stack: `stack-${String(i).padStart(4, "0")}` }));
   let done = 0;
-  await inParallel(names, 8, async ({ project, stack }) => {
-    await call(url, token, "POST", `/api/stacks/${org}/${project}`, { stackName: stack, tags: { team: done % 2 === 0 ? "web" : "data" } });
+  await mapLimit(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
+    const project = `project-${i % projects}`;
+    const stack = `stack-${String(i).padStart(4, "0")}`;
+    await call(url, token, "POST", `/api/stacks/${org}/${project}`, { stackName: stack, tags: { team: i % 2 === 0 ? "web" : "data" } });
     await call(url, token, "POST", `/api/stacks/${org}/${project}/${stack}/import`, generatedDeployment(project, stack, resources));
-    done++;
-    if (onProgress && done % 100 === 0) onProgress(done, count);
+    if (onProgress && ++done % 100 === 0) onProgress(done, count);
   });
 }
 
