@@ -70,9 +70,11 @@ it("sign in, open a stack from the list, find a resource by name, reveal a secre
   await page.goto(`${w.server.url}/${stack}`);
   await page.getByRole("link", { name: "2", exact: true }).click();
   await page.waitForURL(`${w.server.url}/${stack}/updates/2`);
-  const body = (await page.locator("main").textContent()) ?? "";
-  expect(body).toMatch(/update/);
-  expect(body).toMatch(/succeeded/);
+  expect((await page.locator("#kind").textContent())?.trim()).toBe("update");
+  expect(await page.locator("#result").textContent()).toContain("succeeded");
+  expect(await page.locator("#user").textContent()).toContain(w.user);
+  // Update 2 grew the program from 3 components to 4: one component and its part created.
+  expect(await page.locator("#changes").textContent()).toMatch(/2\s*created|created\s*2/i);
   const events = (await page.locator("#events").textContent()) ?? "";
   expect(events).toContain("resourcePreEvent");
   expect(events).toContain("c-3-part");
