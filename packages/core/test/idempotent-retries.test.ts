@@ -149,6 +149,37 @@ describe("the layout's writes after a lost answer", () => {
     expect(error.code).toBe("Locked");
   });
 
+  it("a renewal that landed though every try's answer was lost: the next save still holds the lock, and release removes the renewed file", async () => {
+    const { space, faulty, backend } = faultySpace();
+    const mine = backend();
+    await mine.createStack(DEV);
+    const lock = await mine.lockStack(DEV, "update");
+    const renewal = (operation: string, key: string, options: { ifMatch?: string }) => operation === "put" && key === LOCK_KEY && options.ifMatch !== undefined;
+    // The first try lands and its answer is lost; the four retries never reach the store.
+    faulty.faults.push({ matches: renewal, kind: "lost-answer" }, ...Array.from({ length: 4 }, () => ({ matches: renewal, kind: "not-sent" as const })));
+    const deployment = fixtureDeployment("checkpoint-v3.json");
+    expect((await cairnErrorFrom(() => lock.save(deployment))).code).toBe("Unavailable");
+    // The lock file now holds our renewal, of a version this holder never heard of. It is still ours (our nonce).
+    await lock.save(deployment);
+    expect(await mine.getLock(DEV)).toEqual([expect.objectContaining({ pid: process.pid })]);
+    await lock.release();
+    expect(await space.keys(".pulumi/locks/")).toEqual([]);
+  });
+
+  it("release removes our lock file when the renewal before it landed unheard (no save in between)", async () => {
+    const { space, faulty, backend } = faultySpace();
+    const mine = backend();
+    await mine.createStack(DEV);
+    const lock = await mine.lockStack(DEV, "update");
+    const renewal = (operation: string, key: string, options: { ifMatch?: string }) => operation === "put" && key === LOCK_KEY && options.ifMatch !== undefined;
+    faulty.faults.push({ matches: renewal, kind: "lost-answer" }, ...Array.from({ length: 4 }, () => ({ matches: renewal, kind: "not-sent" as const })));
+    expect((await cairnErrorFrom(() => lock.save(fixtureDeployment("checkpoint-v3.json")))).code).toBe("Unavailable");
+    await lock.release();
+    // Left behind, it would be a lock of our own that the next lockStack reports as someone's.
+    expect(await space.keys(".pulumi/locks/")).toEqual([]);
+    await (await mine.lockStack(DEV, "update")).release();
+  });
+
   it("a fenced stack-file write under our lock reports written when it landed but the answer was lost", async () => {
     const { space, faulty, backend } = faultySpace();
     const mine = backend();

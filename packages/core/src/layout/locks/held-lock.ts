@@ -2,7 +2,7 @@ import type { StackLock } from "../../backend.js";
 import { serialQueue } from "../../concurrency/serial-queue.js";
 import { CairnError, isCairnError, type LockInfo } from "../../errors.js";
 import type { StateStore } from "../../store.js";
-import { describeHolder, formatLockFile, parseLockFile } from "./lock-file.js";
+import { describeHolder, formatLockFile, lockFileNonce, parseLockFile } from "./lock-file.js";
 import { intervalTimer, type BackendLogger, type RenewalTimer } from "../settings.js";
 
 export interface LeaseSettings {
@@ -83,6 +83,12 @@ export class HeldLock implements Pick<StackLock, "info" | "release"> {
           await this.store.delete(this.key, this.store.capabilities.conditionalWrite ? { ifMatch: this.version } : {});
         } catch (error) {
           if (!isCairnError(error, "Conflict") && !isCairnError(error, "NotFound")) throw error;
+          // Still ours at a version we never heard of (a renewal that landed unanswered): remove
+          // that version. Left behind, it would be a lock of ours that nobody holds.
+          const own = isCairnError(error, "Conflict") ? await this.ownVersion() : undefined;
+          if (own !== undefined) await this.store.delete(this.key, { ifMatch: own }).catch((again: unknown) => {
+            if (!isCairnError(again, "Conflict") && !isCairnError(again, "NotFound")) throw again;
+          });
         }
       });
     })();
@@ -126,6 +132,14 @@ export class HeldLock implements Pick<StackLock, "info" | "release"> {
       }
     } catch (error) {
       if (!isCairnError(error, "Conflict")) throw error;
+      // A renewal of ours may have landed although every try's answer was lost: the file then
+      // carries our nonce at a version we never heard of. It is still ours; renew from there.
+      const own = this.store.capabilities.conditionalWrite ? await this.ownVersion() : undefined;
+      if (own !== undefined) {
+        this.version = await this.store.put(this.key, formatLockFile(next), { ifMatch: own, bytesIdentifyWrite: true });
+        this.current = next;
+        return;
+      }
       const found = await this.store.get(this.key);
       this.lost =
         found === undefined
@@ -135,6 +149,16 @@ export class HeldLock implements Pick<StackLock, "info" | "release"> {
       throw this.lostError();
     }
     this.current = next;
+  }
+
+  /**
+   * The lock file's version when it still carries this holding's nonce (nobody else writes it:
+   * see `LockInfo.nonce`), else undefined: removed, or another holder's now.
+   */
+  private async ownVersion(): Promise<string | undefined> {
+    if (this.current.nonce === undefined) return undefined;
+    const found = await this.store.get(this.key);
+    return found !== undefined && lockFileNonce(found.bytes) === this.current.nonce ? found.version : undefined;
   }
 
   private lostError(): CairnError {

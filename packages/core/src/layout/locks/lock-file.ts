@@ -35,6 +35,20 @@ export function parseLockFile(bytes: Uint8Array, key: string): LockInfo {
   return info;
 }
 
+/**
+ * The nonce a lock file carries (cairn's, one per holding), or undefined. Kept out of
+ * `parseLockFile`'s holder, which errors and `getLock` show: it only tells a holding its own file.
+ */
+export function lockFileNonce(bytes: Uint8Array): string | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const nonce = typeof value === "object" && value !== null ? (value as { nonce?: unknown }).nonce : undefined;
+    return typeof nonce === "string" ? nonce : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function unknownHolder(key: string): LockInfo {
   return { pid: 0, username: "unknown", hostname: "unknown", timestamp: "unknown", key };
 }
